@@ -1,0 +1,292 @@
+//! The one table of diagnostic codes.
+//!
+//! Every problem Gatehouse reports has a stable code from this table. Codes are never reused
+//! or renumbered: users grep for them, suppress them and configure them. Ranges:
+//!
+//! | range | stage |
+//! |---|---|
+//! | `GH0001`–`GH0099` | reading policy text (XML, expression boundaries, named-value references) |
+//! | `GH0100`–`GH0199` | policy expressions (syntax, types) |
+//! | `GH0200`–`GH0399` | the policy model and lint rules |
+
+use crate::Severity;
+
+/// What the user sees when they ask about a code.
+#[derive(Debug)]
+pub struct CodeInfo {
+    /// Stable identifier, `GH` and four digits.
+    pub id: &'static str,
+    /// Stable kebab-case name, for configuration files.
+    pub name: &'static str,
+    pub default_severity: Severity,
+    /// One line, lower case, no final period.
+    pub summary: &'static str,
+    /// Why the rule exists and an example of the fix; shown by `gatehouse explain`.
+    pub explanation: &'static str,
+}
+
+macro_rules! code_table {
+    ($( $variant:ident = $id:literal $name:literal $severity:ident $summary:literal $explanation:literal; )*) => {
+        /// A stable diagnostic code. See the module documentation for the ranges.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Code {
+            $( $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in table order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            pub fn info(self) -> &'static CodeInfo {
+                match self {
+                    $( Code::$variant => &CodeInfo {
+                        id: $id,
+                        name: $name,
+                        default_severity: Severity::$severity,
+                        summary: $summary,
+                        explanation: $explanation,
+                    }, )*
+                }
+            }
+        }
+    };
+}
+
+impl Code {
+    pub fn id(self) -> &'static str {
+        self.info().id
+    }
+
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    pub fn default_severity(self) -> Severity {
+        self.info().default_severity
+    }
+
+    /// Looks a code up by its id (`GH0007`, case-insensitive) or its name (`mismatched-end-tag`).
+    pub fn lookup(key: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|code| code.id().eq_ignore_ascii_case(key) || code.name() == key)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+code_table! {
+    InvalidUtf8 = "GH0001" "invalid-utf8" Error
+        "policy text is not valid utf-8"
+        "Policy documents are UTF-8 text. A byte sequence that is not UTF-8 usually means the file was \
+saved in another encoding (UTF-16, Windows-1252) or is not a policy file at all.\n\n\
+Fix: save the file as UTF-8 (without a byte-order mark, or with the UTF-8 one).";
+
+    DocumentTooLarge = "GH0002" "document-too-large" Error
+        "policy document is larger than the size limit"
+        "The reader refuses documents above its size limit (4 MiB unless configured) before parsing them, \
+so that a runaway file cannot exhaust memory. APIM itself limits policy documents to 256 KiB and \
+fragments to 512 KiB.\n\nFix: split the policy into fragments, or raise the limit if the file is really meant to be this large.";
+
+    NestingTooDeep = "GH0003" "nesting-too-deep" Error
+        "elements are nested deeper than the depth limit"
+        "The reader stops at a nesting depth of 256 elements unless configured otherwise. Real policies \
+nest a few levels deep; thousands of levels mean generated or hostile input, which would otherwise \
+exhaust the stack of every tool that walks the tree.\n\nFix: flatten the document.";
+
+    EmptyDocument = "GH0004" "empty-document" Error
+        "document has no root element"
+        "A policy document has exactly one root element, `<policies>` or `<fragment>`. The file is empty \
+or holds only comments and whitespace.\n\nFix:\n\n    <policies>\n        <inbound><base /></inbound>\n        <backend><base /></backend>\n        <outbound><base /></outbound>\n        <on-error><base /></on-error>\n    </policies>";
+
+    DoctypeNotAllowed = "GH0005" "doctype-not-allowed" Error
+        "document type declarations and entity declarations are refused"
+        "A `<!DOCTYPE …>` may declare entities. Expanding them enables the billion-laughs attack and \
+external entities can read local files (XXE). Policy documents never need one, so the reader refuses \
+it and never expands a declared entity.\n\nFix: delete the `<!DOCTYPE …>` declaration and write the \
+text the entities stood for.";
+
+    UnclosedElement = "GH0006" "unclosed-element" Error
+        "element is never closed"
+        "Every start tag `<name …>` needs a matching end tag `</name>`, or must be self-closing \
+(`<name … />`).\n\nFix: add the end tag, or end the start tag with `/>`.";
+
+    MismatchedEndTag = "GH0007" "mismatched-end-tag" Error
+        "end tag does not match the open element"
+        "An end tag must close the innermost open element. `<a><b></a>` closes `a` while `b` is still \
+open.\n\nFix: close the inner element first: `<a><b></b></a>`.";
+
+    UnexpectedEndTag = "GH0008" "unexpected-end-tag" Error
+        "end tag has no matching start tag"
+        "The end tag closes an element that was never opened, or was already closed.\n\nFix: remove \
+the end tag, or add the missing start tag.";
+
+    DuplicateAttribute = "GH0009" "duplicate-attribute" Error
+        "attribute is given twice on one element"
+        "XML allows each attribute name once per element; APIM rejects the policy on save.\n\nFix: keep \
+one of the two attributes.";
+
+    MalformedAttribute = "GH0010" "malformed-attribute" Error
+        "attribute is not written as name=\"value\""
+        "Attributes are written `name=\"value\"` or `name='value'`, separated by whitespace.\n\nFix: add \
+the missing `=` or quotes: `exists-action=\"override\"`.";
+
+    InvalidName = "GH0011" "invalid-name" Error
+        "element or attribute name is not a valid xml name"
+        "An element or attribute name starts with a letter, `_` or `:` and continues with letters, digits, `-`, `_`, \
+`.` or `:`.\n\nFix: correct the name; policy names are lower-case words joined by `-`, such as \
+`set-header`.";
+
+    UnescapedLessThan = "GH0012" "unescaped-less-than" Error
+        "`<` in text or an attribute value must be escaped"
+        "Outside policy expressions, a `<` starts markup. To write a literal `<`, use `&lt;`. Inside \
+`@(…)` and `@{…}` the reader accepts a raw `<`, as APIM does.\n\nFix: write `&lt;`, or move the \
+comparison into an expression.";
+
+    UnescapedAmpersand = "GH0013" "unescaped-ampersand" Error
+        "`&` in text or an attribute value must be escaped"
+        "Outside policy expressions, `&` starts an entity reference such as `&amp;`. A URL with a query \
+string is the usual culprit: `?a=1&b=2`.\n\nFix: write `&amp;`: `?a=1&amp;b=2`.";
+
+    UnknownEntity = "GH0014" "unknown-entity" Error
+        "entity reference is not one of the five xml entities"
+        "Only `&lt;`, `&gt;`, `&amp;`, `&quot;` and `&apos;` and character references such as `&#65;` or \
+`&#x41;` are recognised. HTML entities such as `&nbsp;` are not XML.\n\nFix: use a character \
+reference (`&#160;`) or the character itself.";
+
+    InvalidCharacterReference = "GH0015" "invalid-character-reference" Error
+        "character reference does not name a valid character"
+        "A character reference `&#…;` must name a Unicode scalar value that XML allows: not 0, not a \
+surrogate, at most `&#x10FFFF;`.\n\nFix: correct the number.";
+
+    TextOutsideRoot = "GH0016" "text-outside-root" Error
+        "text outside the root element"
+        "Only whitespace, comments and processing instructions may stand before or after the root \
+element.\n\nFix: move the text into an element, or into a comment.";
+
+    MultipleRoots = "GH0017" "multiple-roots" Error
+        "document has more than one root element"
+        "A policy document has exactly one root element. A second one usually means that two documents \
+were pasted into one file, or that a section was closed too early.\n\nFix: keep one root, or move the \
+second element inside the first.";
+
+    UnknownRootElement = "GH0018" "unknown-root-element" Error
+        "root element is neither `<policies>` nor `<fragment>`"
+        "A policy document's root is `<policies>`; a policy fragment's root is `<fragment>`.\n\nFix: \
+wrap the policies in `<policies>` sections, or in `<fragment>`.";
+
+    MisplacedXmlDeclaration = "GH0019" "misplaced-xml-declaration" Error
+        "xml declaration is not at the very start of the document"
+        "`<?xml version=\"1.0\"?>` may only appear as the first thing in a document, before any \
+whitespace or comment.\n\nFix: move it to the start, or delete it: policy documents do not need one.";
+
+    UnsupportedEncoding = "GH0020" "unsupported-encoding" Error
+        "xml declaration names an encoding other than utf-8"
+        "Gatehouse reads policy text as UTF-8, as APIM stores it. A declaration such as \
+`encoding=\"ISO-8859-1\"` would make other XML tools read the same bytes differently.\n\nFix: save the \
+file as UTF-8 and write `encoding=\"utf-8\"`, or drop the declaration.";
+
+    UnclosedMarkup = "GH0021" "unclosed-markup" Error
+        "comment, cdata section, processing instruction or tag is never closed"
+        "A `<!--` needs `-->`, `<![CDATA[` needs `]]>`, `<?` needs `?>`, and a tag needs `>`.\n\nFix: add \
+the closing delimiter.";
+
+    ControlCharacter = "GH0022" "control-character" Error
+        "control character is not allowed in xml"
+        "XML 1.0 forbids control characters other than tab, line feed and carriage return, even as \
+character references. Binary data pasted into a policy is the usual cause.\n\nFix: remove the \
+character, or encode the data (for example as base64).";
+
+    UnclosedExpressionDelimiter = "GH0030" "unclosed-expression-delimiter" Error
+        "policy expression has an unclosed bracket"
+        "A policy expression `@(…)` or `@{…}` ends at the bracket that matches its opening one. When a \
+bracket inside is never closed, the expression swallows the rest of the value.\n\nFix: add the missing \
+`)`, `]` or `}`: `@(context.Request.Headers.GetValueOrDefault(\"x\", \"\"))`.";
+
+    MismatchedExpressionDelimiter = "GH0031" "mismatched-expression-delimiter" Error
+        "closing bracket does not match the opening one"
+        "Brackets in a policy expression nest: `(` closes with `)`, `[` with `]`, `{` with `}`.\n\nFix: \
+correct the closing bracket.";
+
+    UnterminatedLiteral = "GH0032" "unterminated-literal" Error
+        "string or character literal is never closed"
+        "A C# string `\"…\"`, an interpolated string `$\"…\"` or a character literal `'…'` must end on \
+the line where it starts; a verbatim string `@\"…\"` must end before the document does. Inside a \
+string, write `\\\"` (or `\"\"` in a verbatim string) for a quote.\n\nFix: add the closing quote.";
+
+    UnterminatedExpressionComment = "GH0033" "unterminated-expression-comment" Error
+        "`/*` comment in a policy expression is never closed"
+        "A `/*` comment inside `@(…)` or `@{…}` runs until `*/`.\n\nFix: add `*/`, or use a `//` \
+comment.";
+
+    UnclosedNamedValue = "GH0034" "unclosed-named-value" Warning
+        "named value reference `{{` has no closing `}}`"
+        "A named value is referenced as `{{name}}`. APIM replaces the whole reference with the value's \
+text before anything else happens; without `}}` nothing is replaced and the braces stay in the value as \
+literal text, which is almost never what was meant (a warning, since APIM accepts it).\n\nFix: close the \
+reference: `{{backend-url}}`.";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_and_names_are_unique_and_well_formed() {
+        let mut ids = HashSet::new();
+        let mut names = HashSet::new();
+        for code in Code::ALL {
+            let info = code.info();
+            assert!(ids.insert(info.id), "duplicate id {}", info.id);
+            assert!(names.insert(info.name), "duplicate name {}", info.name);
+            assert!(
+                info.id.len() == 6
+                    && info.id.starts_with("GH")
+                    && info.id.bytes().skip(2).all(|b| b.is_ascii_digit()),
+                "bad id {}",
+                info.id
+            );
+            assert!(
+                info.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "bad name {}",
+                info.name
+            );
+        }
+    }
+
+    #[test]
+    fn summaries_follow_the_message_style() {
+        for code in Code::ALL {
+            let summary = code.info().summary;
+            let first = summary.chars().next().unwrap_or('A');
+            assert!(!first.is_uppercase(), "{code}: summary starts upper case");
+            assert!(
+                !summary.ends_with('.'),
+                "{code}: summary ends with a period"
+            );
+            assert!(
+                !code.info().explanation.is_empty(),
+                "{code}: no explanation"
+            );
+        }
+    }
+
+    #[test]
+    fn lookup_by_id_or_name() {
+        assert_eq!(Code::lookup("gh0007"), Some(Code::MismatchedEndTag));
+        assert_eq!(
+            Code::lookup("mismatched-end-tag"),
+            Some(Code::MismatchedEndTag)
+        );
+        assert_eq!(Code::lookup("GH9999"), None);
+    }
+}
