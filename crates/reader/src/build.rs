@@ -1,0 +1,997 @@
+//! quick-xml events over the masked text → the lossless tree.
+//!
+//! Every event covers the bytes from the end of the previous event to the end of its own, so
+//! the nodes tile the document. The builder matches tags itself (quick-xml's checks stop at the
+//! first problem) and recovers from every error it reports: a stray `<` becomes text, an
+//! unknown end tag is kept as unparsed text, a mismatched end tag closes the elements it
+//! skips, and a tokeniser error restarts quick-xml after the bad markup.
+
+use gatehouse_diagnostics::{Code, Diagnostic, Span};
+use quick_xml::errors::{Error as XmlError, SyntaxError};
+use quick_xml::events::attributes::{AttrError, Attributes};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::reader::Reader;
+
+use crate::ReadOptions;
+use crate::entities;
+use crate::named_values;
+use crate::scan::{Context, LiteralKind, ScanError, Scanned, Stop};
+use crate::syntax::{is_name_start_byte, is_valid_name};
+use crate::tree::{
+    Attribute, CData, DocumentKind, Element, Expression, Literal, Node, Text, Value, ValuePart,
+};
+
+const BOM: &str = "\u{FEFF}";
+
+/// At most this many control-character diagnostics per document: binary input would
+/// otherwise produce one per byte.
+const MAX_CONTROL_CHARACTER_REPORTS: usize = 20;
+
+pub(crate) fn build(
+    source: &str,
+    xml: &str,
+    expressions: &[Scanned],
+    options: &ReadOptions,
+) -> (Vec<Node>, Option<usize>, DocumentKind, Vec<Diagnostic>) {
+    let mut builder = Builder {
+        source,
+        xml,
+        expressions,
+        max_depth: options.effective_max_depth(),
+        diagnostics: Vec::new(),
+        top: Vec::new(),
+        open: Vec::new(),
+        pending_text: None,
+        root: None,
+        root_seen: false,
+        stopped: false,
+    };
+    builder.report_expression_errors();
+    builder.report_control_characters();
+    builder.run();
+    builder.finish()
+}
+
+enum Flow {
+    Continue,
+    /// Start a new tokeniser at this offset.
+    RestartAt(usize),
+    /// Stop reading; everything from this offset on is unparsed.
+    StopAt(usize),
+}
+
+struct Builder<'a> {
+    source: &'a str,
+    xml: &'a str,
+    expressions: &'a [Scanned],
+    max_depth: usize,
+    diagnostics: Vec<Diagnostic>,
+    top: Vec<Node>,
+    open: Vec<Element>,
+    pending_text: Option<(usize, usize)>,
+    root: Option<usize>,
+    root_seen: bool,
+    stopped: bool,
+}
+
+fn span(start: usize, end: usize) -> Span {
+    Span::from_range(start..end)
+}
+
+fn new_reader(text: &str) -> Reader<&[u8]> {
+    let mut reader = Reader::from_str(text);
+    let config = reader.config_mut();
+    // The builder matches tags and checks references itself, so that it can recover.
+    config.check_end_names = false;
+    config.allow_unmatched_ends = true;
+    config.allow_dangling_amp = true;
+    config.check_comments = false;
+    config.expand_empty_elements = false;
+    config.trim_markup_names_in_closing_tags = true;
+    config.trim_text(false);
+    reader
+}
+
+impl Builder<'_> {
+    fn run(&mut self) {
+        let mut offset = 0;
+        if self.source.starts_with(BOM) {
+            self.text_run(0, BOM.len());
+            offset = BOM.len();
+        }
+        let len = self.xml.len();
+        while offset < len {
+            let Some(slice) = self.xml.get(offset..) else {
+                self.unparsed(offset, len);
+                return;
+            };
+            let mut reader = new_reader(slice);
+            let mut last = offset;
+            let flow = loop {
+                let event = reader.read_event();
+                let end = offset + usize::try_from(reader.buffer_position()).unwrap_or(len);
+                let end = end.clamp(last, len);
+                let flow = match event {
+                    Ok(Event::Eof) => break Flow::StopAt(len),
+                    Ok(Event::Text(_) | Event::GeneralRef(_)) => {
+                        self.text_run(last, end);
+                        Flow::Continue
+                    }
+                    Ok(Event::Start(tag)) => self.start_tag(last, end, &tag, false),
+                    Ok(Event::Empty(tag)) => self.start_tag(last, end, &tag, true),
+                    Ok(Event::End(_)) => {
+                        self.end_tag(last, end);
+                        Flow::Continue
+                    }
+                    Ok(Event::Comment(_)) => self.leaf(Node::Comment(span(last, end))),
+                    Ok(Event::PI(_)) => self.leaf(Node::ProcessingInstruction(span(last, end))),
+                    Ok(Event::Decl(_)) => self.declaration(last, end),
+                    Ok(Event::DocType(_)) => self.doctype(last, end),
+                    Ok(Event::CData(_)) => self.cdata(last, end),
+                    Err(error) => {
+                        let at = offset + usize::try_from(reader.error_position()).unwrap_or(len);
+                        self.tokeniser_error(&error, at.clamp(last, len))
+                    }
+                };
+                match flow {
+                    Flow::Continue => last = end,
+                    other => break other,
+                }
+            };
+            match flow {
+                Flow::Continue => {}
+                Flow::RestartAt(next) if next > offset => offset = next,
+                Flow::RestartAt(_) => {
+                    self.unparsed(offset, len);
+                    return;
+                }
+                Flow::StopAt(at) => {
+                    if at < len {
+                        self.unparsed(at, len);
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> (Vec<Node>, Option<usize>, DocumentKind, Vec<Diagnostic>) {
+        self.flush_text();
+        while let Some(element) = self.open.last() {
+            if !self.stopped {
+                let name = self.slice(element.name).to_owned();
+                let diagnostic = Diagnostic::new(
+                    Code::UnclosedElement,
+                    element.name,
+                    format!("element `<{name}>` is never closed"),
+                )
+                .with_help(format!("add `</{name}>`, or end the start tag with `/>`"));
+                self.diagnostics.push(diagnostic);
+            }
+            self.close_top(None);
+        }
+        if self.root.is_none() {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::EmptyDocument,
+                    Span::at(0),
+                    "document has no root element",
+                )
+                .with_help("a policy document is one `<policies>` element; a fragment is one `<fragment>` element"),
+            );
+        }
+        let kind = match self.root.and_then(|index| self.top.get(index)) {
+            Some(Node::Element(root)) => match self.slice(root.name) {
+                "policies" => DocumentKind::Policies,
+                "fragment" => DocumentKind::Fragment,
+                _ => DocumentKind::Unknown,
+            },
+            _ => DocumentKind::Unknown,
+        };
+        self.diagnostics
+            .sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.span.end));
+        (self.top, self.root, kind, self.diagnostics)
+    }
+
+    fn slice(&self, span: Span) -> &str {
+        self.source.get(span.range()).unwrap_or_default()
+    }
+
+    fn push_node(&mut self, node: Node) {
+        if let Some(parent) = self.open.last_mut() {
+            parent.children.push(node);
+            return;
+        }
+        match &node {
+            Node::Element(_) if self.root.is_none() => self.root = Some(self.top.len()),
+            Node::Text(text) => self.check_top_level_text(text.value.span),
+            Node::CData(cdata) => self.text_outside_root(cdata.span),
+            _ => {}
+        }
+        self.top.push(node);
+    }
+
+    fn leaf(&mut self, node: Node) -> Flow {
+        self.flush_text();
+        self.push_node(node);
+        Flow::Continue
+    }
+
+    fn unparsed(&mut self, start: usize, end: usize) {
+        if start < end {
+            self.flush_text();
+            self.push_node(Node::Unparsed(span(start, end)));
+        }
+    }
+
+    // ----- text -----
+
+    fn text_run(&mut self, start: usize, end: usize) {
+        match &mut self.pending_text {
+            Some((_, pending_end)) if *pending_end == start => *pending_end = end,
+            _ => {
+                self.flush_text();
+                self.pending_text = Some((start, end));
+            }
+        }
+    }
+
+    fn flush_text(&mut self) {
+        if let Some((start, end)) = self.pending_text.take()
+            && start < end
+        {
+            let value = self.value(start, end, Context::Text);
+            self.push_node(Node::Text(Text { value }));
+        }
+    }
+
+    fn check_top_level_text(&mut self, text_span: Span) {
+        let text = self.slice(text_span);
+        let skip_bom = if text_span.start == 0 && text.starts_with(BOM) {
+            BOM.len()
+        } else {
+            0
+        };
+        let content = text.get(skip_bom..).unwrap_or_default();
+        let trimmed = content.trim_start();
+        if trimmed.is_empty() {
+            return;
+        }
+        let start = text_span.start as usize + skip_bom + (content.len() - trimmed.len());
+        let end = text_span.start as usize + skip_bom + content.trim_end().len();
+        self.text_outside_root(span(start, end));
+    }
+
+    fn text_outside_root(&mut self, at: Span) {
+        let help = if self.root_seen {
+            "text after the root element is not part of the document; delete it or move it into a comment"
+        } else {
+            "text before the root element is not part of the document; delete it or move it into a comment"
+        };
+        self.diagnostics.push(
+            Diagnostic::new(Code::TextOutsideRoot, at, "text outside the root element")
+                .with_help(help),
+        );
+    }
+
+    /// The parts of an attribute value, element text or CDATA content.
+    fn value(&mut self, start: usize, end: usize, context: Context) -> Value {
+        let mut parts = Vec::new();
+        let mut cursor = start;
+        let first = self
+            .expressions
+            .partition_point(|expression| expression.start < start);
+        for scanned in self.expressions.get(first..).unwrap_or_default() {
+            if scanned.start >= end {
+                break;
+            }
+            if scanned.start > cursor {
+                self.literal(cursor, scanned.start, context, &mut parts);
+            }
+            let expression_end = scanned.end.min(end);
+            parts.push(ValuePart::Expression(self.expression(
+                scanned,
+                expression_end,
+                context,
+            )));
+            cursor = expression_end;
+        }
+        if cursor < end || parts.is_empty() {
+            self.literal(cursor, end, context, &mut parts);
+        }
+        Value::new(span(start, end), parts)
+    }
+
+    fn literal(&mut self, start: usize, end: usize, context: Context, parts: &mut Vec<ValuePart>) {
+        let text = self.source.get(start..end).unwrap_or_default();
+        let mut references = Vec::new();
+        named_values::find_in_literal(text, start, &mut references, &mut self.diagnostics);
+        let mut cursor = start;
+        for reference in references {
+            let reference_start = reference.span.start as usize;
+            if reference_start > cursor {
+                parts.push(ValuePart::Literal(self.literal_piece(
+                    cursor,
+                    reference_start,
+                    context,
+                )));
+            }
+            parts.push(ValuePart::NamedValue(reference));
+            cursor = reference.span.end as usize;
+        }
+        if cursor < end || parts.is_empty() {
+            parts.push(ValuePart::Literal(self.literal_piece(cursor, end, context)));
+        }
+    }
+
+    fn literal_piece(&mut self, start: usize, end: usize, context: Context) -> Literal {
+        let text = self.source.get(start..end).unwrap_or_default();
+        let decoded = match context {
+            Context::CData => None,
+            Context::Attribute { .. } | Context::Text => {
+                entities::decode_literal(text, start, &mut self.diagnostics)
+            }
+        };
+        if matches!(context, Context::Attribute { .. }) {
+            for (index, _) in text.match_indices('<') {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnescapedLessThan,
+                        span(start + index, start + index + 1),
+                        "unescaped `<` in an attribute value",
+                    )
+                    .with_help("write `&lt;`, or compute the value with a policy expression"),
+                );
+            }
+        }
+        Literal {
+            span: span(start, end),
+            decoded,
+            whitespace: text.bytes().all(|b| b.is_ascii_whitespace()),
+        }
+    }
+
+    fn expression(&self, scanned: &Scanned, end: usize, context: Context) -> Expression {
+        let closing = usize::from(scanned.error.is_none());
+        let code_start = (scanned.start + 2).min(end);
+        let code_end = end.saturating_sub(closing).max(code_start);
+        let code = self.source.get(code_start..code_end).unwrap_or_default();
+        let (decoded, shifts) = match context {
+            Context::CData => (None, Vec::new()),
+            Context::Attribute { .. } | Context::Text => match entities::decode_code(code) {
+                Some((decoded, shifts)) => (Some(decoded), shifts),
+                None => (None, Vec::new()),
+            },
+        };
+        let mut named_values = Vec::new();
+        named_values::find_in_code(code, code_start, &mut named_values);
+        Expression {
+            span: span(scanned.start, end),
+            kind: scanned.kind,
+            code_span: span(code_start, code_end),
+            decoded,
+            shifts,
+            well_formed: scanned.error.is_none(),
+            named_values,
+        }
+    }
+
+    // ----- markup -----
+
+    fn start_tag(
+        &mut self,
+        start: usize,
+        end: usize,
+        tag: &BytesStart<'_>,
+        self_closing: bool,
+    ) -> Flow {
+        self.flush_text();
+        let name_len = tag.name().0.len();
+        let name_span = span(start + 1, start + 1 + name_len);
+        let first_byte = self.source.as_bytes().get(start + 1).copied();
+        if !first_byte.is_some_and(is_name_start_byte) {
+            // `x < 5` in text: quick-xml read a tag with no name; the `<` is really text.
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnescapedLessThan,
+                    span(start, start + 1),
+                    "unescaped `<` in text",
+                )
+                .with_help("write `&lt;`, or put the comparison inside a policy expression `@(…)`"),
+            );
+            self.text_run(start, start + 1);
+            return Flow::RestartAt(start + 1);
+        }
+        let name = self.slice(name_span).to_owned();
+        if !is_valid_name(&name) {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidName,
+                    name_span,
+                    format!("`{name}` is not a valid element name"),
+                )
+                .with_help("names start with a letter, `_` or `:` and go on with letters, digits, `-`, `_`, `.` or `:`"),
+            );
+        }
+        if self.open.is_empty() {
+            if self.root_seen {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::MultipleRoots,
+                        name_span,
+                        format!("second root element `<{name}>`"),
+                    )
+                    .with_help("a document has exactly one root element; move this element inside the first one"),
+                );
+            } else {
+                self.root_seen = true;
+                if name != "policies" && name != "fragment" {
+                    let mut diagnostic = Diagnostic::new(
+                        Code::UnknownRootElement,
+                        name_span,
+                        format!("unknown root element `<{name}>`"),
+                    );
+                    diagnostic = match closest_root(&name) {
+                        Some(suggestion) => diagnostic.with_help(format!("did you mean `<{suggestion}>`?")),
+                        None => diagnostic.with_help(
+                            "a policy document's root is `<policies>`; a policy fragment's root is `<fragment>`",
+                        ),
+                    };
+                    self.diagnostics.push(diagnostic);
+                }
+            }
+        }
+        if self.open.len() >= self.max_depth {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::NestingTooDeep,
+                    name_span,
+                    format!("elements are nested deeper than {} levels", self.max_depth),
+                )
+                .with_help("the rest of the document is not read; flatten the nesting"),
+            );
+            self.stopped = true;
+            return Flow::StopAt(start);
+        }
+        let content_end = end.saturating_sub(if self_closing { 2 } else { 1 });
+        let attributes = self.attributes(start + 1, content_end, name_len);
+        let element = Element {
+            span: span(start, end),
+            name: name_span,
+            start_tag: span(start, end),
+            end_tag: None,
+            self_closing,
+            attributes,
+            children: Vec::new(),
+        };
+        if self_closing {
+            self.push_node(Node::Element(element));
+        } else {
+            self.open.push(element);
+        }
+        Flow::Continue
+    }
+
+    /// The attributes of the tag whose content (name and attributes, without `<` and `>` or
+    /// `/>`) is `content_start..content_end` of the masked text.
+    fn attributes(
+        &mut self,
+        content_start: usize,
+        content_end: usize,
+        name_len: usize,
+    ) -> Vec<Attribute> {
+        let content = self.xml.get(content_start..content_end).unwrap_or_default();
+        let base = content.as_ptr() as usize;
+        let mut found: Vec<Attribute> = Vec::new();
+        let mut previous_end = None;
+        for result in Attributes::new(content, name_len).with_checks(true) {
+            match result {
+                Ok(attribute) => {
+                    let key = attribute.key.0;
+                    let key_start = content_start + (key.as_ptr() as usize).saturating_sub(base);
+                    let value_start =
+                        content_start + (attribute.value.as_ptr() as usize).saturating_sub(base);
+                    let value_end = value_start + attribute.value.len();
+                    let quote = self
+                        .source
+                        .as_bytes()
+                        .get(value_end)
+                        .copied()
+                        .unwrap_or(b'"');
+                    let name_span = span(key_start, key_start + key.len());
+                    if previous_end == Some(key_start) {
+                        self.diagnostics.push(
+                            Diagnostic::new(
+                                Code::MalformedAttribute,
+                                name_span,
+                                format!("attribute `{key}` must be separated from the one before by whitespace"),
+                            )
+                            .with_help("add a space before the attribute name"),
+                        );
+                    }
+                    if !is_valid_name(key) {
+                        self.diagnostics.push(Diagnostic::new(
+                            Code::InvalidName,
+                            name_span,
+                            format!("`{key}` is not a valid attribute name"),
+                        ));
+                    }
+                    previous_end = Some(value_end + 1);
+                    let value = self.value(value_start, value_end, Context::Attribute { quote });
+                    found.push(Attribute {
+                        span: span(key_start, value_end + 1),
+                        name: name_span,
+                        quote,
+                        value,
+                    });
+                }
+                Err(error) => self.attribute_error(content_start, &error, &found),
+            }
+        }
+        found
+    }
+
+    fn attribute_error(&mut self, content_start: usize, error: &AttrError, found: &[Attribute]) {
+        let word_at = |at: usize| {
+            let rest = self.source.get(at..).unwrap_or_default();
+            let len = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '=' | '>' | '/' | '"' | '\''))
+                .unwrap_or(rest.len())
+                .max(1);
+            (
+                span(at, at + len),
+                rest.get(..len).unwrap_or_default().to_owned(),
+            )
+        };
+        let diagnostic = match *error {
+            AttrError::ExpectedEq(at) => {
+                // quick-xml points after the name, where `=` was expected; name the key.
+                let (at_span, word) = word_at(key_start_before(self.source, content_start + at));
+                Diagnostic::new(
+                    Code::MalformedAttribute,
+                    at_span,
+                    format!("attribute `{word}` has no value"),
+                )
+                .with_help(format!("write `{word}=\"…\"`"))
+            }
+            AttrError::ExpectedValue(at) => Diagnostic::new(
+                Code::MalformedAttribute,
+                span(content_start + at, content_start + at + 1),
+                "expected a quoted attribute value after `=`",
+            )
+            .with_help("write the value in quotes: `name=\"value\"`"),
+            AttrError::UnquotedValue(at) => {
+                let (at_span, word) = word_at(content_start + at);
+                Diagnostic::new(
+                    Code::MalformedAttribute,
+                    at_span,
+                    format!("attribute value `{word}` is not quoted"),
+                )
+                .with_help(format!("write `\"{word}\"`"))
+            }
+            AttrError::ExpectedQuote(at, _) => Diagnostic::new(
+                Code::MalformedAttribute,
+                span(content_start + at, content_start + at + 1),
+                "attribute value has no closing quote",
+            ),
+            AttrError::Duplicated(at, previous) => {
+                let (at_span, word) = word_at(content_start + at);
+                let first = found
+                    .iter()
+                    .find(|attribute| attribute.name.start as usize == content_start + previous)
+                    .map_or_else(
+                        || word_at(content_start + previous).0,
+                        |attribute| attribute.name,
+                    );
+                Diagnostic::new(
+                    Code::DuplicateAttribute,
+                    at_span,
+                    format!("attribute `{word}` is given twice"),
+                )
+                .with_label(first, "first given here")
+                .with_help("keep one of them")
+            }
+        };
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn end_tag(&mut self, start: usize, end: usize) {
+        self.flush_text();
+        let tag_span = span(start, end);
+        let inner = self
+            .source
+            .get(start + 2..end.saturating_sub(1))
+            .unwrap_or_default();
+        let name = inner.trim_end().to_owned();
+        let matching = self
+            .open
+            .iter()
+            .rposition(|element| self.slice(element.name) == name);
+        let Some(index) = matching else {
+            let mut diagnostic = Diagnostic::new(
+                Code::UnexpectedEndTag,
+                tag_span,
+                format!("end tag `</{name}>` has no matching start tag"),
+            );
+            diagnostic = match self.open.last() {
+                Some(open) => {
+                    let open_name = self.slice(open.name).to_owned();
+                    diagnostic
+                        .with_label(open.name, format!("the open element is `<{open_name}>`"))
+                        .with_help(format!(
+                            "delete it, or write `</{open_name}>` if that is what it closes"
+                        ))
+                }
+                None => diagnostic.with_help("delete it"),
+            };
+            self.diagnostics.push(diagnostic);
+            self.push_node(Node::Unparsed(tag_span));
+            return;
+        };
+        let innermost = self.open.len() - 1;
+        if index < innermost {
+            if let Some(open) = self.open.last() {
+                let open_name = self.slice(open.name).to_owned();
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::MismatchedEndTag,
+                        tag_span,
+                        format!(
+                            "end tag `</{name}>` does not match the open element `<{open_name}>`"
+                        ),
+                    )
+                    .with_label(
+                        open.name,
+                        format!("`<{open_name}>` is opened here and never closed"),
+                    )
+                    .with_help(format!("close it with `</{open_name}>` before `</{name}>`")),
+                );
+            }
+            // Elements between the innermost one and the matched one are unclosed too.
+            let skipped: Vec<Span> = self
+                .open
+                .get(index + 1..innermost)
+                .unwrap_or_default()
+                .iter()
+                .map(|element| element.name)
+                .collect();
+            for name_span in skipped {
+                let skipped_name = self.slice(name_span).to_owned();
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnclosedElement,
+                        name_span,
+                        format!("element `<{skipped_name}>` is never closed"),
+                    )
+                    .with_help(format!("add `</{skipped_name}>`")),
+                );
+            }
+            while self.open.len() > index + 1 {
+                self.close_top(None);
+            }
+        }
+        self.close_top(Some(tag_span));
+    }
+
+    fn close_top(&mut self, end_tag: Option<Span>) {
+        let Some(mut element) = self.open.pop() else {
+            return;
+        };
+        let end = match (end_tag, element.children.last()) {
+            (Some(tag), _) => tag.end,
+            (None, Some(child)) => child.span().end,
+            (None, None) => element.start_tag.end,
+        };
+        element.end_tag = end_tag;
+        element.span = Span::new(element.start_tag.start, end);
+        self.push_node(Node::Element(element));
+    }
+
+    fn cdata(&mut self, start: usize, end: usize) -> Flow {
+        self.flush_text();
+        let content_end = end.saturating_sub(3).max(start + 9);
+        let value = self.value((start + 9).min(content_end), content_end, Context::CData);
+        self.push_node(Node::CData(CData {
+            span: span(start, end),
+            value,
+        }));
+        Flow::Continue
+    }
+
+    fn declaration(&mut self, start: usize, end: usize) -> Flow {
+        let at_start = start == 0 || (start == BOM.len() && self.source.starts_with(BOM));
+        let declaration_span = span(start, end);
+        if !at_start {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::MisplacedXmlDeclaration,
+                    declaration_span,
+                    "xml declaration is not at the start of the document",
+                )
+                .with_help("move it to the very start, or delete it"),
+            );
+        }
+        if let Some((encoding, encoding_span)) =
+            declared_encoding(self.slice(declaration_span), start)
+            && !encoding.eq_ignore_ascii_case("utf-8")
+            && !encoding.eq_ignore_ascii_case("utf8")
+        {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnsupportedEncoding,
+                    encoding_span,
+                    format!("document declares encoding `{encoding}`"),
+                )
+                .with_help(
+                    "policy text is utf-8; save the file as utf-8 and declare `encoding=\"utf-8\"`",
+                ),
+            );
+        }
+        self.leaf(Node::XmlDeclaration(declaration_span))
+    }
+
+    fn doctype(&mut self, start: usize, end: usize) -> Flow {
+        let doctype_span = span(start, end);
+        let declares_entities = self.slice(doctype_span).contains("<!ENTITY");
+        let message = if declares_entities {
+            "entity declarations are refused; declared entities are never expanded"
+        } else {
+            "document type declarations are refused"
+        };
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::DoctypeNotAllowed,
+                span(start, (start + 9).min(end)),
+                message,
+            )
+            .with_help("delete the `<!DOCTYPE …>` declaration; policy documents never need one"),
+        );
+        self.leaf(Node::Doctype(doctype_span))
+    }
+
+    fn tokeniser_error(&mut self, error: &XmlError, at: usize) -> Flow {
+        self.flush_text();
+        let len = self.source.len();
+        let opener_len = markup_opener_len(self.source.get(at..).unwrap_or_default());
+        let at_span = span(at, (at + opener_len).min(len));
+        let (message, help, resume) = match error {
+            XmlError::Syntax(SyntaxError::UnclosedComment) => {
+                ("comment is never closed".to_owned(), "add `-->`", len)
+            }
+            XmlError::Syntax(SyntaxError::UnclosedCData) => {
+                ("cdata section is never closed".to_owned(), "add `]]>`", len)
+            }
+            XmlError::Syntax(SyntaxError::UnclosedPI | SyntaxError::UnclosedXmlDecl) => (
+                "processing instruction is never closed".to_owned(),
+                "add `?>`",
+                len,
+            ),
+            XmlError::Syntax(SyntaxError::UnclosedDoctype) => (
+                "document type declaration is never closed".to_owned(),
+                "delete the declaration",
+                len,
+            ),
+            XmlError::Syntax(
+                SyntaxError::UnclosedTag
+                | SyntaxError::UnclosedSingleQuotedAttributeValue
+                | SyntaxError::UnclosedDoubleQuotedAttributeValue,
+            ) => (
+                "tag is never closed".to_owned(),
+                "end the tag with `>` or `/>`",
+                len,
+            ),
+            XmlError::Syntax(SyntaxError::InvalidBangMarkup) => {
+                let resume = self
+                    .source
+                    .get(at + 1..)
+                    .and_then(|rest| rest.find('>'))
+                    .map_or(len, |index| at + 1 + index + 1);
+                (
+                    "unknown markup after `<!`".to_owned(),
+                    "comments are written `<!-- … -->` and cdata sections `<![CDATA[ … ]]>`",
+                    resume,
+                )
+            }
+            other => {
+                let resume = self
+                    .source
+                    .get(at + 1..)
+                    .and_then(|rest| rest.find('<'))
+                    .map_or(len, |index| at + 1 + index);
+                (
+                    format!("malformed markup: {}", lowercase_first(&other.to_string())),
+                    "",
+                    resume,
+                )
+            }
+        };
+        let mut diagnostic = Diagnostic::new(Code::UnclosedMarkup, at_span, message);
+        if !help.is_empty() {
+            diagnostic = diagnostic.with_help(help);
+        }
+        self.diagnostics.push(diagnostic);
+        self.unparsed(at, resume);
+        if resume >= len {
+            Flow::StopAt(len)
+        } else {
+            Flow::RestartAt(resume)
+        }
+    }
+
+    // ----- checks over the whole text -----
+
+    fn report_expression_errors(&mut self) {
+        for scanned in self.expressions {
+            let Some(error) = scanned.error else { continue };
+            let opener = span(scanned.start, scanned.start + 2);
+            let diagnostic = match error {
+                ScanError::Unclosed {
+                    open,
+                    bracket,
+                    stop,
+                    ..
+                } => {
+                    let close = char::from(closing_of(bracket));
+                    let bracket = char::from(bracket);
+                    let outermost = open == scanned.start + 1;
+                    let at = if outermost {
+                        opener
+                    } else {
+                        span(open, open + 1)
+                    };
+                    let what = if outermost {
+                        format!("policy expression `@{bracket}` is never closed")
+                    } else {
+                        format!("unclosed `{bracket}` in policy expression")
+                    };
+                    let place = match stop {
+                        Stop::AttributeEnd => "before the end of the attribute value",
+                        Stop::EndTag => "before the end tag",
+                        Stop::End => "where the expression should end",
+                    };
+                    let mut diagnostic =
+                        Diagnostic::new(Code::UnclosedExpressionDelimiter, at, what)
+                            .with_help(format!("add the missing `{close}` {place}"));
+                    if !outermost {
+                        diagnostic = diagnostic.with_label(opener, "the expression starts here");
+                    }
+                    diagnostic
+                }
+                ScanError::Mismatched {
+                    open,
+                    open_bracket,
+                    close,
+                    close_bracket,
+                } => Diagnostic::new(
+                    Code::MismatchedExpressionDelimiter,
+                    span(close, close + 1),
+                    format!(
+                        "`{}` does not close `{}`",
+                        char::from(close_bracket),
+                        char::from(open_bracket)
+                    ),
+                )
+                .with_label(span(open, open + 1), "opened here")
+                .with_help(format!(
+                    "close it with `{}`",
+                    char::from(closing_of(open_bracket))
+                )),
+                ScanError::UnterminatedLiteral { start, kind } => {
+                    let (what, help) = match kind {
+                        LiteralKind::String => (
+                            "string literal is never closed",
+                            "close it with `\"` on the same line; write `\\\"` for a quote inside it",
+                        ),
+                        LiteralKind::InterpolatedString => (
+                            "interpolated string is never closed",
+                            "close it with `\"` on the same line; write `\\\"` for a quote inside it",
+                        ),
+                        LiteralKind::VerbatimString => (
+                            "verbatim string literal is never closed",
+                            "close it with `\"`; write `\"\"` for a quote inside it",
+                        ),
+                        LiteralKind::Char => (
+                            "character literal is never closed",
+                            "close it with `'`; write `\\'` for a quote character",
+                        ),
+                    };
+                    Diagnostic::new(Code::UnterminatedLiteral, span(start, start + 1), what)
+                        .with_label(opener, "in this policy expression")
+                        .with_help(help)
+                }
+                ScanError::UnterminatedComment { start } => Diagnostic::new(
+                    Code::UnterminatedExpressionComment,
+                    span(start, start + 2),
+                    "`/*` comment is never closed",
+                )
+                .with_help("add `*/`"),
+            };
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    fn report_control_characters(&mut self) {
+        let bad = self
+            .source
+            .bytes()
+            .enumerate()
+            .filter(|&(_, byte)| byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r'));
+        for (count, (at, byte)) in bad.enumerate() {
+            if count == MAX_CONTROL_CHARACTER_REPORTS {
+                break;
+            }
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::ControlCharacter,
+                    span(at, at + 1),
+                    format!("control character U+{byte:04X} is not allowed"),
+                )
+                .with_help("remove it; binary data must be encoded, for example as base64"),
+            );
+        }
+    }
+}
+
+/// The start of the word that ends before `at` (skipping whitespace back from `at`).
+fn key_start_before(source: &str, at: usize) -> usize {
+    let bytes = source.as_bytes();
+    let mut end = at.min(bytes.len());
+    while end > 0 && bytes.get(end - 1).is_some_and(u8::is_ascii_whitespace) {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0
+        && bytes.get(start - 1).is_some_and(|&b| {
+            !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b'<' | b'>' | b'=')
+        })
+    {
+        start -= 1;
+    }
+    if start == end { at } else { start }
+}
+
+fn closing_of(bracket: u8) -> u8 {
+    match bracket {
+        b'(' => b')',
+        b'[' => b']',
+        _ => b'}',
+    }
+}
+
+fn closest_root(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    ["policies", "fragment"].into_iter().find(|candidate| {
+        lower == *candidate || lower.trim_end_matches('s') == candidate.trim_end_matches('s')
+    })
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The length of the markup opener at the start of `text` (`<!--`, `<![CDATA[`, `<?`, …).
+fn markup_opener_len(text: &str) -> usize {
+    ["<![CDATA[", "<!DOCTYPE", "<!--", "<!", "<?", "</"]
+        .into_iter()
+        .find(|opener| text.starts_with(opener))
+        .map_or(1, str::len)
+}
+
+/// `encoding="…"` in an XML declaration, with the span of the value.
+fn declared_encoding(declaration: &str, offset: usize) -> Option<(String, Span)> {
+    let key = declaration.find("encoding")?;
+    let after_key = declaration.get(key + "encoding".len()..)?;
+    let equals = after_key.find('=')?;
+    let after_equals = after_key.get(equals + 1..)?;
+    let quote_index = after_equals.find(['"', '\''])?;
+    let quote = after_equals.get(quote_index..quote_index + 1)?;
+    let value_text = after_equals.get(quote_index + 1..)?;
+    let value_len = value_text.find(quote)?;
+    let value = value_text.get(..value_len)?.to_owned();
+    let value_start = offset + key + "encoding".len() + equals + 1 + quote_index + 1;
+    Some((value, span(value_start, value_start + value_len)))
+}

@@ -1,0 +1,156 @@
+//! Reads APIM policy text into a lossless tree.
+//!
+//! Real policy text is not well-formed XML: APIM lets expressions hold raw `"`, `<` and `&`
+//! (`condition="@(x == "a" && y < 5)"`). The reader finds every expression `@(…)`/`@{…}` with
+//! a C#-aware scanner, masks it, lets quick-xml tokenise the rest, and builds a tree in which
+//! every byte of the input belongs to exactly one node. Writing the tree back gives the input
+//! byte for byte.
+//!
+//! Reading never fails and never panics: it returns the tree it could build and every problem
+//! it found, each with a stable code and a span ("parsing never fails", as rust-analyzer puts
+//! it). Limits on size and depth turn hostile input into diagnostics.
+//!
+//! ```
+//! use gatehouse_reader::{read, ReadOptions};
+//! let output = read(br#"<policies><inbound><set-variable name="x" value="@(1 < 2)" /></inbound></policies>"#, &ReadOptions::default());
+//! assert!(output.diagnostics.is_empty());
+//! assert_eq!(output.document.expressions().len(), 1);
+//! ```
+
+mod build;
+mod entities;
+mod invariants;
+mod named_values;
+mod prepass;
+mod scan;
+mod syntax;
+mod tree;
+
+use gatehouse_diagnostics::{Code, Diagnostic, Span};
+
+pub use invariants::check_invariants;
+pub use tree::{
+    Attribute, CData, Document, DocumentKind, Element, Expression, ExpressionKind, Literal,
+    NamedValueRef, Node, OffsetShift, Text, Value, ValuePart,
+};
+
+/// Limits that keep hostile input from exhausting memory or the stack.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Deepest element nesting read (capped at [`ReadOptions::MAX_DEPTH_CEILING`]).
+    pub max_depth: usize,
+    /// Largest document read, in bytes.
+    pub max_size: usize,
+}
+
+impl ReadOptions {
+    pub const DEFAULT_MAX_DEPTH: usize = 256;
+    pub const DEFAULT_MAX_SIZE: usize = 4 * 1024 * 1024;
+    /// Tools walk the tree recursively; deeper nesting than this is never accepted.
+    pub const MAX_DEPTH_CEILING: usize = 4096;
+
+    pub(crate) fn effective_max_depth(&self) -> usize {
+        self.max_depth.clamp(1, Self::MAX_DEPTH_CEILING)
+    }
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_depth: Self::DEFAULT_MAX_DEPTH,
+            max_size: Self::DEFAULT_MAX_SIZE,
+        }
+    }
+}
+
+/// The tree the reader built and every problem it found, sorted by position.
+#[derive(Clone, Debug)]
+pub struct ReadOutput {
+    pub document: Document,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ReadOutput {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Reads policy text from bytes, which must be UTF-8.
+pub fn read(bytes: &[u8], options: &ReadOptions) -> ReadOutput {
+    if bytes.len() > options.max_size {
+        return unread(
+            String::from_utf8_lossy(bytes).into_owned(),
+            Diagnostic::new(
+                Code::DocumentTooLarge,
+                Span::at(0),
+                format!(
+                    "document is {} bytes, more than the limit of {} bytes",
+                    bytes.len(),
+                    options.max_size
+                ),
+            )
+            .with_help("split the policy into fragments, or raise the size limit"),
+        );
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => read_str(text, options),
+        Err(error) => {
+            let at = error.valid_up_to();
+            let bad_len = error.error_len().unwrap_or(bytes.len() - at).max(1);
+            let bad: Vec<String> = bytes
+                .get(at..at + bad_len)
+                .unwrap_or_default()
+                .iter()
+                .map(|byte| format!("{byte:#04x}"))
+                .collect();
+            unread(
+                String::from_utf8_lossy(bytes).into_owned(),
+                Diagnostic::new(
+                    Code::InvalidUtf8,
+                    Span::from_range(at..at + 1),
+                    format!("invalid utf-8 byte sequence `{}`", bad.join(" ")),
+                )
+                .with_help("save the file as utf-8"),
+            )
+        }
+    }
+}
+
+/// Reads policy text.
+pub fn read_str(text: &str, options: &ReadOptions) -> ReadOutput {
+    if text.len() > options.max_size {
+        return read(text.as_bytes(), options);
+    }
+    let prepass = prepass::run(text);
+    let xml = prepass.masked.as_deref().unwrap_or(text);
+    let (nodes, root, kind, diagnostics) = build::build(text, xml, &prepass.expressions, options);
+    ReadOutput {
+        document: Document {
+            source: text.to_owned(),
+            nodes,
+            root,
+            kind,
+        },
+        diagnostics,
+    }
+}
+
+/// A document that was refused before reading: all of it is one unparsed node.
+fn unread(source: String, diagnostic: Diagnostic) -> ReadOutput {
+    let whole = Span::from_range(0..source.len());
+    let nodes = if source.is_empty() {
+        Vec::new()
+    } else {
+        vec![Node::Unparsed(whole)]
+    };
+    ReadOutput {
+        document: Document {
+            source,
+            nodes,
+            root: None,
+            kind: DocumentKind::Unknown,
+        },
+        diagnostics: vec![diagnostic],
+    }
+}

@@ -1,0 +1,203 @@
+//! The pass before XML tokenising: find every expression, then mask it.
+//!
+//! quick-xml cannot read `value="@(x == "a")"`. This pass walks the markup just far enough to
+//! know whether it is in element text, an attribute value or a CDATA section, finds each
+//! expression there with [`crate::scan`], and produces a copy of the text in which every
+//! expression outside CDATA is overwritten with `_` bytes. The copy has the same length, so every
+//! offset quick-xml reports is an offset into the real text, and the real text of each
+//! expression is read back by its span.
+//!
+//! The walk follows quick-xml's own rules for where markup starts and ends (quotes are
+//! significant anywhere inside a start tag; comments end at `-->`; and so on), so the two passes
+//! agree about what is an attribute value.
+
+use memchr::{memchr, memchr2, memchr3, memmem};
+
+use crate::scan::{self, Context, Scanned};
+use crate::syntax::is_name_start_byte;
+
+pub(crate) struct Prepass {
+    /// The text with expressions masked, when there was anything to mask.
+    pub masked: Option<String>,
+    /// Every expression, in document order.
+    pub expressions: Vec<Scanned>,
+}
+
+pub(crate) fn run(source: &str) -> Prepass {
+    let bytes = source.as_bytes();
+    let mut walker = Walker {
+        bytes,
+        expressions: Vec::new(),
+        mask: Vec::new(),
+    };
+    walker.text(0);
+    let masked = if walker.mask.is_empty() {
+        None
+    } else {
+        let mut masked = bytes.to_vec();
+        for range in &walker.mask {
+            if let Some(region) = masked.get_mut(range.clone()) {
+                region.fill(b'_');
+            }
+        }
+        // Masked regions start at an ASCII `@` and end at ASCII delimiters or the end of the
+        // text, so the copy is still UTF-8; if that ever failed, reading goes on unmasked.
+        String::from_utf8(masked).ok()
+    };
+    Prepass {
+        masked,
+        expressions: walker.expressions,
+    }
+}
+
+struct Walker<'a> {
+    bytes: &'a [u8],
+    expressions: Vec<Scanned>,
+    mask: Vec<std::ops::Range<usize>>,
+}
+
+impl Walker<'_> {
+    fn rest(&self, pos: usize) -> &[u8] {
+        self.bytes.get(pos..).unwrap_or_default()
+    }
+
+    /// Position after the first `needle` at or after `from`, or the end of the text.
+    fn after(&self, from: usize, needle: &[u8]) -> usize {
+        memmem::find(self.rest(from), needle).map_or(self.bytes.len(), |i| from + i + needle.len())
+    }
+
+    fn expression(&mut self, at: usize, limit: usize, context: Context) -> usize {
+        let scanned = scan::scan(self.bytes, at, limit, context);
+        let end = scanned.end.max(at + 1);
+        if context != Context::CData {
+            self.mask.push(at..end);
+        }
+        self.expressions.push(scanned);
+        end
+    }
+
+    fn text(&mut self, mut pos: usize) {
+        while let Some(found) = memchr2(b'<', b'@', self.rest(pos)) {
+            let at = pos + found;
+            pos = if self.bytes.get(at) == Some(&b'@') {
+                if scan::expression_at(self.bytes, at).is_some() {
+                    self.expression(at, self.bytes.len(), Context::Text)
+                } else {
+                    at + 1
+                }
+            } else {
+                self.markup(at)
+            };
+        }
+    }
+
+    /// At a `<` in text: the position after the markup it starts.
+    fn markup(&mut self, at: usize) -> usize {
+        let rest = self.rest(at);
+        if rest.starts_with(b"<!--") {
+            self.after(at + 4, b"-->")
+        } else if rest.starts_with(b"<![CDATA[") {
+            let content = at + 9;
+            let end =
+                memmem::find(self.rest(content), b"]]>").map_or(self.bytes.len(), |i| content + i);
+            let mut pos = content;
+            while let Some(found) = memchr(b'@', self.bytes.get(pos..end).unwrap_or_default()) {
+                let at = pos + found;
+                pos = if scan::expression_at(self.bytes, at).is_some() {
+                    self.expression(at, end, Context::CData)
+                } else {
+                    at + 1
+                };
+            }
+            (end + 3).min(self.bytes.len())
+        } else if rest.len() >= 9
+            && rest
+                .get(..9)
+                .is_some_and(|r| r.eq_ignore_ascii_case(b"<!DOCTYPE"))
+        {
+            self.doctype(at + 9)
+        } else if rest.starts_with(b"<!") {
+            // quick-xml refuses this markup; reading resumes after its `>`.
+            self.after(at + 2, b">")
+        } else if rest.starts_with(b"<?") {
+            self.after(at + 2, b"?>")
+        } else if rest.starts_with(b"</") {
+            self.after(at + 2, b">")
+        } else if rest.get(1).copied().is_some_and(is_name_start_byte) {
+            self.start_tag(at + 1)
+        } else {
+            // A `<` that starts no markup is an error the builder reports; it stays text.
+            at + 1
+        }
+    }
+
+    fn start_tag(&mut self, mut pos: usize) -> usize {
+        while let Some(found) = memchr3(b'"', b'\'', b'>', self.rest(pos)) {
+            let at = pos + found;
+            match self.bytes.get(at) {
+                Some(&quote @ (b'"' | b'\'')) => pos = self.attribute_value(at + 1, quote),
+                _ => return at + 1,
+            }
+        }
+        self.bytes.len()
+    }
+
+    /// From the first byte of a quoted value: the position after its closing quote.
+    fn attribute_value(&mut self, mut pos: usize, quote: u8) -> usize {
+        while let Some(found) = memchr2(quote, b'@', self.rest(pos)) {
+            let at = pos + found;
+            if self.bytes.get(at) == Some(&quote) {
+                return at + 1;
+            }
+            pos = if scan::expression_at(self.bytes, at).is_some() {
+                self.expression(at, self.bytes.len(), Context::Attribute { quote })
+            } else {
+                at + 1
+            };
+        }
+        self.bytes.len()
+    }
+
+    /// After `<!DOCTYPE`: the position after its `>`, skipping quoted literals and the internal
+    /// subset in `[…]`.
+    fn doctype(&self, mut pos: usize) -> usize {
+        let mut quote = None;
+        let mut in_subset = false;
+        while let Some(&byte) = self.bytes.get(pos) {
+            pos += 1;
+            match (quote, byte) {
+                (Some(open), _) if byte == open => quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') => quote = Some(byte),
+                (None, b'[') => in_subset = true,
+                (None, b']') => in_subset = false,
+                (None, b'>') if !in_subset => return pos,
+                _ => {}
+            }
+        }
+        self.bytes.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_attribute_and_text_expressions_but_not_cdata() {
+        let source = r#"<a v="@(x == "a")">@(y < 2)<![CDATA[@(z)]]><!-- @(c) --></a>"#;
+        let prepass = run(source);
+        assert_eq!(prepass.expressions.len(), 3);
+        assert_eq!(
+            prepass.masked.as_deref(),
+            Some(r#"<a v="___________">________<![CDATA[@(z)]]><!-- @(c) --></a>"#)
+        );
+    }
+
+    #[test]
+    fn nothing_to_mask() {
+        let prepass = run("<a b=\"c@d\">e@f {{g}}</a>");
+        assert!(prepass.masked.is_none());
+        assert!(prepass.expressions.is_empty());
+    }
+}

@@ -1,0 +1,241 @@
+//! Malformed input: each case asserts the exact list of diagnostics (code, line, column) and
+//! that the read still satisfies every invariant (lossless, in bounds, styled messages).
+
+// Tests fail by panicking; the no-panic rule is for library code.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use gatehouse_diagnostics::{Diagnostic, LineIndex};
+use gatehouse_reader::{ReadOptions, check_invariants, read};
+
+fn found(input: &[u8], options: &ReadOptions) -> Vec<(String, u32, u32)> {
+    let output = read(input, options);
+    if let Err(violation) = check_invariants(input, options, &output) {
+        panic!("invariant violated: {violation}");
+    }
+    for diagnostic in &output.diagnostics {
+        assert_styled(diagnostic);
+    }
+    let source = output.document.source();
+    let index = LineIndex::new(source);
+    output
+        .diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let at = index.line_col(source, diagnostic.span.start);
+            (diagnostic.code.id().to_owned(), at.line, at.column)
+        })
+        .collect()
+}
+
+fn assert_styled(diagnostic: &Diagnostic) {
+    assert!(
+        diagnostic.help.is_some(),
+        "{} has no help line: {}",
+        diagnostic.code,
+        diagnostic.message
+    );
+}
+
+macro_rules! cases {
+    ($( $name:ident: $input:expr => [$( ($code:literal, $line:literal, $column:literal) ),* $(,)?]; )*) => {
+        $(
+            #[test]
+            fn $name() {
+                let owned = $input;
+                let input: &[u8] = AsRef::<[u8]>::as_ref(&owned);
+                let expected: Vec<(String, u32, u32)> = vec![$( ($code.to_owned(), $line, $column) ),*];
+                assert_eq!(found(input, &ReadOptions::default()), expected);
+            }
+        )*
+    };
+}
+
+const DOC_START: &str = "<policies>\n  <inbound>\n";
+const DOC_END: &str = "\n  </inbound>\n</policies>\n";
+
+fn policy(inbound: &str) -> String {
+    format!("{DOC_START}{inbound}{DOC_END}")
+}
+
+cases! {
+    // ----- elements -----
+    unclosed_element: "<policies>\n  <inbound>\n    <base />\n" => [
+        ("GH0006", 1, 2),
+        ("GH0006", 2, 4),
+    ];
+    mismatched_end_tag: "<policies>\n  <inbound>\n  </policies>\n" => [("GH0007", 3, 3)];
+    mismatched_end_tag_skipping_two: "<policies><inbound><choose></policies>" => [
+        ("GH0006", 1, 12),
+        ("GH0007", 1, 28),
+    ];
+    unexpected_end_tag: "<policies>\n  </inbound>\n</policies>" => [("GH0008", 2, 3)];
+    unclosed_tag_at_end_of_file: "<policies>\n  <inbound" => [
+        ("GH0006", 1, 2),
+        ("GH0021", 2, 3),
+    ];
+    invalid_element_name: "<policies><set$header /></policies>" => [("GH0011", 1, 12)];
+    unknown_root_element: "<policy>\n</policy>" => [("GH0018", 1, 2)];
+
+    // ----- attributes -----
+    duplicate_attribute: policy(r#"    <set-header name="a" exists-action="override" name="b" />"#) => [("GH0009", 3, 51)];
+    attribute_without_value: policy(r#"    <set-header name />"#) => [("GH0010", 3, 17)];
+    unquoted_attribute_value: policy(r#"    <set-header name=accept />"#) => [("GH0010", 3, 22)];
+    attributes_without_whitespace: policy(r#"    <set-header name="a"exists-action="skip" />"#) => [("GH0010", 3, 25)];
+    less_than_in_attribute_value: policy(r#"    <set-header name="a<b" />"#) => [("GH0012", 3, 24)];
+
+    // ----- text and references -----
+    unescaped_less_than_in_text: policy("    <set-body>x < 5</set-body>") => [("GH0012", 3, 17)];
+    stray_ampersand_in_url: policy("    <set-url>https://example.com/?a=1&b=2</set-url>") => [("GH0013", 3, 38)];
+    unknown_entity: policy("    <set-body>a&nbsp;b</set-body>") => [("GH0014", 3, 16)];
+    invalid_character_reference: policy("    <set-body>&#0;</set-body>") => [("GH0015", 3, 15)];
+    text_before_root: "junk\n<policies />" => [("GH0016", 1, 1)];
+    text_after_root: "<policies />\ntrailing text\n" => [("GH0016", 2, 1)];
+    two_roots: "<policies />\n<policies />\n" => [("GH0017", 2, 2)];
+    empty_file: "" => [("GH0004", 1, 1)];
+    only_whitespace_and_comments: "  \n<!-- nothing -->\n" => [("GH0004", 1, 1)];
+
+    // ----- markup -----
+    doctype_refused: "<!DOCTYPE policies>\n<policies />" => [("GH0005", 1, 1)];
+    entity_declaration_refused_and_never_expanded:
+        "<!DOCTYPE policies [<!ENTITY secret SYSTEM \"file:///etc/passwd\">]>\n<policies>&secret;</policies>" => [
+        ("GH0005", 1, 1),
+        ("GH0014", 2, 11),
+    ];
+    billion_laughs_refused:
+        "<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;\">]>\n<policies>&lol2;</policies>" => [
+        ("GH0005", 1, 1),
+        ("GH0014", 2, 11),
+    ];
+    unclosed_comment: "<policies>\n<!-- never closed\n" => [
+        ("GH0006", 1, 2),
+        ("GH0021", 2, 1),
+    ];
+    unclosed_cdata: "<policies><inbound><set-body><![CDATA[ x" => [
+        ("GH0006", 1, 2),
+        ("GH0006", 1, 12),
+        ("GH0006", 1, 21),
+        ("GH0021", 1, 30),
+    ];
+    unknown_markup_after_bang: "<policies><!foo></policies>" => [("GH0021", 1, 11)];
+    misplaced_xml_declaration: "\n<?xml version=\"1.0\"?>\n<policies />" => [("GH0019", 2, 1)];
+    unsupported_encoding: "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<policies />" => [("GH0020", 1, 31)];
+
+    // ----- expressions -----
+    unbalanced_paren_before_attribute_quote:
+        policy(r#"    <set-variable name="x" value="@(context.Variables.GetValueOrDefault("a")" />"#) => [("GH0030", 3, 35)];
+    unbalanced_paren_before_end_tag:
+        policy("    <set-body>@(context.Request.Body.As<JObject>(preserveContent: true)</set-body>") => [("GH0030", 3, 15)];
+    unclosed_inner_bracket_at_end_of_file: "<policies><inbound><set-body>@{ return x[0;" => [
+        ("GH0006", 1, 2),
+        ("GH0006", 1, 12),
+        ("GH0006", 1, 21),
+        ("GH0030", 1, 41),
+    ];
+    mismatched_bracket_in_expression:
+        policy(r#"    <set-variable name="x" value="@(items[0)" />"#) => [("GH0031", 3, 44)];
+    unterminated_string_in_expression:
+        policy("    <set-body>@(\"abc)</set-body>") => [("GH0032", 3, 17)];
+    unterminated_string_in_single_quoted_attribute:
+        policy(r#"    <set-variable name="x" value='@("abc)' />"#) => [("GH0032", 3, 37)];
+    unterminated_char_literal:
+        policy("    <set-body>@(s.Split('.))</set-body>") => [("GH0032", 3, 25)];
+    unterminated_verbatim_string:
+        "<policies><inbound><set-body>@{ var p = @\"C:\\x; return p; }</set-body></inbound></policies>" => [
+        ("GH0032", 1, 41),
+    ];
+    unterminated_comment_in_expression:
+        "<policies><inbound><set-body>@{ /* return 1; }</set-body></inbound></policies>" => [
+        ("GH0033", 1, 33),
+    ];
+    named_value_without_closing_braces:
+        policy(r#"    <set-backend-service base-url="{{backend-url/v1" />"#) => [("GH0034", 3, 36)];
+
+    // ----- bytes -----
+    invalid_utf8: b"<policies>\n  <inbound>\xff</inbound>\n</policies>" => [("GH0001", 2, 12)];
+    binary_garbage: b"\x7fELF\x02\x01\x01\x00\x00\x00\xc3\x28\x00\xff\xfe" => [("GH0001", 1, 11)];
+    control_characters: "\x01<policies>\x02</policies>" => [
+        ("GH0022", 1, 1),
+        ("GH0016", 1, 1),
+        ("GH0022", 1, 12),
+    ];
+}
+
+#[test]
+fn every_problem_in_one_document_is_reported() {
+    let input = policy(concat!(
+        "    <set-header name=\"a\" name=\"b\" />\n",
+        "    <set-url>https://x/?a=1&b=2</set-url>\n",
+        "    <set-body>@(\"unterminated)</set-body>\n",
+        "    </send-request>\n",
+        "    <set-backend-service base-url=\"{{oops\" />",
+    ));
+    let codes: Vec<String> = found(input.as_bytes(), &ReadOptions::default())
+        .into_iter()
+        .map(|(code, _, _)| code)
+        .collect();
+    assert_eq!(codes, ["GH0009", "GH0013", "GH0032", "GH0008", "GH0034"]);
+}
+
+#[test]
+fn nesting_100_000_deep_stops_at_the_limit() {
+    let input = format!("<policies>{}", "<a>".repeat(100_000));
+    // The 257th open element is `a` number 256, at byte 10 + 255 * 3.
+    assert_eq!(
+        found(input.as_bytes(), &ReadOptions::default()),
+        vec![("GH0003".to_owned(), 1, 777)]
+    );
+}
+
+#[test]
+fn depth_limit_is_configurable() {
+    let options = ReadOptions {
+        max_depth: 3,
+        ..ReadOptions::default()
+    };
+    let input = "<policies><inbound><choose><when /></choose></inbound></policies>";
+    assert_eq!(
+        found(input.as_bytes(), &options),
+        vec![("GH0003".to_owned(), 1, 29)]
+    );
+}
+
+#[test]
+fn five_mib_document_is_refused_before_reading() {
+    let body = "<set-header name=\"x\" />\n".repeat(5 * 1024 * 1024 / 24 + 1);
+    let input = policy(&body);
+    assert!(input.len() > 5 * 1024 * 1024);
+    assert_eq!(
+        found(input.as_bytes(), &ReadOptions::default()),
+        vec![("GH0002".to_owned(), 1, 1)]
+    );
+}
+
+#[test]
+fn size_limit_is_configurable() {
+    let options = ReadOptions {
+        max_size: 16,
+        ..ReadOptions::default()
+    };
+    assert_eq!(
+        found(b"<policies></policies>", &options),
+        vec![("GH0002".to_owned(), 1, 1)]
+    );
+}
+
+#[test]
+fn entities_unescape_once() {
+    let output = read(
+        b"<policies><set-body>&amp;lt;</set-body></policies>",
+        &ReadOptions::default(),
+    );
+    assert!(output.diagnostics.is_empty());
+    let root = output.document.root().expect("root");
+    let body = root.child_elements().next().expect("set-body");
+    let Some(gatehouse_reader::Node::Text(text)) = body.children.first() else {
+        panic!("no text")
+    };
+    let Some(gatehouse_reader::ValuePart::Literal(literal)) = text.value.parts().first() else {
+        panic!("no literal")
+    };
+    assert_eq!(literal.decoded(&output.document), "&lt;");
+}
