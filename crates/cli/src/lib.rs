@@ -1,0 +1,59 @@
+//! The `gatehouse` command line. The only crate that knows output formats: the stages below
+//! it return plain diagnostics, and this crate renders them for people (rustc-style) or for
+//! machines (JSON).
+
+mod files;
+mod lint;
+mod render;
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+
+pub use lint::{LintArgs, OutputFormat};
+
+/// Exit status: no errors found.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: the policies have errors.
+pub const EXIT_ERRORS: u8 = 1;
+/// Exit status: the command could not do its job (bad usage, unreadable paths).
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gatehouse",
+    version,
+    about = "Lint, test and run Azure API Management policies offline"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check policy files and report every problem found.
+    Lint(LintArgs),
+}
+
+/// Runs the command line `args` (the first item is the program name) and returns the exit
+/// status. Output goes to the given writers, so tests can run the real command in-process.
+pub fn run<I, T>(args: I, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let rendered = error.render().to_string();
+            let target: &mut dyn Write = if error.use_stderr() { stderr } else { stdout };
+            let _ = target.write_all(rendered.as_bytes());
+            return u8::try_from(error.exit_code()).unwrap_or(EXIT_USAGE);
+        }
+    };
+    match cli.command {
+        Command::Lint(args) => lint::run(&args, stdout, stderr),
+    }
+}

@@ -1,0 +1,138 @@
+//! Output formats.
+
+use std::io::{self, Write};
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label as ReportLabel};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, Config};
+use gatehouse_diagnostics::{Diagnostic, Severity};
+use serde::Serialize;
+
+use crate::lint::{FileReport, Summary};
+
+/// rustc-style text, then the summary line.
+pub(crate) fn human(
+    reports: &[FileReport],
+    summary: Summary,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let config = Config::default();
+    for report in reports {
+        let file = SimpleFile::new(report.path.display().to_string(), report.source.as_str());
+        for diagnostic in &report.diagnostics {
+            let rendered = term::emit_into_string(&config, &file, &to_report(diagnostic))
+                .unwrap_or_else(|error| {
+                    format!(
+                        "{}: {} (cannot show the source: {error})\n",
+                        diagnostic.code, diagnostic.message
+                    )
+                });
+            out.write_all(rendered.as_bytes())?;
+            writeln!(out)?;
+        }
+    }
+    writeln!(out, "{}", summary_line(summary))
+}
+
+pub(crate) fn summary_line(summary: Summary) -> String {
+    format!(
+        "{} files, {} errors, {} warnings",
+        summary.files, summary.tally.errors, summary.tally.warnings
+    )
+}
+
+fn to_report(diagnostic: &Diagnostic) -> Report<()> {
+    let report = match diagnostic.severity {
+        Severity::Error => Report::error(),
+        Severity::Warning => Report::warning(),
+    };
+    let mut labels = vec![ReportLabel::primary((), diagnostic.span.range())];
+    labels.extend(
+        diagnostic.labels.iter().map(|label| {
+            ReportLabel::secondary((), label.span.range()).with_message(&label.message)
+        }),
+    );
+    let mut report = report
+        .with_code(diagnostic.code.id())
+        .with_message(&diagnostic.message)
+        .with_labels(labels);
+    if let Some(help) = &diagnostic.help {
+        report = report.with_note(format!("help: {help}"));
+    }
+    report
+}
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    summary: JsonSummary,
+    files: Vec<JsonFile<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: String,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+/// Field names are a public interface: later versions add fields, never rename these.
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    help: Option<&'a str>,
+}
+
+/// One JSON document with every file, including files without problems.
+pub(crate) fn json(
+    reports: &[FileReport],
+    summary: Summary,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let files = reports
+        .iter()
+        .map(|report| JsonFile {
+            path: report.path.display().to_string(),
+            diagnostics: report
+                .diagnostics
+                .iter()
+                .map(|diagnostic| {
+                    let (start, end) = report
+                        .line_index
+                        .span_positions(&report.source, diagnostic.span);
+                    JsonDiagnostic {
+                        code: diagnostic.code.id(),
+                        severity: diagnostic.severity.as_str(),
+                        message: &diagnostic.message,
+                        line: start.line,
+                        column: start.column,
+                        end_line: end.line,
+                        end_column: end.column,
+                        help: diagnostic.help.as_deref(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let output = JsonOutput {
+        summary: JsonSummary {
+            files: summary.files,
+            errors: summary.tally.errors,
+            warnings: summary.tally.warnings,
+        },
+        files,
+    };
+    serde_json::to_writer_pretty(&mut *out, &output).map_err(io::Error::other)?;
+    writeln!(out)
+}
