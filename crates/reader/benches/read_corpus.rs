@@ -25,7 +25,11 @@ fn corpus() -> Vec<Vec<u8>> {
             .filter(|path| path.extension().is_some_and(|ext| ext == "xml"))
             .collect();
         paths.sort();
-        files.extend(paths.iter().map(|path| std::fs::read(path).expect("corpus file")));
+        files.extend(
+            paths
+                .iter()
+                .map(|path| std::fs::read(path).expect("corpus file")),
+        );
     }
     assert_eq!(files.len(), 118, "the corpus has 118 documents");
     files

@@ -7,7 +7,7 @@
 //! skips, and a tokeniser error restarts quick-xml after the bad markup.
 
 use gatehouse_diagnostics::{Code, Diagnostic, Span};
-use quick_xml::errors::{Error as XmlError, SyntaxError};
+use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::attributes::{AttrError, Attributes};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
@@ -95,12 +95,17 @@ fn new_reader(text: &str) -> Reader<&[u8]> {
 impl Builder<'_> {
     fn run(&mut self) {
         let mut offset = 0;
-        if self.source.starts_with(BOM) {
-            self.text_run(0, BOM.len());
-            offset = BOM.len();
-        }
         let len = self.xml.len();
         while offset < len {
+            // quick-xml drops a byte-order mark at the start of its input; keep it as text.
+            while self
+                .xml
+                .get(offset..)
+                .is_some_and(|rest| rest.starts_with(BOM))
+            {
+                self.text_run(offset, offset + BOM.len());
+                offset += BOM.len();
+            }
             let Some(slice) = self.xml.get(offset..) else {
                 self.unparsed(offset, len);
                 return;
@@ -112,7 +117,11 @@ impl Builder<'_> {
                 let end = offset + usize::try_from(reader.buffer_position()).unwrap_or(len);
                 let end = end.clamp(last, len);
                 let flow = match event {
-                    Ok(Event::Eof) => break Flow::StopAt(len),
+                    Ok(Event::Eof) => {
+                        // Whatever quick-xml passed over without an event stays as text.
+                        self.text_run(last, end);
+                        break Flow::StopAt(end);
+                    }
                     Ok(Event::Text(_) | Event::GeneralRef(_)) => {
                         self.text_run(last, end);
                         Flow::Continue
@@ -130,7 +139,7 @@ impl Builder<'_> {
                     Ok(Event::CData(_)) => self.cdata(last, end),
                     Err(error) => {
                         let at = offset + usize::try_from(reader.error_position()).unwrap_or(len);
-                        self.tokeniser_error(&error, at.clamp(last, len))
+                        self.tokeniser_error(&error, last, at.clamp(last, len), end)
                     }
                 };
                 match flow {
@@ -749,24 +758,48 @@ impl Builder<'_> {
         self.leaf(Node::Doctype(doctype_span))
     }
 
-    fn tokeniser_error(&mut self, error: &XmlError, at: usize) -> Flow {
+    /// quick-xml stopped with `error` at `at`; its event started at `last` and it had read up
+    /// to `consumed`. Everything from `last` to where reading resumes is kept as unparsed text.
+    fn tokeniser_error(
+        &mut self,
+        error: &XmlError,
+        last: usize,
+        at: usize,
+        consumed: usize,
+    ) -> Flow {
         self.flush_text();
         let len = self.source.len();
+        // An ill-formed but complete piece of markup is reported where it starts.
+        let at = if matches!(error, XmlError::IllFormed(_)) {
+            last
+        } else {
+            at
+        };
         let opener_len = markup_opener_len(self.source.get(at..).unwrap_or_default());
         let at_span = span(at, (at + opener_len).min(len));
-        let (message, help, resume) = match error {
-            XmlError::Syntax(SyntaxError::UnclosedComment) => {
-                ("comment is never closed".to_owned(), "add `-->`", len)
-            }
-            XmlError::Syntax(SyntaxError::UnclosedCData) => {
-                ("cdata section is never closed".to_owned(), "add `]]>`", len)
-            }
+        // After an ill-formed but complete piece of markup, quick-xml has read past it.
+        let after_markup = consumed.max(at + 1).min(len);
+        let (code, message, help, resume) = match error {
+            XmlError::Syntax(SyntaxError::UnclosedComment) => (
+                Code::UnclosedMarkup,
+                "comment is never closed".to_owned(),
+                "add `-->`",
+                len,
+            ),
+            XmlError::Syntax(SyntaxError::UnclosedCData) => (
+                Code::UnclosedMarkup,
+                "cdata section is never closed".to_owned(),
+                "add `]]>`",
+                len,
+            ),
             XmlError::Syntax(SyntaxError::UnclosedPI | SyntaxError::UnclosedXmlDecl) => (
+                Code::UnclosedMarkup,
                 "processing instruction is never closed".to_owned(),
                 "add `?>`",
                 len,
             ),
             XmlError::Syntax(SyntaxError::UnclosedDoctype) => (
+                Code::UnclosedMarkup,
                 "document type declaration is never closed".to_owned(),
                 "delete the declaration",
                 len,
@@ -776,6 +809,7 @@ impl Builder<'_> {
                 | SyntaxError::UnclosedSingleQuotedAttributeValue
                 | SyntaxError::UnclosedDoubleQuotedAttributeValue,
             ) => (
+                Code::UnclosedMarkup,
                 "tag is never closed".to_owned(),
                 "end the tag with `>` or `/>`",
                 len,
@@ -787,30 +821,29 @@ impl Builder<'_> {
                     .and_then(|rest| rest.find('>'))
                     .map_or(len, |index| at + 1 + index + 1);
                 (
+                    Code::UnclosedMarkup,
                     "unknown markup after `<!`".to_owned(),
                     "comments are written `<!-- … -->` and cdata sections `<![CDATA[ … ]]>`",
                     resume,
                 )
             }
-            other => {
-                let resume = self
-                    .source
-                    .get(at + 1..)
-                    .and_then(|rest| rest.find('<'))
-                    .map_or(len, |index| at + 1 + index);
-                (
-                    format!("malformed markup: {}", lowercase_first(&other.to_string())),
-                    "",
-                    resume,
-                )
-            }
+            XmlError::IllFormed(IllFormedError::MissingDoctypeName) => (
+                Code::DoctypeNotAllowed,
+                "document type declarations are refused".to_owned(),
+                "delete the `<!DOCTYPE …>` declaration; policy documents never need one",
+                after_markup,
+            ),
+            other => (
+                Code::UnclosedMarkup,
+                format!("malformed markup: {}", lowercase_first(&other.to_string())),
+                "correct the markup, or delete it",
+                after_markup,
+            ),
         };
-        let mut diagnostic = Diagnostic::new(Code::UnclosedMarkup, at_span, message);
-        if !help.is_empty() {
-            diagnostic = diagnostic.with_help(help);
-        }
-        self.diagnostics.push(diagnostic);
-        self.unparsed(at, resume);
+        self.diagnostics
+            .push(Diagnostic::new(code, at_span, message).with_help(help));
+        let resume = resume.max(last + 1).min(len);
+        self.unparsed(last, resume);
         if resume >= len {
             Flow::StopAt(len)
         } else {

@@ -173,3 +173,18 @@ fn check_value(value: &Value) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The property the fuzz target checks, and `cargo test` replays over the fuzz corpus: reading
+/// `input` with the default limits, and with tight ones (which reach the limit paths often),
+/// gives reads that satisfy [`check_invariants`].
+pub fn check_read(input: &[u8]) -> Result<(), String> {
+    let tight = ReadOptions {
+        max_depth: 8,
+        max_size: 1 << 16,
+    };
+    for options in [ReadOptions::default(), tight] {
+        let output = crate::read(input, &options);
+        check_invariants(input, &options, &output)?;
+    }
+    Ok(())
+}

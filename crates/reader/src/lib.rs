@@ -28,7 +28,7 @@ mod tree;
 
 use gatehouse_diagnostics::{Code, Diagnostic, Span};
 
-pub use invariants::check_invariants;
+pub use invariants::{check_invariants, check_read};
 pub use tree::{
     Attribute, CData, Document, DocumentKind, Element, Expression, ExpressionKind, Literal,
     NamedValueRef, Node, OffsetShift, Text, Value, ValuePart,

@@ -2,7 +2,12 @@
 //! that the read still satisfies every invariant (lossless, in bounds, styled messages).
 
 // Tests fail by panicking; the no-panic rule is for library code.
-#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use gatehouse_diagnostics::{Diagnostic, LineIndex};
 use gatehouse_reader::{ReadOptions, check_invariants, read};
@@ -117,6 +122,12 @@ cases! {
         ("GH0021", 1, 30),
     ];
     unknown_markup_after_bang: "<policies><!foo></policies>" => [("GH0021", 1, 11)];
+    // A byte-order mark after the start is a zero-width no-break space: text.
+    byte_order_mark_after_bad_markup_is_kept: "<!>\u{FEFF}<policies />" => [
+        ("GH0021", 1, 1),
+        ("GH0016", 1, 4),
+    ];
+    doctype_without_a_name: "<!DOCTYPE>\n<policies />" => [("GH0005", 1, 1)];
     misplaced_xml_declaration: "\n<?xml version=\"1.0\"?>\n<policies />" => [("GH0019", 2, 1)];
     unsupported_encoding: "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<policies />" => [("GH0020", 1, 31)];
 
