@@ -1,19 +1,6 @@
 //! Helpers shared by the end-to-end tests.
 
-use std::path::PathBuf;
-
-/// The shared policy corpus (`../shared/corpus` beside the checkout), or the directory named
-/// by `GATEHOUSE_CORPUS`. The tests use it in place; it is never copied into the repository.
-pub fn corpus_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("GATEHOUSE_CORPUS") {
-        return PathBuf::from(dir);
-    }
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    workspace.join("..").join("shared").join("corpus")
-}
+use std::path::{Path, PathBuf};
 
 /// The directory of the workspace.
 pub fn workspace_dir() -> PathBuf {
@@ -21,4 +8,47 @@ pub fn workspace_dir() -> PathBuf {
         .parent()
         .map(PathBuf::from)
         .unwrap_or_default()
+}
+
+/// The shared policy corpus (`../shared/corpus` beside the checkout), or the directory named
+/// by `GATEHOUSE_CORPUS`. The tests use it in place; it is never copied into the repository.
+pub fn corpus_dir() -> PathBuf {
+    match std::env::var_os("GATEHOUSE_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => workspace_dir().join("..").join("shared").join("corpus"),
+    }
+}
+
+/// The `*.xml` files directly in `dir`, sorted.
+pub fn xml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "xml"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    files.sort();
+    files
+}
+
+/// The output of one run of the `gatehouse` command, in-process.
+#[derive(Debug)]
+pub struct Run {
+    pub status: u8,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `gatehouse ARGS…` in-process with the real argument parser and writers.
+pub fn gatehouse<S: AsRef<str>>(args: &[S]) -> Run {
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let argv = std::iter::once("gatehouse").chain(args.iter().map(AsRef::as_ref));
+    let status = gatehouse_cli::run(argv, &mut stdout, &mut stderr);
+    Run {
+        status,
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
 }

@@ -28,7 +28,6 @@ pub(crate) fn human(
                     )
                 });
             out.write_all(rendered.as_bytes())?;
-            writeln!(out)?;
         }
     }
     writeln!(out, "{}", summary_line(summary))

@@ -1,0 +1,63 @@
+//! The real `gatehouse` process: exit statuses and streams, as a shell or CI sees them.
+
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
+
+use std::process::Command;
+
+fn gatehouse(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("the gatehouse binary runs")
+}
+
+#[test]
+fn missing_path_exits_2_with_a_message_and_no_backtrace() {
+    let output = gatehouse(&["lint", "no/such/policy.xml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr,
+        "error: cannot read `no/such/policy.xml`: no such file or directory\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "0 files, 0 errors, 0 warnings\n"
+    );
+}
+
+#[test]
+fn policy_errors_exit_1_and_clean_policies_exit_0() {
+    let dir = std::env::temp_dir().join(format!("gatehouse-binary-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("broken.xml");
+    let clean = dir.join("clean.xml");
+    std::fs::write(&broken, "<policies><inbound></policies>").unwrap();
+    std::fs::write(&clean, "<policies><inbound><base /></inbound></policies>").unwrap();
+
+    let output = gatehouse(&["lint", broken.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("error[GH0007]"));
+
+    let output = gatehouse(&["lint", clean.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "1 files, 0 errors, 0 warnings\n"
+    );
+
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn help_goes_to_stdout_with_status_0() {
+    let output = gatehouse(&["--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("lint"));
+}

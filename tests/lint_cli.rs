@@ -1,0 +1,139 @@
+//! `gatehouse lint` as a user runs it: paths, formats, exit codes, messages.
+
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
+
+use gatehouse_tests::{gatehouse, workspace_dir};
+use serde_json::Value;
+
+fn fixture(path: &str) -> String {
+    workspace_dir()
+        .join("tests/fixtures/lint")
+        .join(path)
+        .display()
+        .to_string()
+}
+
+/// Paths in output are as given; make them stable for snapshots.
+fn relative(text: &str) -> String {
+    text.replace(&fixture(""), "fixtures/")
+}
+
+#[test]
+fn clean_directory_is_searched_recursively_for_xml_files() {
+    let run = gatehouse(&["lint", &fixture("clean")]);
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert_eq!(run.stdout, "2 files, 0 errors, 0 warnings\n");
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn errors_give_exit_status_1_and_rustc_style_output() {
+    let run = gatehouse(&["lint", &fixture("broken/several-problems.xml")]);
+    assert_eq!(run.status, 1);
+    insta::assert_snapshot!(relative(&run.stdout));
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let run = gatehouse(&[
+        "lint",
+        "--format",
+        "json",
+        &fixture("broken/several-problems.xml"),
+        &fixture("clean"),
+    ]);
+    assert_eq!(run.status, 1);
+    let output: Value = serde_json::from_str(&run.stdout).unwrap();
+    let keys = |value: &Value| -> Vec<String> {
+        let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys(&output), ["files", "summary"]);
+    assert_eq!(keys(&output["summary"]), ["errors", "files", "warnings"]);
+    assert_eq!(output["summary"]["files"], 3);
+    let files = output["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3);
+    assert_eq!(keys(&files[0]), ["diagnostics", "path"]);
+    let first = &files[0]["diagnostics"][0];
+    assert_eq!(
+        keys(first),
+        [
+            "code",
+            "column",
+            "end_column",
+            "end_line",
+            "help",
+            "line",
+            "message",
+            "severity"
+        ]
+    );
+    assert_eq!(first["code"], "GH0009");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["line"], 4);
+    assert_eq!(first["column"], 35);
+    assert_eq!(first["end_line"], 4);
+    assert_eq!(first["end_column"], 39);
+    let codes: Vec<&str> = files[0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["GH0009", "GH0013", "GH0030", "GH0034", "GH0008", "GH0007"]
+    );
+    assert_eq!(output["summary"]["errors"], 5);
+    assert_eq!(output["summary"]["warnings"], 1);
+}
+
+#[test]
+fn a_missing_path_is_a_clear_usage_error_with_status_2() {
+    let run = gatehouse(&["lint", "does/not/exist.xml", &fixture("clean")]);
+    assert_eq!(run.status, 2);
+    assert_eq!(
+        run.stderr,
+        "error: cannot read `does/not/exist.xml`: no such file or directory\n"
+    );
+    // The paths that exist are still linted.
+    assert_eq!(run.stdout, "2 files, 0 errors, 0 warnings\n");
+}
+
+#[test]
+fn no_path_is_a_usage_error_with_status_2() {
+    let run = gatehouse(&["lint"]);
+    assert_eq!(run.status, 2);
+    assert!(
+        run.stderr.contains("required arguments were not provided"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unknown_format_is_a_usage_error_with_status_2() {
+    let run = gatehouse(&["lint", "--format", "yaml", &fixture("clean")]);
+    assert_eq!(run.status, 2);
+    assert!(
+        run.stderr.contains("invalid value 'yaml'"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn reader_limits_are_options() {
+    let run = gatehouse(&["lint", "--max-depth", "2", &fixture("clean/api-policy.xml")]);
+    assert_eq!(run.status, 1);
+    assert!(run.stdout.contains("error[GH0003]"), "{}", run.stdout);
+    let run = gatehouse(&["lint", "--max-size", "10", &fixture("clean/api-policy.xml")]);
+    assert_eq!(run.status, 1);
+    assert!(run.stdout.contains("error[GH0002]"), "{}", run.stdout);
+}
