@@ -19,6 +19,8 @@ use serde_json::Value;
 const STAGES: &[&str] = &[
     "gatehouse-diagnostics",
     "gatehouse-reader",
+    "gatehouse-identity",
+    "gatehouse-identity-server",
     "gatehouse-cli",
     "gatehouse-tests",
 ];

@@ -3,6 +3,7 @@
 //! machines (JSON).
 
 mod files;
+mod identity;
 mod lint;
 mod render;
 
@@ -35,6 +36,9 @@ struct Cli {
 enum Command {
     /// Check policy files and report every problem found.
     Lint(LintArgs),
+    /// Managed identity tools.
+    #[command(subcommand)]
+    Identity(identity::IdentityCommand),
 }
 
 /// Runs the command line `args` (the first item is the program name) and returns the exit
@@ -55,5 +59,6 @@ where
     };
     match cli.command {
         Command::Lint(args) => lint::run(&args, stdout, stderr),
+        Command::Identity(command) => identity::run(command, stdout, stderr),
     }
 }
