@@ -1,5 +1,10 @@
 //! Helpers shared by the end-to-end tests.
 
+// Test support: a precondition that does not hold fails the test that asked for it.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod identity;
+
 use std::path::{Path, PathBuf};
 
 /// The directory of the workspace.
