@@ -19,6 +19,7 @@ use serde_json::Value;
 const STAGES: &[&str] = &[
     "gatehouse-diagnostics",
     "gatehouse-reader",
+    "gatehouse-expr-syntax",
     "gatehouse-identity",
     "gatehouse-identity-server",
     "gatehouse-cli",
@@ -26,7 +27,11 @@ const STAGES: &[&str] = &[
 ];
 
 /// Crates on the linting path: they must build without these.
-const LINT_PATH: &[&str] = &["gatehouse-diagnostics", "gatehouse-reader"];
+const LINT_PATH: &[&str] = &[
+    "gatehouse-diagnostics",
+    "gatehouse-reader",
+    "gatehouse-expr-syntax",
+];
 const RUNTIME_ONLY: &[&str] = &["tokio", "hyper", "axum", "reqwest"];
 
 struct Graph {

@@ -231,6 +231,25 @@ comment.";
 text before anything else happens; without `}}` nothing is replaced and the braces stay in the value as \
 literal text, which is almost never what was meant (a warning, since APIM accepts it).\n\nFix: close the \
 reference: `{{backend-url}}`.";
+
+    ExpressionSyntax = "GH0100" "expression-syntax" Error
+        "policy expression is not valid c#"
+        "The code inside `@(…)` is one C# expression; inside `@{…}` it is C# statements, and every \
+path must end in `return`. APIM compiles it with the C# compiler, which rejects the policy on save.\n\n\
+Example: `@(context.Request.Headers.GetValueOrDefault(\"x\",\"\"))`, `@{ var id = context.RequestId; \
+return id.ToString(); }`.\n\nFix: correct the syntax at the place shown.";
+
+    ExpressionTooDeep = "GH0101" "expression-too-deep" Error
+        "policy expression nests deeper than the limit"
+        "Expressions are limited in how deeply they nest (100 brackets or right-nested operators, 256 \
+levels of the syntax tree) so that no expression can exhaust the gateway's stack. Real policies nest \
+a few levels deep.\n\nFix: split the expression into local variables in a `@{ … }` block.";
+
+    InvalidLiteral = "GH0102" "invalid-literal" Error
+        "literal is not valid c#"
+        "A number must fit its type (the largest integer literal is `ulong.MaxValue`), a character \
+literal holds one character, and a string escape is one C# knows: `\\n`, `\\\"`, `\\uHHHH` and so on. \
+Windows paths need doubled backslashes, or a verbatim string `@\"C:\\path\"`.\n\nFix: correct the literal.";
 }
 
 #[cfg(test)]

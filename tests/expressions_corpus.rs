@@ -1,0 +1,73 @@
+//! Every expression of the corpus, through the expression stages.
+
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
+
+use gatehouse_expr_syntax::{Form, SyntaxLimits, parse};
+use gatehouse_reader::{ExpressionKind, ReadOptions, read};
+use gatehouse_tests::{corpus_dir, xml_files};
+
+struct CorpusExpression {
+    file: String,
+    line: usize,
+    form: Form,
+    code: String,
+}
+
+fn corpus_expressions(folders: &[&str]) -> Vec<CorpusExpression> {
+    let mut found = Vec::new();
+    for folder in folders {
+        for path in xml_files(&corpus_dir().join(folder)) {
+            let output = read(&std::fs::read(&path).unwrap(), &ReadOptions::default());
+            let document = &output.document;
+            for expression in document.expressions() {
+                let line = document.source()[..expression.span.start as usize]
+                    .lines()
+                    .count();
+                found.push(CorpusExpression {
+                    file: path.file_name().unwrap().to_string_lossy().into_owned(),
+                    line,
+                    form: match expression.kind {
+                        ExpressionKind::Inline => Form::Inline,
+                        ExpressionKind::Block => Form::Block,
+                    },
+                    code: expression.code(document).to_owned(),
+                });
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn all_470_corpus_expressions_parse() {
+    let expressions = corpus_expressions(&["toolkit", "snippets"]);
+    assert_eq!(expressions.len(), 470);
+    let failures: Vec<String> = expressions
+        .iter()
+        .filter_map(|e| {
+            parse(&e.code, e.form, &SyntaxLimits::default())
+                .err()
+                .map(|d| {
+                    format!(
+                        "{}:{}: {} ({:?})\n    {}",
+                        e.file,
+                        e.line,
+                        d.message,
+                        d.help,
+                        e.code.lines().next().unwrap_or_default()
+                    )
+                })
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
