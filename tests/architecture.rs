@@ -20,6 +20,7 @@ const STAGES: &[&str] = &[
     "gatehouse-diagnostics",
     "gatehouse-reader",
     "gatehouse-expr-syntax",
+    "gatehouse-expr",
     "gatehouse-identity",
     "gatehouse-identity-server",
     "gatehouse-cli",
@@ -31,6 +32,7 @@ const LINT_PATH: &[&str] = &[
     "gatehouse-diagnostics",
     "gatehouse-reader",
     "gatehouse-expr-syntax",
+    "gatehouse-expr",
 ];
 const RUNTIME_ONLY: &[&str] = &["tokio", "hyper", "axum", "reqwest"];
 
@@ -42,10 +44,31 @@ struct Graph {
     members: Vec<String>,
 }
 
+/// The host's target triple: metadata for other platforms would need crates a build here
+/// never downloads (and the tests run offline).
+fn host_triple() -> String {
+    let output = Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .expect("rustc runs");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .expect("rustc -vV names the host")
+        .to_owned()
+}
+
 fn metadata() -> Graph {
     let cargo = option_env!("CARGO").unwrap_or("cargo");
     let output = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--filter-platform",
+        ])
+        .arg(host_triple())
         .current_dir(workspace_dir())
         .output()
         .expect("cargo metadata runs");

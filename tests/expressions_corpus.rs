@@ -71,3 +71,24 @@ fn all_470_corpus_expressions_parse() {
         failures.join("\n")
     );
 }
+
+/// Not an assertion: prints every member name the corpus uses, for planning. Run with
+/// `cargo test -p gatehouse-tests --test expressions_corpus member_census -- --ignored --nocapture`.
+#[test]
+#[ignore = "a census for planning, not a check"]
+fn member_census() {
+    use std::collections::BTreeMap;
+    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    for e in corpus_expressions(&["toolkit", "snippets"]) {
+        let body = parse(&e.code, e.form, &SyntaxLimits::default()).unwrap();
+        let tree = gatehouse_expr_syntax::sexpr::body(&body);
+        for word in tree.split(['(', ')', ' ']) {
+            if word.chars().next().is_some_and(char::is_uppercase) {
+                *names.entry(word.to_owned()).or_default() += 1;
+            }
+        }
+    }
+    for (name, count) in names {
+        println!("{count:5} {name}");
+    }
+}

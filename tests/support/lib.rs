@@ -4,6 +4,7 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod identity;
+pub mod oracle;
 
 use std::path::{Path, PathBuf};
 

@@ -250,6 +250,104 @@ a few levels deep.\n\nFix: split the expression into local variables in a `@{ �
         "A number must fit its type (the largest integer literal is `ulong.MaxValue`), a character \
 literal holds one character, and a string escape is one C# knows: `\\n`, `\\\"`, `\\uHHHH` and so on. \
 Windows paths need doubled backslashes, or a verbatim string `@\"C:\\path\"`.\n\nFix: correct the literal.";
+
+    UnknownName = "GH0103" "unknown-name" Error
+        "name is not a local variable, `context` or a type"
+        "An expression can use its own local variables and parameters, the `context` object, and the \
+types APIM allows. C# names are case-sensitive: `Context` is not `context`.\n\nFix: correct the name \
+(the help line suggests the closest one), or declare the variable first.";
+
+    UnknownMember = "GH0104" "unknown-member" Error
+        "type has no member of that name"
+        "Members are looked up on the expression's static type, as the C# compiler does: \
+`context.Variables[\"x\"]` is an `object`, so it has no `Length` until it is cast: \
+`((string)context.Variables[\"x\"]).Length`.\n\nFix: correct the member name, or cast to the type \
+that has it.";
+
+    NoMatchingOverload = "GH0105" "no-matching-overload" Error
+        "no overload of the method takes these arguments"
+        "A method is chosen by the number and static types of its arguments. \
+`Split(\",\")` needs .NET Core's `Split(string)`; `Split(',')` works everywhere.\n\nFix: pass \
+arguments of the types one of the overloads listed in the help takes.";
+
+    TypeNotAllowed = "GH0106" "type-not-allowed" Error
+        "type is not on apim's list of allowed types"
+        "APIM compiles expressions against an allow-list of .NET types; anything else fails when the \
+policy is saved. `XmlReader`, `XmlDocument`, `File`, `HttpClient` and `Environment` are not on it.\n\n\
+Fix: use an allowed type: `XDocument.Parse(text)` for XML, `send-request` for HTTP.";
+
+    InvalidConversion = "GH0107" "invalid-conversion" Error
+        "value cannot be converted to that type"
+        "C# converts implicitly only where no information can be lost (`int` to `long`, `JObject` to \
+`JToken`, any value to `object`); other conversions need a cast, and some are not possible at all.\n\n\
+Fix: cast explicitly `(int)value`, parse text with `int.Parse`, or use a value of the right type.";
+
+    InvalidOperator = "GH0108" "invalid-operator" Error
+        "operator cannot be applied to operands of these types"
+        "C# defines each operator for particular types: `&&` for `bool`, `+` for numbers and strings, \
+`<` for numbers and dates. `context.Variables[\"n\"] > 5` compares an `object`, which has no `>`.\n\n\
+Fix: cast the operands first: `(int)context.Variables[\"n\"] > 5`.";
+
+    MissingReturn = "GH0109" "missing-return" Error
+        "not every path through the block returns a value"
+        "A `@{ … }` block is a method body: every path must end in `return` (or `throw`). APIM's \
+compiler rejects a block whose end can be reached.\n\nFix: add a `return` at the end, or an `else` \
+branch that returns.";
+
+    ResultTypeMismatch = "GH0110" "result-type-mismatch" Error
+        "expression's type does not fit where it is used"
+        "Some attributes take a particular type: a `condition` must be `bool`. An expression of another \
+type fails when the policy runs.\n\nFix: compare to produce a `bool`: \
+`@(context.Request.Headers.GetValueOrDefault(\"x\", \"\") == \"yes\")`.";
+
+    UnknownType = "GH0111" "unknown-type" Error
+        "type name is not known"
+        "Types are the .NET types APIM allows and the APIM interfaces (`IResponse`, `Jwt`, …), by their \
+simple or full names.\n\nFix: correct the name (the help line suggests the closest one).";
+
+    ReferenceComparison = "GH0112" "reference-comparison" Warning
+        "`==` compares references because one side is `object`"
+        "When one operand of `==` is `object`, C# compares references, not text: \
+`context.Variables[\"x\"] == \"yes\"` is usually false even when the variable holds \"yes\" \
+(C# warns with CS0252). Whether it is true depends on string interning.\n\nFix: cast first: \
+`(string)context.Variables[\"x\"] == \"yes\"`.";
+
+    InvalidAssignment = "GH0113" "invalid-assignment" Error
+        "left side cannot be assigned to"
+        "Only local variables, settable properties and indexers can be assigned. The `context` object is \
+read-only in expressions: change the request with policies such as `set-header` and `set-variable`.\n\n\
+Fix: assign to a local variable, or use the policy that makes the change.";
+
+    NotImplemented = "GH0114" "not-implemented" Warning
+        "gatehouse does not implement this part of c# or .net yet"
+        "APIM accepts this construct or member, but Gatehouse cannot evaluate it yet, so a policy using \
+it will not run in the Gatehouse gateway.\n\nFix: if you can, use an equivalent Gatehouse supports; \
+otherwise report it so it can be added.";
+
+    InvalidStatement = "GH0115" "invalid-statement" Error
+        "statement is not valid here"
+        "C# allows only assignments, calls, increments and object creation as expression statements; \
+`break` and `continue` only inside loops (and `break` in `switch`); each local name once in a scope.\n\n\
+Fix: as the message says.";
+
+    ExpressionException = "GH0120" "expression-exception" Error
+        "expression threw a .net exception"
+        "Evaluating the expression raised an exception, as it would on the gateway: a null reference, an \
+invalid cast (`(int)context.Variables[\"x\"]` when the variable holds a string), a missing key, text \
+that does not parse. In a policy this sends the request to `on-error` with `context.LastError` set.\n\n\
+Fix: guard the expression (`?.`, `??`, `TryParse`, `ContainsKey`) or fix the input.";
+
+    StepLimit = "GH0121" "step-limit" Error
+        "expression ran out of its step budget"
+        "Every evaluation has a budget of steps (statements, loop iterations, calls, and allocation), so \
+that no expression can stall the gateway. An endless loop or a very large string or collection uses it \
+up.\n\nFix: bound the loop, or raise the limit in the gateway configuration if the work is legitimate.";
+
+    CallDepth = "GH0122" "call-depth-limit" Error
+        "expression nested calls too deeply"
+        "Lambdas and local functions may call each other, but not more deeply than the configured limit \
+(64 by default): unbounded recursion would exhaust the gateway's stack.\n\nFix: make the recursion \
+terminate sooner, or use a loop.";
 }
 
 #[cfg(test)]

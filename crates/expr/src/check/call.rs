@@ -1,0 +1,912 @@
+//! Calls: resolving the member, inferring type arguments, typing lambdas, choosing the
+//! overload, and compiling the arguments.
+
+use gatehouse_diagnostics::{Code, Span};
+use gatehouse_expr_syntax::ast::{Argument, ArgumentValue, Expr, ExprKind};
+
+use super::expr::{Target, substitute};
+use super::{Compiler, Typed};
+use crate::ir::{Ir, Place};
+use crate::library::{Member, MemberKind};
+use crate::types::{self, Conversion, Generic, Type};
+use crate::value::Value;
+
+/// An argument as written, before a candidate is chosen.
+enum Form<'a> {
+    Typed(Typed),
+    Lambda(&'a Expr),
+    OutDeclaration {
+        ty: Option<Type>,
+        name: &'a str,
+        span: Span,
+    },
+    OutPlace(&'a Expr, Type),
+}
+
+struct Arg<'a> {
+    name: Option<&'a str>,
+    form: Form<'a>,
+    span: Span,
+}
+
+/// How a candidate would take the arguments.
+struct Plan<'m> {
+    member: &'m Member,
+    /// For each argument, the parameter it goes to.
+    param_of: Vec<usize>,
+    /// `params` arguments packed into an array.
+    expanded: bool,
+    bindings: Vec<Type>,
+    /// Lambda argument index → the result type its body had for this candidate.
+    score: u32,
+}
+
+fn numeric_rank(ty: &Type) -> u32 {
+    match ty {
+        Type::SByte | Type::Byte => 1,
+        Type::Int16 | Type::UInt16 | Type::Char => 2,
+        Type::Int32 | Type::UInt32 => 3,
+        Type::Int64 | Type::UInt64 => 4,
+        Type::Single => 5,
+        Type::Double => 6,
+        Type::Decimal => 7,
+        _ => 8,
+    }
+}
+
+/// How good a conversion is for overload resolution: lower is better.
+fn cost(from: &Type, to: &Type, constant: Option<&Value>) -> Option<u32> {
+    if from == to || from.is_unknown() || to.is_unknown() {
+        return Some(0);
+    }
+    if let Some(value) = constant
+        && matches!(from, Type::Int32 | Type::Int64)
+        && let Some(number) = integer(value)
+        && crate::eval::integer_value(number, to.underlying()).is_some()
+        && to.underlying().is_integral()
+    {
+        return Some(2 + numeric_rank(to.underlying()));
+    }
+    Some(match types::implicit(from, to)? {
+        Conversion::Identity => 0,
+        Conversion::NullLiteral => 1,
+        Conversion::Numeric(target) => 2 + numeric_rank(&target).saturating_sub(numeric_rank(from)),
+        Conversion::WrapNullable => 12,
+        Conversion::Upcast | Conversion::Sequence => 14,
+        Conversion::ToJToken => 20,
+        Conversion::Boxing => 24,
+        _ => 30,
+    })
+}
+
+fn integer(value: &Value) -> Option<i128> {
+    match value {
+        Value::Int32(v) => Some(i128::from(*v)),
+        Value::Int64(v) => Some(i128::from(*v)),
+        _ => None,
+    }
+}
+
+/// Binds type parameters in `pattern` from `actual`; false when they cannot agree.
+fn infer(pattern: &Type, actual: &Type, bindings: &mut [Option<Type>]) -> bool {
+    if actual.is_unknown() {
+        return true;
+    }
+    match pattern {
+        Type::Param(index) => {
+            let Some(slot) = bindings.get_mut(usize::from(*index)) else {
+                return false;
+            };
+            match slot {
+                None => {
+                    if *actual == Type::Null {
+                        return true;
+                    }
+                    *slot = Some(actual.clone());
+                    true
+                }
+                Some(bound) => {
+                    if bound == actual || types::implicit(actual, bound).is_some() {
+                        true
+                    } else if types::implicit(bound, actual).is_some() {
+                        *slot = Some(actual.clone());
+                        true
+                    } else {
+                        false
+                    }
+                }
+            }
+        }
+        Type::Generic(Generic::IEnumerable, args) => match (args.first(), actual.element_type()) {
+            (Some(element_pattern), Some(element)) => infer(element_pattern, &element, bindings),
+            _ => true,
+        },
+        Type::Generic(generic, args) => match actual {
+            Type::Generic(other, actual_args)
+                if other == generic || args.len() == actual_args.len() =>
+            {
+                args.iter()
+                    .zip(actual_args)
+                    .all(|(p, a)| infer(p, a, bindings))
+            }
+            Type::Object => true,
+            other => match (generic, other.element_type()) {
+                (
+                    Generic::IReadOnlyDictionary | Generic::IDictionary,
+                    Some(Type::Generic(Generic::KeyValuePair, kv)),
+                ) => args.iter().zip(&kv).all(|(p, a)| infer(p, a, bindings)),
+                _ => true,
+            },
+        },
+        Type::Array(element_pattern) => match actual {
+            Type::Array(element) => infer(element_pattern, element, bindings),
+            _ => true,
+        },
+        Type::Nullable(inner) => infer(inner, actual.underlying(), bindings),
+        Type::Func(params, result) => match actual {
+            Type::Func(actual_params, actual_result) if actual_params.len() == params.len() => {
+                params
+                    .iter()
+                    .zip(actual_params)
+                    .all(|(p, a)| infer(p, a, bindings))
+                    && infer(result, actual_result, bindings)
+            }
+            _ => true,
+        },
+        _ => true,
+    }
+}
+
+fn fully_bound(ty: &Type, bindings: &[Option<Type>]) -> bool {
+    match ty {
+        Type::Param(index) => bindings
+            .get(usize::from(*index))
+            .is_some_and(Option::is_some),
+        Type::Nullable(inner) | Type::Array(inner) => fully_bound(inner, bindings),
+        Type::Generic(_, args) => args.iter().all(|a| fully_bound(a, bindings)),
+        Type::Func(params, result) => {
+            params.iter().all(|p| fully_bound(p, bindings)) && fully_bound(result, bindings)
+        }
+        _ => true,
+    }
+}
+
+fn resolved(bindings: &[Option<Type>]) -> Vec<Type> {
+    bindings
+        .iter()
+        .map(|b| b.clone().unwrap_or(Type::Object))
+        .collect()
+}
+
+/// `Name(type p, …)` for the list of candidates in a message.
+fn describe(member: &Member, name: &str) -> String {
+    let params: Vec<String> = member
+        .params
+        .iter()
+        .skip(usize::from(member.is_extension))
+        .map(|p| {
+            let mut text = String::new();
+            if p.is_params {
+                text.push_str("params ");
+            }
+            if p.is_out {
+                text.push_str("out ");
+            }
+            text.push_str(&format!("{} {}", p.ty, p.name));
+            if p.default.is_some() {
+                text.push_str(" = …");
+            }
+            text
+        })
+        .collect();
+    let shown = if name == ".ctor" { "new" } else { name };
+    format!("{shown}({})", params.join(", "))
+}
+
+impl Compiler {
+    pub(super) fn call(
+        &mut self,
+        target: &Expr,
+        args: &[Argument],
+        span: Span,
+        expected: Option<&Type>,
+    ) -> Typed {
+        match &target.kind {
+            ExprKind::Member {
+                target: receiver,
+                name,
+                type_args,
+                conditional,
+            } => {
+                let explicit: Vec<Type> = type_args.iter().map(|t| self.resolve_type(t)).collect();
+                match self.resolve_target(receiver) {
+                    Target::Type(ty) => {
+                        let members: Vec<&Member> = self
+                            .registry
+                            .static_members(&ty, &name.name)
+                            .into_iter()
+                            .filter(|m| m.kind == MemberKind::Method)
+                            .collect();
+                        if members.is_empty() {
+                            self.compile_args_for_errors(args);
+                            let names = self.registry.member_names(&ty, true);
+                            let help = super::closest(&name.name, names).map_or_else(
+                                || {
+                                    format!(
+                                        "gatehouse knows no static method `{}` of `{ty}`",
+                                        name.name
+                                    )
+                                },
+                                |s| format!("did you mean `{s}`?"),
+                            );
+                            self.error(
+                                Code::UnknownMember,
+                                name.span,
+                                &format!("`{ty}` has no static method `{}`", name.name),
+                                &help,
+                            );
+                            return Typed::error(span);
+                        }
+                        self.resolve_call(
+                            members, None, args, &explicit, span, &name.name, expected,
+                        )
+                    }
+                    Target::Namespace(path) => {
+                        self.compile_args_for_errors(args);
+                        self.error(
+                            Code::UnknownType,
+                            receiver.span,
+                            &format!("unknown type `{path}`"),
+                            "use a type APIM allows",
+                        );
+                        Typed::error(span)
+                    }
+                    Target::Value(receiver) => {
+                        if receiver.ty.is_unknown() {
+                            self.compile_args_for_errors(args);
+                            return Typed::error(span);
+                        }
+                        let receiver_type = if *conditional {
+                            receiver.ty.underlying().clone()
+                        } else {
+                            receiver.ty.clone()
+                        };
+                        let receiver_ir = if *conditional {
+                            Ir::NullGuard(Box::new(receiver.ir))
+                        } else {
+                            receiver.ir
+                        };
+                        let receiver =
+                            Typed::new(receiver_ir, receiver_type.clone(), receiver.span);
+                        if let Type::Func(..) = receiver_type
+                            && name.name == "Invoke"
+                        {
+                            return self.invoke(receiver, args, span);
+                        }
+                        let instance: Vec<&Member> = self
+                            .registry
+                            .instance_members(&receiver_type, &name.name)
+                            .into_iter()
+                            .filter(|m| m.kind == MemberKind::Method)
+                            .collect();
+                        let extensions: Vec<&Member> =
+                            self.registry.extension_methods(&name.name).iter().collect();
+                        if instance.is_empty() && extensions.is_empty() {
+                            self.compile_args_for_errors(args);
+                            self.unknown_member(&receiver_type, name);
+                            return Typed::error(span);
+                        }
+                        // Instance methods win over extension methods when one applies (C#).
+                        let mut candidates = instance;
+                        let instance_count = candidates.len();
+                        candidates.extend(extensions);
+                        self.resolve_call_split(
+                            candidates,
+                            instance_count,
+                            receiver,
+                            args,
+                            &explicit,
+                            span,
+                            &name.name,
+                            expected,
+                        )
+                    }
+                }
+            }
+            ExprKind::Name { name, .. } => match self.lookup(&name.name) {
+                Some((local_ref, local)) => {
+                    let callee = Typed::new(Ir::Local(local_ref), local.ty, target.span);
+                    self.invoke(callee, args, span)
+                }
+                None => {
+                    self.compile_args_for_errors(args);
+                    let candidates = self.local_names();
+                    let help = super::closest(&name.name, candidates.iter().map(String::as_str))
+                        .map_or_else(
+                            || "call a method of a type or a value: `value.Method(…)`".to_owned(),
+                            |s| format!("did you mean `{s}`?"),
+                        );
+                    self.error(
+                        Code::UnknownName,
+                        name.span,
+                        &format!("unknown function `{}`", name.name),
+                        &help,
+                    );
+                    Typed::error(span)
+                }
+            },
+            _ => {
+                let callee = self.expr(target, None);
+                self.invoke(callee, args, span)
+            }
+        }
+    }
+
+    fn compile_args_for_errors(&mut self, args: &[Argument]) {
+        for argument in args {
+            if let ArgumentValue::Value(value) = &argument.value
+                && !matches!(value.kind, ExprKind::Lambda { .. })
+            {
+                self.expr(value, None);
+            }
+        }
+    }
+
+    /// Calls a delegate value (a lambda in a variable, a local function).
+    fn invoke(&mut self, callee: Typed, args: &[Argument], span: Span) -> Typed {
+        let Type::Func(params, result) = callee.ty.clone() else {
+            if !callee.ty.is_unknown() {
+                self.error(
+                    Code::InvalidOperator,
+                    callee.span,
+                    &format!("a `{}` cannot be called", callee.ty),
+                    "",
+                );
+            }
+            self.compile_args_for_errors(args);
+            return Typed::error(span);
+        };
+        if params.len() != args.len() {
+            self.error(
+                Code::NoMatchingOverload,
+                span,
+                &format!(
+                    "the function takes {} arguments, not {}",
+                    params.len(),
+                    args.len()
+                ),
+                "",
+            );
+            return Typed::error(span);
+        }
+        let mut compiled = Vec::new();
+        for (argument, param) in args.iter().zip(&params) {
+            match &argument.value {
+                ArgumentValue::Value(value) => {
+                    let typed = self.expr(value, Some(param));
+                    compiled.push(self.convert(typed, param));
+                }
+                _ => {
+                    self.error(
+                        Code::NotImplemented,
+                        argument.span,
+                        "gatehouse does not implement `out` and `ref` arguments of local functions",
+                        "",
+                    );
+                }
+            }
+        }
+        Typed::new(
+            Ir::Invoke {
+                callee: Box::new(callee.ir),
+                args: compiled,
+                span,
+            },
+            (*result).clone(),
+            span,
+        )
+    }
+
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "instance and extension candidates are tried in two rounds"
+    )]
+    fn resolve_call_split(
+        &mut self,
+        candidates: Vec<&Member>,
+        instance_count: usize,
+        receiver: Typed,
+        args: &[Argument],
+        explicit: &[Type],
+        span: Span,
+        name: &str,
+        expected: Option<&Type>,
+    ) -> Typed {
+        let (instance, extension): (Vec<&Member>, Vec<&Member>) = {
+            let mut instance = candidates;
+            let extension = instance.split_off(instance_count);
+            (instance, extension)
+        };
+        if !instance.is_empty() {
+            let prepared = self.prepare_args(args);
+            if self
+                .best_plan(&instance, Some(&receiver), &prepared, explicit)
+                .is_some()
+                || extension.is_empty()
+            {
+                return self.finish_call(instance, Some(receiver), prepared, explicit, span, name);
+            }
+            return self.finish_call(extension, Some(receiver), prepared, explicit, span, name);
+        }
+        let _ = expected;
+        self.resolve_call(extension, Some(receiver), args, explicit, span, name, None)
+    }
+
+    /// Chooses among `candidates` for these arguments and compiles the call.
+    #[allow(clippy::too_many_arguments, reason = "a call has all of these parts")]
+    pub(super) fn resolve_call(
+        &mut self,
+        candidates: Vec<&Member>,
+        receiver: Option<Typed>,
+        args: &[Argument],
+        explicit: &[Type],
+        span: Span,
+        name: &str,
+        expected: Option<&Type>,
+    ) -> Typed {
+        let _ = expected;
+        let prepared = self.prepare_args(args);
+        self.finish_call(candidates, receiver, prepared, explicit, span, name)
+    }
+
+    fn prepare_args<'a>(&mut self, args: &'a [Argument]) -> Vec<Arg<'a>> {
+        args.iter()
+            .map(|argument| {
+                let form = match &argument.value {
+                    ArgumentValue::Value(value)
+                        if matches!(value.kind, ExprKind::Lambda { .. }) =>
+                    {
+                        Form::Lambda(value)
+                    }
+                    ArgumentValue::Value(value) => Form::Typed(self.expr(value, None)),
+                    ArgumentValue::OutDeclaration { ty, name } => Form::OutDeclaration {
+                        ty: ty.as_ref().map(|t| self.resolve_type(t)),
+                        name: &name.name,
+                        span: name.span,
+                    },
+                    ArgumentValue::Out(place) | ArgumentValue::Ref(place) => {
+                        let ty = match &place.kind {
+                            ExprKind::Name { name, .. } => self
+                                .lookup(&name.name)
+                                .map_or(Type::Unknown, |(_, local)| local.ty),
+                            _ => Type::Unknown,
+                        };
+                        Form::OutPlace(place, ty)
+                    }
+                };
+                Arg {
+                    name: argument.name.as_ref().map(|n| n.name.as_str()),
+                    form,
+                    span: argument.span,
+                }
+            })
+            .collect()
+    }
+
+    /// The type a lambda's body has when its parameters have `param_types`; `None` if it does
+    /// not compile so. Nothing it reports is kept.
+    fn trial_lambda(
+        &mut self,
+        lambda: &Expr,
+        param_types: &[Type],
+        declared: Option<&Type>,
+    ) -> Option<Type> {
+        let before = self.diagnostics.len();
+        let expected = Type::Func(
+            param_types.to_vec(),
+            Box::new(declared.cloned().unwrap_or(Type::Unknown)),
+        );
+        let typed = self.expr(lambda, Some(&expected));
+        let failed = self.diagnostics.len() > before;
+        self.diagnostics.truncate(before);
+        if failed {
+            return None;
+        }
+        match typed.ty {
+            Type::Func(_, result) => Some(*result),
+            _ => None,
+        }
+    }
+
+    fn plan<'m>(
+        &mut self,
+        member: &'m Member,
+        receiver: Option<&Typed>,
+        args: &[Arg<'_>],
+        explicit: &[Type],
+    ) -> Option<Plan<'m>> {
+        let params = &member.params;
+        let first_param = usize::from(member.is_extension);
+        let user_params = params.len() - first_param;
+        // Map arguments to parameters.
+        let mut param_of = Vec::with_capacity(args.len());
+        let mut filled = vec![false; params.len()];
+        let mut expanded = false;
+        let mut positional = first_param;
+        for arg in args {
+            let index = match arg.name {
+                Some(name) => params.iter().position(|p| p.name == name)?,
+                None => {
+                    if positional >= params.len() {
+                        let last = params.len().checked_sub(1)?;
+                        if params.get(last).is_some_and(|p| p.is_params) && last >= first_param {
+                            expanded = true;
+                            last
+                        } else {
+                            return None;
+                        }
+                    } else {
+                        positional += 1;
+                        positional - 1
+                    }
+                }
+            };
+            if *filled.get(index)? && !params.get(index).is_some_and(|p| p.is_params) {
+                return None;
+            }
+            if let Some(slot) = filled.get_mut(index) {
+                *slot = true;
+            }
+            param_of.push(index);
+        }
+        let _ = user_params;
+        for (index, param) in params.iter().enumerate().skip(first_param) {
+            if !filled.get(index).copied().unwrap_or(false)
+                && param.default.is_none()
+                && !param.is_params
+            {
+                return None;
+            }
+        }
+        // Type arguments: the receiver's, then explicit ones, then inferred.
+        let mut bindings: Vec<Option<Type>> = vec![None; member.type_params];
+        let owner_args = match receiver {
+            Some(receiver) if !member.is_extension && member.kind != MemberKind::Constructor => {
+                self.owner_type_args(&receiver.ty)
+            }
+            _ => Vec::new(),
+        };
+        let owner_count = owner_args.len().min(member.type_params);
+        for (slot, ty) in bindings.iter_mut().zip(owner_args) {
+            *slot = Some(ty);
+        }
+        if !explicit.is_empty() {
+            if explicit.len() + owner_count != member.type_params {
+                return None;
+            }
+            for (slot, ty) in bindings.iter_mut().skip(owner_count).zip(explicit) {
+                *slot = Some(ty.clone());
+            }
+        }
+        if member.is_extension {
+            let receiver = receiver?;
+            let this_param = params.first()?;
+            if !infer(&this_param.ty, &receiver.ty, &mut bindings) {
+                return None;
+            }
+        }
+        // Is an argument in expanded `params` form?
+        let params_index = params
+            .len()
+            .checked_sub(1)
+            .filter(|&i| params.get(i).is_some_and(|p| p.is_params));
+        let count_for_params = param_of
+            .iter()
+            .filter(|&&p| Some(p) == params_index)
+            .count();
+        if let Some(pi) = params_index
+            && count_for_params == 1
+            && !expanded
+            && let Some(position) = param_of.iter().position(|&p| p == pi)
+            && let Some(Arg {
+                form: Form::Typed(typed),
+                ..
+            }) = args.get(position)
+            && !matches!(typed.ty, Type::Array(_) | Type::Null)
+        {
+            expanded = true;
+        }
+        let param_type = |index: usize| -> Option<Type> {
+            let param = params.get(index)?;
+            if Some(index) == params_index && expanded {
+                match &param.ty {
+                    Type::Array(element) => Some((**element).clone()),
+                    other => Some(other.clone()),
+                }
+            } else {
+                Some(param.ty.clone())
+            }
+        };
+        for (arg, &index) in args.iter().zip(&param_of) {
+            if let Form::Typed(typed) = &arg.form {
+                let pattern = param_type(index)?;
+                if !infer(&pattern, &typed.ty, &mut bindings) {
+                    return None;
+                }
+            }
+        }
+        // Lambdas, once what their parameters need is known.
+        let mut lambda_results = Vec::new();
+        for (arg, &index) in args.iter().zip(&param_of) {
+            if let Form::Lambda(lambda) = &arg.form {
+                let pattern = param_type(index)?;
+                let Type::Func(param_patterns, result_pattern) = &pattern else {
+                    return None;
+                };
+                if let ExprKind::Lambda {
+                    params: lambda_params,
+                    ..
+                } = &lambda.kind
+                    && lambda_params.len() != param_patterns.len()
+                {
+                    return None;
+                }
+                if !param_patterns.iter().all(|p| fully_bound(p, &bindings)) {
+                    return None;
+                }
+                let bound = resolved(&bindings);
+                let param_types: Vec<Type> = param_patterns
+                    .iter()
+                    .map(|p| substitute(p, &bound))
+                    .collect();
+                let declared = fully_bound(result_pattern, &bindings)
+                    .then(|| substitute(result_pattern, &bound));
+                let result = self.trial_lambda(lambda, &param_types, declared.as_ref())?;
+                if !infer(result_pattern, &result, &mut bindings) {
+                    return None;
+                }
+                lambda_results.push(result);
+            }
+        }
+        if bindings.iter().any(Option::is_none) && member.type_params > 0 {
+            // Unbound type parameters (e.g. from a `null` argument) default to `object`.
+        }
+        let bound = resolved(&bindings);
+        // Applicability and cost.
+        let mut score = 0u32;
+        if member.is_extension
+            && let (Some(receiver), Some(this_param)) = (receiver, params.first())
+        {
+            let target = substitute(&this_param.ty, &bound);
+            let conversion_cost = cost(&receiver.ty, &target, None)?;
+            score += conversion_cost;
+        }
+        for (arg, &index) in args.iter().zip(&param_of) {
+            let param = params.get(index)?;
+            let target = substitute(&param_type(index)?, &bound);
+            match &arg.form {
+                Form::Typed(typed) => {
+                    if param.is_out {
+                        return None;
+                    }
+                    score += cost(&typed.ty, &target, typed.constant.as_ref())?;
+                }
+                Form::Lambda(_) => {}
+                Form::OutDeclaration { ty, .. } => {
+                    if !param.is_out {
+                        return None;
+                    }
+                    if let Some(ty) = ty
+                        && *ty != target
+                        && !ty.is_unknown()
+                    {
+                        return None;
+                    }
+                }
+                Form::OutPlace(_, ty) => {
+                    if !param.is_out || (*ty != target && !ty.is_unknown()) {
+                        return None;
+                    }
+                }
+            }
+        }
+        if expanded {
+            score += 1;
+        }
+        Some(Plan {
+            member,
+            param_of,
+            expanded,
+            bindings: bound,
+            score,
+        })
+    }
+
+    fn best_plan<'m>(
+        &mut self,
+        candidates: &[&'m Member],
+        receiver: Option<&Typed>,
+        args: &[Arg<'_>],
+        explicit: &[Type],
+    ) -> Option<Plan<'m>> {
+        let mut best: Option<Plan<'m>> = None;
+        for member in candidates {
+            if let Some(plan) = self.plan(member, receiver, args, explicit)
+                && best.as_ref().is_none_or(|b| plan.score < b.score)
+            {
+                best = Some(plan);
+            }
+        }
+        best
+    }
+
+    fn finish_call(
+        &mut self,
+        candidates: Vec<&Member>,
+        receiver: Option<Typed>,
+        args: Vec<Arg<'_>>,
+        explicit: &[Type],
+        span: Span,
+        name: &str,
+    ) -> Typed {
+        let Some(plan) = self.best_plan(&candidates, receiver.as_ref(), &args, explicit) else {
+            let arg_types: Vec<String> = args
+                .iter()
+                .map(|a| match &a.form {
+                    Form::Typed(t) => t.ty.to_string(),
+                    Form::Lambda(_) => "lambda".to_owned(),
+                    Form::OutDeclaration { .. } | Form::OutPlace(..) => "out …".to_owned(),
+                })
+                .collect();
+            if args
+                .iter()
+                .any(|a| matches!(&a.form, Form::Typed(t) if t.ty.is_unknown()))
+            {
+                return Typed::error(span);
+            }
+            let mut signatures: Vec<String> = candidates
+                .iter()
+                .take(6)
+                .map(|m| describe(m, name))
+                .collect();
+            signatures.dedup();
+            let shown = if name == ".ctor" {
+                "the constructor".to_owned()
+            } else if name == "this[]" {
+                "the indexer".to_owned()
+            } else {
+                format!("`{name}`")
+            };
+            let what = if arg_types.is_empty() {
+                "no arguments".to_owned()
+            } else {
+                format!("`({})`", arg_types.join(", "))
+            };
+            self.error(
+                Code::NoMatchingOverload,
+                span,
+                &format!("no overload of {shown} takes {what}"),
+                &format!("it takes: {}", signatures.join("; ")),
+            );
+            return Typed::error(span);
+        };
+        let member = plan.member;
+        self.last_setter = member.setter;
+        let bound = plan.bindings.clone();
+        let params = &member.params;
+        let first_param = usize::from(member.is_extension);
+        let params_index = params
+            .len()
+            .checked_sub(1)
+            .filter(|&i| params.get(i).is_some_and(|p| p.is_params));
+        // Compile each parameter's value.
+        let mut values: Vec<Option<Ir>> = (0..params.len()).map(|_| None).collect();
+        let mut packed: Vec<Ir> = Vec::new();
+        let mut outs = Vec::new();
+        for (arg, index) in args.into_iter().zip(plan.param_of.iter().copied()) {
+            let Some(param) = params.get(index) else {
+                continue;
+            };
+            let in_params = Some(index) == params_index && plan.expanded;
+            let target = if in_params {
+                match &param.ty {
+                    Type::Array(element) => substitute(element, &bound),
+                    other => substitute(other, &bound),
+                }
+            } else {
+                substitute(&param.ty, &bound)
+            };
+            let ir = match arg.form {
+                Form::Typed(typed) => self.convert(typed, &target),
+                Form::Lambda(lambda) => {
+                    let typed = self.expr(lambda, Some(&target));
+                    typed.ir
+                }
+                Form::OutDeclaration { ty, name, span: at } => {
+                    let local = self.declare(name, ty.unwrap_or_else(|| target.clone()), at, false);
+                    outs.push((index, Place::Local(local)));
+                    Ir::Const(Value::Null)
+                }
+                Form::OutPlace(place, _) => {
+                    match &place.kind {
+                        ExprKind::Name { name, .. } => match self.lookup(&name.name) {
+                            Some((local, _)) => outs.push((index, Place::Local(local))),
+                            None => {
+                                self.expr(place, None);
+                            }
+                        },
+                        _ => self.error(
+                            Code::NotImplemented,
+                            arg.span,
+                            "gatehouse implements `out` only for local variables",
+                            "",
+                        ),
+                    }
+                    Ir::Const(Value::Null)
+                }
+            };
+            if in_params {
+                packed.push(ir);
+            } else if let Some(slot) = values.get_mut(index) {
+                *slot = Some(ir);
+            }
+        }
+        let mut compiled_args = Vec::new();
+        for (index, param) in params.iter().enumerate().skip(first_param) {
+            if Some(index) == params_index
+                && (plan.expanded || values.get(index).is_some_and(Option::is_none))
+            {
+                let element = match &param.ty {
+                    Type::Array(element) => substitute(element, &bound),
+                    other => substitute(other, &bound),
+                };
+                compiled_args.push(Ir::ArrayOf {
+                    element,
+                    items: std::mem::take(&mut packed),
+                });
+                continue;
+            }
+            let value = values.get_mut(index).and_then(Option::take);
+            compiled_args.push(match value {
+                Some(ir) => ir,
+                None => Ir::Const(param.default.clone().unwrap_or(Value::Null)),
+            });
+        }
+        // Out positions are relative to the compiled argument list.
+        let outs: Vec<(usize, Place)> = outs
+            .into_iter()
+            .map(|(index, place)| (index - first_param, place))
+            .collect();
+        let result = substitute(&member.result, &bound);
+        let (target, null_receiver_throws) = match (receiver, member.is_extension, member.is_static)
+        {
+            (Some(receiver), true, _) => {
+                compiled_args.insert(0, receiver.ir);
+                (None, false)
+            }
+            (Some(receiver), false, false) => (Some(Box::new(receiver.ir)), true),
+            _ => (None, false),
+        };
+        let outs: Vec<(usize, Place)> = if member.is_extension {
+            outs.into_iter()
+                .map(|(i, p): (usize, Place)| (i + 1, p))
+                .collect()
+        } else {
+            outs
+        };
+        Typed::new(
+            Ir::Native {
+                func: member.func,
+                name: member.name,
+                target,
+                args: compiled_args,
+                type_args: bound,
+                outs,
+                null_receiver_throws,
+                span,
+            },
+            result,
+            span,
+        )
+    }
+}

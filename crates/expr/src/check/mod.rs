@@ -1,0 +1,366 @@
+//! The checker: assigns every expression its C# static type, resolves names, members and
+//! overloads, makes conversions explicit, and compiles the result to [`crate::ir`]. It reports
+//! every problem it finds (a failed subexpression gets the `Unknown` type, which silences
+//! follow-on errors) and produces code only when there were no errors.
+
+mod call;
+mod expr;
+mod flow;
+mod ops;
+mod stmt;
+
+use std::sync::Arc;
+
+use gatehouse_diagnostics::{Code, Diagnostic, Severity, Span};
+use gatehouse_expr_syntax::ast;
+
+use crate::ir::{Function, FunctionBody, Ir, LocalRef};
+use crate::library::{Registry, registry};
+use crate::types::Type;
+use crate::value::Value;
+
+/// What the checker knows about the place an expression sits in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Slot {
+    /// The type the value must have (`bool` for a `condition`); `None` for text, which any
+    /// value is converted to.
+    pub expected: Option<Type>,
+    /// The attribute or element, for messages (`condition`).
+    pub name: Option<String>,
+}
+
+/// A successful check.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub function: Arc<Function>,
+    pub result_type: Type,
+}
+
+/// Checks and compiles `body`. Diagnostics' spans are relative to the code.
+pub fn compile(body: &ast::Body, slot: &Slot) -> (Option<Compiled>, Vec<Diagnostic>) {
+    let mut compiler = Compiler::new();
+    let (body_ir, result_type, end_span) = match body {
+        ast::Body::Expr(expr) => {
+            let typed = compiler.expr(expr, slot.expected.as_ref());
+            let span = typed.span;
+            let ty = typed.ty.clone();
+            (FunctionBody::Expr(typed.ir), ty, span)
+        }
+        ast::Body::Block(block) => {
+            let statements = compiler.block(&block.statements);
+            if flow::can_complete(&block.statements) {
+                let end = Span::at(block.span.end as usize);
+                compiler.error(
+                    Code::MissingReturn,
+                    end,
+                    "the end of the block can be reached without a `return`",
+                    "end every path with `return value;`",
+                );
+            }
+            let ty = compiler.current.return_type();
+            (FunctionBody::Block(statements), ty, block.span)
+        }
+    };
+    if let Some(expected) = &slot.expected
+        && !result_type.is_unknown()
+        && crate::types::implicit(&result_type, expected).is_none()
+    {
+        let what = slot
+            .name
+            .as_deref()
+            .map_or("this place".to_owned(), |name| format!("`{name}`"));
+        compiler.error(
+            Code::ResultTypeMismatch,
+            end_span,
+            &format!("{what} needs a `{expected}`, but the expression is `{result_type}`"),
+            &format!("make the expression produce a `{expected}`"),
+        );
+    }
+    let scope = std::mem::replace(&mut compiler.current, FunctionScope::new(None));
+    let has_errors = compiler
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
+    let compiled = (!has_errors).then(|| Compiled {
+        function: Arc::new(Function {
+            name: "expression".to_owned(),
+            params: 0,
+            frame_size: scope.frame_size,
+            body: body_ir,
+            signature: Type::Func(Vec::new(), Box::new(result_type.clone())),
+        }),
+        result_type,
+    });
+    (compiled, compiler.diagnostics)
+}
+
+/// An expression with its static type.
+pub(crate) struct Typed {
+    pub ir: Ir,
+    pub ty: Type,
+    /// The value, when the expression is a compile-time constant (literals and their
+    /// negation): C# converts integer constants implicitly where they fit.
+    pub constant: Option<Value>,
+    pub span: Span,
+}
+
+impl Typed {
+    fn new(ir: Ir, ty: Type, span: Span) -> Typed {
+        Typed {
+            ir,
+            ty,
+            constant: None,
+            span,
+        }
+    }
+
+    /// A placeholder after an error: type `Unknown` silences follow-on errors.
+    fn error(span: Span) -> Typed {
+        Typed::new(Ir::Const(Value::Null), Type::Unknown, span)
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Local {
+    slot: u16,
+    ty: Type,
+    /// `const` locals cannot be assigned.
+    is_const: bool,
+}
+
+/// One function being compiled: the expression itself, a lambda, or a local function.
+struct FunctionScope {
+    /// Block scopes, innermost last: names and their locals.
+    scopes: Vec<Vec<(String, Local)>>,
+    frame_size: usize,
+    /// Types of the `return` statements seen.
+    returns: Vec<Type>,
+    /// The declared return type (local functions, lambdas with a known delegate type).
+    declared_return: Option<Type>,
+    loops: u32,
+    switches: u32,
+}
+
+impl FunctionScope {
+    fn new(declared_return: Option<Type>) -> Self {
+        FunctionScope {
+            scopes: vec![Vec::new()],
+            frame_size: 0,
+            returns: Vec::new(),
+            declared_return,
+            loops: 0,
+            switches: 0,
+        }
+    }
+
+    /// The type of a block body: the declared one, or the common type of its returns.
+    fn return_type(&self) -> Type {
+        if let Some(declared) = &self.declared_return {
+            return declared.clone();
+        }
+        common_type(&self.returns).unwrap_or(Type::Void)
+    }
+}
+
+/// The type every one of `types` converts to implicitly (one of them), if any.
+pub(crate) fn common_type(types: &[Type]) -> Option<Type> {
+    let candidates: Vec<&Type> = types
+        .iter()
+        .filter(|t| **t != Type::Null && !t.is_unknown())
+        .collect();
+    if candidates.is_empty() {
+        return types.first().map(|_| {
+            if types.iter().any(Type::is_unknown) {
+                Type::Unknown
+            } else {
+                Type::Object
+            }
+        });
+    }
+    let has_null = types.contains(&Type::Null);
+    for candidate in &candidates {
+        if candidates
+            .iter()
+            .all(|t| crate::types::implicit(t, candidate).is_some())
+            && (!has_null || candidate.is_nullable())
+        {
+            return Some((*candidate).clone());
+        }
+    }
+    if has_null
+        && let Some(first) = candidates.first()
+        && first.is_value_type()
+        && candidates.iter().all(|t| t == first)
+    {
+        return Some(Type::nullable((*first).clone()));
+    }
+    None
+}
+
+pub(crate) struct Compiler {
+    registry: &'static Registry,
+    diagnostics: Vec<Diagnostic>,
+    /// The function being compiled, and the ones it is nested in (innermost last).
+    current: FunctionScope,
+    outer: Vec<FunctionScope>,
+    /// Inside `checked(…)` or a `checked` block.
+    checked: bool,
+    /// The setter of the member the last resolved call chose (indexer assignment needs it).
+    last_setter: Option<crate::library::NativeFn>,
+}
+
+impl Compiler {
+    fn new() -> Self {
+        Compiler {
+            registry: registry(),
+            diagnostics: Vec::new(),
+            current: FunctionScope::new(None),
+            outer: Vec::new(),
+            checked: false,
+            last_setter: None,
+        }
+    }
+
+    fn report(&mut self, code: Code, span: Span, message: &str, help: &str) {
+        let mut diagnostic = Diagnostic::new(code, span, message);
+        if !help.is_empty() {
+            diagnostic = diagnostic.with_help(help);
+        }
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn error(&mut self, code: Code, span: Span, message: &str, help: &str) {
+        self.report(code, span, message, help);
+    }
+
+    /// Starts compiling a nested function (a lambda or local function).
+    fn enter_function(&mut self, declared_return: Option<Type>) {
+        let outer = std::mem::replace(&mut self.current, FunctionScope::new(declared_return));
+        self.outer.push(outer);
+    }
+
+    /// Finishes the nested function and returns its scope.
+    fn leave_function(&mut self) -> FunctionScope {
+        let enclosing = self.outer.pop().unwrap_or_else(|| FunctionScope::new(None));
+        std::mem::replace(&mut self.current, enclosing)
+    }
+
+    /// Declares a local in the innermost scope and returns where it lives.
+    fn declare(&mut self, name: &str, ty: Type, span: Span, is_const: bool) -> LocalRef {
+        let duplicate = self
+            .current
+            .scopes
+            .last()
+            .is_some_and(|scope| scope.iter().any(|(n, _)| n == name));
+        if duplicate {
+            self.error(
+                Code::InvalidStatement,
+                span,
+                &format!("a local variable named `{name}` is already declared in this scope"),
+                "choose another name",
+            );
+        }
+        let function = &mut self.current;
+        let slot = u16::try_from(function.frame_size).unwrap_or(u16::MAX);
+        function.frame_size += 1;
+        if let Some(scope) = function.scopes.last_mut() {
+            scope.push((name.to_owned(), Local { slot, ty, is_const }));
+        }
+        LocalRef { up: 0, slot }
+    }
+
+    /// Finds a local by name, searching outward through enclosing functions (captures).
+    fn lookup(&self, name: &str) -> Option<(LocalRef, Local)> {
+        for (up, function) in std::iter::once(&self.current)
+            .chain(self.outer.iter().rev())
+            .enumerate()
+        {
+            for scope in function.scopes.iter().rev() {
+                if let Some((_, local)) = scope.iter().rev().find(|(n, _)| n == name) {
+                    return Some((
+                        LocalRef {
+                            up: u16::try_from(up).unwrap_or(u16::MAX),
+                            slot: local.slot,
+                        },
+                        local.clone(),
+                    ));
+                }
+            }
+        }
+        None
+    }
+
+    fn local_names(&self) -> Vec<String> {
+        std::iter::once(&self.current)
+            .chain(self.outer.iter())
+            .flat_map(|f| f.scopes.iter().flatten().map(|(n, _)| n.clone()))
+            .collect()
+    }
+
+    fn push_scope(&mut self) {
+        self.current.scopes.push(Vec::new());
+    }
+
+    fn pop_scope(&mut self) {
+        self.current.scopes.pop();
+    }
+}
+
+/// The closest candidate to `name`, for "did you mean".
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            (
+                edit_distance(&lower, &candidate.to_ascii_lowercase()),
+                candidate,
+            )
+        })
+        .filter(|(distance, candidate)| *distance <= (candidate.len().max(name.len()) / 3).max(1))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let value = (previous.get(j + 1).copied().unwrap_or(usize::MAX) + 1)
+                .min(current.get(j).copied().unwrap_or(usize::MAX) + 1)
+                .min(previous.get(j).copied().unwrap_or(usize::MAX) + cost);
+            current.push(value);
+        }
+        previous = current;
+    }
+    previous.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean() {
+        assert_eq!(closest("Lenght", ["Length", "Split"]), Some("Length"));
+        assert_eq!(closest("contxt", ["context"]), Some("context"));
+        assert_eq!(closest("zzz", ["Length"]), None);
+    }
+
+    #[test]
+    fn common_types() {
+        assert_eq!(common_type(&[Type::Int32, Type::Int64]), Some(Type::Int64));
+        assert_eq!(common_type(&[Type::String, Type::Null]), Some(Type::String));
+        assert_eq!(
+            common_type(&[Type::Int32, Type::Null]),
+            Some(Type::nullable(Type::Int32))
+        );
+        assert_eq!(common_type(&[Type::String, Type::Int32]), None);
+    }
+}

@@ -1,0 +1,110 @@
+//! Conformance with C#: every case in `tests/oracle/cases` gives the result Mono's C# compiler
+//! and runtime give (recorded in `tests/oracle/expected`), except listed divergences.
+//!
+//! `GATEHOUSE_ORACLE=live` also compiles and runs every case with Mono and checks that the
+//! recorded results are what Mono prints today (`.ci/run` sets it after installing Mono);
+//! `GATEHOUSE_ORACLE=record` rewrites the recorded results from Mono.
+
+use gatehouse_tests::oracle::{
+    by_area, gatehouse_result, load_cases, parse_output, recorded, run_mono,
+};
+
+#[test]
+fn gatehouse_agrees_with_the_recorded_csharp_results() {
+    let cases = load_cases().unwrap();
+    let mut failures = Vec::new();
+    let mut divergences = 0;
+    for (area, cases) in by_area(&cases) {
+        let expected = recorded(&area).unwrap();
+        for case in cases {
+            let ours = gatehouse_result(case);
+            let Some(mono) = expected.get(&case.name) else {
+                failures.push(format!(
+                    "{area}/{} (line {}): no recorded C# result; run with GATEHOUSE_ORACLE=record",
+                    case.name, case.line
+                ));
+                continue;
+            };
+            match &case.divergence {
+                None if ours != *mono => failures.push(format!(
+                    "{area}/{} (line {}):\n    C#:        {mono}\n    gatehouse: {ours}",
+                    case.name, case.line
+                )),
+                Some(divergence) => {
+                    divergences += 1;
+                    if ours != divergence.gatehouse {
+                        failures.push(format!(
+                            "{area}/{} (line {}): the divergence says gatehouse gives\n    {}\n  but it gives\n    {ours}",
+                            case.name, case.line, divergence.gatehouse
+                        ));
+                    }
+                    if *mono == divergence.gatehouse {
+                        failures.push(format!("{area}/{} (line {}): listed as a divergence, but C# agrees; remove the divergence", case.name, case.line));
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases disagree with C#:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    eprintln!(
+        "{} conformance cases agree with C# ({divergences} listed divergences)",
+        cases.len()
+    );
+}
+
+#[test]
+fn there_are_at_least_600_cases() {
+    let cases = load_cases().unwrap();
+    assert!(cases.len() >= 600, "only {} conformance cases", cases.len());
+}
+
+#[test]
+fn recorded_results_are_what_mono_prints() {
+    let mode = std::env::var("GATEHOUSE_ORACLE").unwrap_or_default();
+    if mode != "live" && mode != "record" {
+        eprintln!(
+            "skipped: set GATEHOUSE_ORACLE=live to run the cases through Mono (.ci/run does)"
+        );
+        return;
+    }
+    let cases = load_cases().unwrap();
+    let work = std::env::temp_dir().join(format!("gatehouse-oracle-{}", std::process::id()));
+    let mut failures = Vec::new();
+    for (area, cases) in by_area(&cases) {
+        let output = match run_mono(&area, &cases, &work) {
+            Ok(output) => output,
+            Err(error) => {
+                failures.push(error);
+                continue;
+            }
+        };
+        if mode == "record" {
+            let path = gatehouse_tests::oracle::oracle_dir()
+                .join("expected")
+                .join(format!("{area}.out"));
+            std::fs::write(&path, &output).unwrap();
+            continue;
+        }
+        let live = parse_output(&output);
+        let stored = recorded(&area).unwrap_or_default();
+        for case in cases {
+            if live.get(&case.name) != stored.get(&case.name) {
+                failures.push(format!(
+                    "{area}/{}: Mono now prints {:?}, the record says {:?}",
+                    case.name,
+                    live.get(&case.name),
+                    stored.get(&case.name)
+                ));
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
