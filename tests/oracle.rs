@@ -105,6 +105,13 @@ fn recorded_results_are_what_mono_prints() {
             }
         }
     }
-    let _ = std::fs::remove_dir_all(&work);
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    if failures.is_empty() {
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n(generated C# kept in {})",
+        failures.join("\n"),
+        work.display()
+    );
 }

@@ -330,6 +330,12 @@ otherwise report it so it can be added.";
 `break` and `continue` only inside loops (and `break` in `switch`); each local name once in a scope.\n\n\
 Fix: as the message says.";
 
+    ConstantOverflow = "GH0116" "constant-overflow" Error
+        "constant expression overflows or divides by zero"
+        "C# evaluates expressions of constants when it compiles them, in checked mode: `int.MaxValue + 1`, \
+`(byte)300` and `1 / 0` are compile errors, and APIM rejects the policy.\n\nFix: use a wider type \
+(`int.MaxValue + 1L`), or write `unchecked(…)` if wrapping around is intended.";
+
     ExpressionException = "GH0120" "expression-exception" Error
         "expression threw a .net exception"
         "Evaluating the expression raised an exception, as it would on the gateway: a null reference, an \

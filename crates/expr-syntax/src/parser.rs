@@ -368,9 +368,17 @@ impl Lower {
                             .into_inner()
                             .find(|p| p.as_rule() == Rule::type_no_nullable)
                             .ok_or_else(|| self.missing(&item, "a type"))?;
+                        let mut ty = self.type_syntax(ty)?;
+                        if item
+                            .clone()
+                            .into_inner()
+                            .any(|p| p.as_rule() == Rule::as_nullable)
+                        {
+                            ty.nullable = true;
+                        }
                         ExprKind::As {
                             operand: Box::new(operand),
-                            ty: self.type_syntax(ty)?,
+                            ty,
                         }
                     };
                     operands.push(self.node(kind, span, depth)?);

@@ -125,7 +125,10 @@ impl Value {
             (Value::Null, Value::Null) => true,
             (Value::String(a), Value::String(b)) => Arc::ptr_eq(a, b),
             (Value::Json(a), Value::Json(b)) => Arc::ptr_eq(a, b),
-            (Value::Object(a), Value::Object(b)) => Arc::ptr_eq(a, b),
+            (Value::Object(a), Value::Object(b)) => {
+                Arc::ptr_eq(a, b)
+                    || matches!((&**a, &**b), (Object::RuntimeType(x), Object::RuntimeType(y)) if x == y)
+            }
             _ => false,
         }
     }
@@ -449,6 +452,9 @@ pub enum Object {
     /// `AsFormUrlEncodedContent()`: `IDictionary<string, IList<string>>`.
     FormData(RwLock<IndexMap<Str, Vec<Str>>>),
     X509Certificate,
+    /// A `System.Type` (`GetType()`, `typeof`). .NET has one object per type, so these compare
+    /// by the type they describe.
+    RuntimeType(Type),
 }
 
 /// A dictionary key: strings (optionally folded), integers, chars, GUIDs.
@@ -544,6 +550,7 @@ impl Object {
                 ],
             ),
             Object::X509Certificate => Type::Class(Class::X509Certificate2),
+            Object::RuntimeType(_) => Type::Class(Class::SystemType),
         }
     }
 }

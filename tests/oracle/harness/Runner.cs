@@ -98,7 +98,7 @@ namespace Gatehouse.Oracle
                 var item = type.GetProperty("Value").GetValue(value, null);
                 return "pair (" + Render(key) + ", " + Render(item) + ")";
             }
-            if (type.Name.Contains("AnonymousType")) return "anon " + value.ToString();
+            if (type.Name.Contains("AnonymousType") || type.Name.Contains("AnonType")) return "anon " + value.ToString();
             if (value is IEnumerable)
             {
                 var items = new List<string>();

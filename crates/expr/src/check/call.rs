@@ -15,6 +15,8 @@ use crate::value::Value;
 enum Form<'a> {
     Typed(Typed),
     Lambda(&'a Expr),
+    /// A method group such as `int.Parse`, converted to a delegate like a lambda.
+    MethodGroup(&'a Expr),
     OutDeclaration {
         ty: Option<Type>,
         name: &'a str,
@@ -60,10 +62,8 @@ fn cost(from: &Type, to: &Type, constant: Option<&Value>) -> Option<u32> {
         return Some(0);
     }
     if let Some(value) = constant
-        && matches!(from, Type::Int32 | Type::Int64)
         && let Some(number) = integer(value)
-        && crate::eval::integer_value(number, to.underlying()).is_some()
-        && to.underlying().is_integral()
+        && super::ops::constant_conversion(from, number, to.underlying()).is_some()
     {
         return Some(2 + numeric_rank(to.underlying()));
     }
@@ -176,6 +176,97 @@ fn resolved(bindings: &[Option<Type>]) -> Vec<Type> {
         .iter()
         .map(|b| b.clone().unwrap_or(Type::Object))
         .collect()
+}
+
+/// The type a name or dotted path denotes, if it denotes one (`int`, `System.Uri`).
+fn static_type_of(expr: &Expr) -> Option<Type> {
+    match &expr.kind {
+        ExprKind::PredefinedType(p) => Some(super::expr::predefined_type(*p)),
+        ExprKind::Name { .. } | ExprKind::Member { .. } => {
+            let mut parts = Vec::new();
+            let mut current = expr;
+            loop {
+                match &current.kind {
+                    ExprKind::Name { name, type_args } if type_args.is_empty() => {
+                        parts.push(name.name.clone());
+                        break;
+                    }
+                    ExprKind::Member {
+                        target,
+                        name,
+                        type_args,
+                        conditional: false,
+                    } if type_args.is_empty() => {
+                        parts.push(name.name.clone());
+                        current = target;
+                    }
+                    _ => return None,
+                }
+            }
+            parts.reverse();
+            Type::by_name(&parts.join("."), Vec::new())
+        }
+        _ => None,
+    }
+}
+
+/// The first name of a dotted path (a local variable would shadow a type of that name).
+fn type_root(expr: &Expr) -> String {
+    match &expr.kind {
+        ExprKind::Name { name, .. } => name.name.clone(),
+        ExprKind::Member { target, .. } => type_root(target),
+        _ => String::new(),
+    }
+}
+
+/// `x => Type.Method(x)` for the method group `Type.Method` taking `arity` arguments: C#
+/// converts a method group to a delegate as if it were that lambda.
+fn method_group_lambda(group: &Expr, arity: usize) -> Expr {
+    let span = group.span;
+    let names: Vec<String> = (0..arity).map(|i| format!("<arg{i}>")).collect();
+    let name_expr = |name: &String| Expr {
+        kind: ExprKind::Name {
+            name: gatehouse_expr_syntax::ast::Ident {
+                name: name.clone(),
+                span,
+            },
+            type_args: Vec::new(),
+        },
+        span,
+        depth: 1,
+    };
+    let call = Expr {
+        kind: ExprKind::Call {
+            target: Box::new(group.clone()),
+            args: names
+                .iter()
+                .map(|name| Argument {
+                    name: None,
+                    value: ArgumentValue::Value(name_expr(name)),
+                    span,
+                })
+                .collect(),
+        },
+        span,
+        depth: group.depth + 1,
+    };
+    Expr {
+        kind: ExprKind::Lambda {
+            params: names
+                .iter()
+                .map(|name| gatehouse_expr_syntax::ast::LambdaParam {
+                    ty: None,
+                    name: gatehouse_expr_syntax::ast::Ident {
+                        name: name.clone(),
+                        span,
+                    },
+                })
+                .collect(),
+            body: gatehouse_expr_syntax::ast::LambdaBody::Expr(Box::new(call)),
+        },
+        span,
+        depth: group.depth + 2,
+    }
 }
 
 /// `Name(type p, …)` for the list of candidates in a message.
@@ -342,6 +433,33 @@ impl Compiler {
         }
     }
 
+    /// Is `expr` a static method group (`int.Parse`, `Uri.EscapeDataString`)? Decided without
+    /// reporting anything.
+    fn is_method_group(&mut self, expr: &Expr) -> bool {
+        let ExprKind::Member {
+            target,
+            name,
+            type_args,
+            conditional: false,
+        } = &expr.kind
+        else {
+            return false;
+        };
+        if !type_args.is_empty() {
+            return false;
+        }
+        let Some(ty) = static_type_of(target) else {
+            return false;
+        };
+        if self.lookup(&type_root(target)).is_some()
+            || self.registry.static_constant(&ty, &name.name).is_some()
+        {
+            return false;
+        }
+        let members = self.registry.static_members(&ty, &name.name);
+        !members.is_empty() && members.iter().all(|m| m.kind == MemberKind::Method)
+    }
+
     fn compile_args_for_errors(&mut self, args: &[Argument]) {
         for argument in args {
             if let ArgumentValue::Value(value) = &argument.value
@@ -467,6 +585,9 @@ impl Compiler {
                         if matches!(value.kind, ExprKind::Lambda { .. }) =>
                     {
                         Form::Lambda(value)
+                    }
+                    ArgumentValue::Value(value) if self.is_method_group(value) => {
+                        Form::MethodGroup(value)
                     }
                     ArgumentValue::Value(value) => Form::Typed(self.expr(value, None)),
                     ArgumentValue::OutDeclaration { ty, name } => Form::OutDeclaration {
@@ -638,8 +759,18 @@ impl Compiler {
         // Lambdas, once what their parameters need is known.
         let mut lambda_results = Vec::new();
         for (arg, &index) in args.iter().zip(&param_of) {
-            if let Form::Lambda(lambda) = &arg.form {
-                let pattern = param_type(index)?;
+            let pattern = param_type(index)?;
+            let group;
+            let lambda = match (&arg.form, &pattern) {
+                (Form::Lambda(lambda), _) => *lambda,
+                (Form::MethodGroup(target), Type::Func(params, _)) => {
+                    group = method_group_lambda(target, params.len());
+                    &group
+                }
+                (Form::MethodGroup(_), _) => return None,
+                _ => continue,
+            };
+            {
                 let Type::Func(param_patterns, result_pattern) = &pattern else {
                     return None;
                 };
@@ -691,7 +822,7 @@ impl Compiler {
                     }
                     score += cost(&typed.ty, &target, typed.constant.as_ref())?;
                 }
-                Form::Lambda(_) => {}
+                Form::Lambda(_) | Form::MethodGroup(_) => {}
                 Form::OutDeclaration { ty, .. } => {
                     if !param.is_out {
                         return None;
@@ -755,6 +886,7 @@ impl Compiler {
                 .map(|a| match &a.form {
                     Form::Typed(t) => t.ty.to_string(),
                     Form::Lambda(_) => "lambda".to_owned(),
+                    Form::MethodGroup(_) => "method group".to_owned(),
                     Form::OutDeclaration { .. } | Form::OutPlace(..) => "out …".to_owned(),
                 })
                 .collect();
@@ -822,6 +954,14 @@ impl Compiler {
                     let typed = self.expr(lambda, Some(&target));
                     typed.ir
                 }
+                Form::MethodGroup(group) => {
+                    let arity = match &target {
+                        Type::Func(params, _) => params.len(),
+                        _ => 0,
+                    };
+                    let typed = self.expr(&method_group_lambda(group, arity), Some(&target));
+                    typed.ir
+                }
                 Form::OutDeclaration { ty, name, span: at } => {
                     let local = self.declare(name, ty.unwrap_or_else(|| target.clone()), at, false);
                     outs.push((index, Place::Local(local)));
@@ -884,7 +1024,11 @@ impl Compiler {
                 compiled_args.insert(0, receiver.ir);
                 (None, false)
             }
-            (Some(receiver), false, false) => (Some(Box::new(receiver.ir)), true),
+            // Members of `Nullable<T>` work on null (`HasValue`); other instance members throw.
+            (Some(receiver), false, false) => {
+                let throws = !matches!(receiver.ty, Type::Nullable(_));
+                (Some(Box::new(receiver.ir)), throws)
+            }
             _ => (None, false),
         };
         let outs: Vec<(usize, Place)> = if member.is_extension {

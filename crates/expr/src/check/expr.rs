@@ -317,14 +317,16 @@ impl Compiler {
                 }
                 Typed::new(Ir::Interpolated(compiled), Type::String, span)
             }
-            ExprKind::Typeof(_) => {
-                self.error(
-                    Code::NotImplemented,
+            ExprKind::Typeof(ty) => {
+                let target = self.resolve_type(ty);
+                if target.is_unknown() {
+                    return Typed::error(span);
+                }
+                Typed::new(
+                    Ir::Const(Value::object(crate::value::Object::RuntimeType(target))),
+                    Type::Class(Class::SystemType),
                     span,
-                    "gatehouse does not implement `typeof` yet",
-                    "compare values instead of types",
-                );
-                Typed::error(span)
+                )
             }
             ExprKind::Default(ty) => {
                 let target = match ty {
@@ -365,10 +367,11 @@ impl Compiler {
                 typed
             }
             ExprKind::Checked(inner) | ExprKind::Unchecked(inner) => {
-                let saved = self.checked;
+                let saved = (self.checked, self.unchecked);
                 self.checked = matches!(expr.kind, ExprKind::Checked(_));
+                self.unchecked = !self.checked;
                 let typed = self.expr(inner, expected);
-                self.checked = saved;
+                (self.checked, self.unchecked) = saved;
                 typed
             }
             ExprKind::This => {
@@ -582,6 +585,11 @@ impl Compiler {
                 }
             };
         }
+        if let Some(value) = self.registry.static_constant(ty, &name.name) {
+            let mut typed = Typed::new(Ir::Const(value.clone()), value.runtime_type(), span);
+            typed.constant = Some(value);
+            return typed;
+        }
         let members = self.registry.static_members(ty, &name.name);
         if let Some(member) = members.iter().find(|m| m.kind == MemberKind::Property) {
             return Typed::new(
@@ -682,7 +690,7 @@ impl Compiler {
                     args: Vec::new(),
                     type_args: bindings,
                     outs: Vec::new(),
-                    null_receiver_throws: true,
+                    null_receiver_throws: !matches!(receiver_type, Type::Nullable(_)),
                     span,
                 },
                 result,

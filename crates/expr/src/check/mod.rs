@@ -44,6 +44,14 @@ pub fn compile(body: &ast::Body, slot: &Slot) -> (Option<Compiled>, Vec<Diagnost
             let typed = compiler.expr(expr, slot.expected.as_ref());
             let span = typed.span;
             let ty = typed.ty.clone();
+            if ty == Type::Void {
+                compiler.error(
+                    Code::ResultTypeMismatch,
+                    span,
+                    "the expression has no value: the method it calls returns `void`",
+                    "use a `@{ … }` block that calls the method and then returns a value",
+                );
+            }
             (FunctionBody::Expr(typed.ir), ty, span)
         }
         ast::Body::Block(block) => {
@@ -205,6 +213,8 @@ pub(crate) struct Compiler {
     outer: Vec<FunctionScope>,
     /// Inside `checked(…)` or a `checked` block.
     checked: bool,
+    /// Inside `unchecked(…)` or an `unchecked` block: constant expressions may overflow.
+    unchecked: bool,
     /// The setter of the member the last resolved call chose (indexer assignment needs it).
     last_setter: Option<crate::library::NativeFn>,
 }
@@ -217,6 +227,7 @@ impl Compiler {
             current: FunctionScope::new(None),
             outer: Vec::new(),
             checked: false,
+            unchecked: false,
             last_setter: None,
         }
     }

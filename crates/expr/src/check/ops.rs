@@ -58,6 +58,24 @@ fn is_comparison(op: BinaryOp) -> bool {
     )
 }
 
+/// C#'s implicit constant conversions (6.1.9): an `int` constant to a smaller or unsigned
+/// integer type it fits, a `long` constant to `ulong` when it is not negative.
+pub(super) fn constant_conversion(from: &Type, value: i128, to: &Type) -> Option<Value> {
+    let allowed = match from {
+        Type::Int32 => matches!(
+            to,
+            Type::SByte | Type::Byte | Type::Int16 | Type::UInt16 | Type::UInt32 | Type::UInt64
+        ),
+        Type::Int64 => *to == Type::UInt64,
+        _ => false,
+    };
+    if allowed {
+        crate::eval::integer_value(value, to)
+    } else {
+        None
+    }
+}
+
 /// An integer constant's value, for implicit constant conversions.
 fn integer_constant(value: &Value) -> Option<i128> {
     Some(match value {
@@ -77,8 +95,7 @@ impl Compiler {
         }
         // An integer constant converts to a smaller integer type where it fits (C# 6.1.9).
         if let Some(constant) = typed.constant.as_ref().and_then(integer_constant)
-            && matches!(typed.ty, Type::Int32 | Type::Int64)
-            && let Some(value) = crate::eval::integer_value(constant, to.underlying())
+            && let Some(value) = constant_conversion(&typed.ty, constant, to.underlying())
         {
             return Ir::Const(value);
         }
@@ -164,12 +181,30 @@ impl Compiler {
         if typed.ty.is_unknown() || to.is_unknown() {
             return Typed::new(typed.ir, to.clone(), span);
         }
+        // A cast of a numeric constant is a constant, checked at compile time (CS0221).
         if let Some(constant) = typed.constant.as_ref()
-            && let Some(value) = crate::eval::convert_constant_unchecked(constant, to)
+            && constant.runtime_type().is_numeric()
+            && to.is_numeric()
         {
-            let mut result = Typed::new(Ir::Const(value.clone()), to.clone(), span);
-            result.constant = Some(value);
-            return result;
+            match crate::eval::numeric_convert(constant, to, !self.unchecked, span) {
+                Ok(value) => {
+                    let mut result = Typed::new(Ir::Const(value.clone()), to.clone(), span);
+                    result.constant = Some(value);
+                    return result;
+                }
+                Err(_) => {
+                    self.error(
+                        Code::ConstantOverflow,
+                        span,
+                        &format!(
+                            "constant value `{}` cannot be converted to `{to}`",
+                            crate::library::to_display_string(constant)
+                        ),
+                        "use `unchecked(…)` if wrapping around is intended",
+                    );
+                    return Typed::error(span);
+                }
+            }
         }
         match types::explicit(&typed.ty, to) {
             Some(conversion) => {
@@ -405,17 +440,35 @@ impl Compiler {
                 span,
             );
         }
-        let constant = fold(
+        let folded = fold(
             op,
+            operand,
             left.constant.as_ref(),
             right.constant.as_ref(),
             &promoted,
+            self.unchecked,
+            span,
         );
         let mut typed =
             self.typed_binary_converted(op, operand, left, right, &promoted, result, span);
-        if let Some(constant) = constant {
-            typed.ir = Ir::Const(constant.clone());
-            typed.constant = Some(constant);
+        match folded {
+            Fold::Value(constant) => {
+                typed.ir = Ir::Const(constant.clone());
+                typed.constant = Some(constant);
+            }
+            Fold::Overflow => self.error(
+                Code::ConstantOverflow,
+                span,
+                &format!("the operation overflows `{promoted}` at compile time"),
+                "use a wider type, or `unchecked(…)` if wrapping around is intended",
+            ),
+            Fold::DivideByZero => self.error(
+                Code::ConstantOverflow,
+                span,
+                "division by constant zero",
+                "divide by something other than zero",
+            ),
+            Fold::NotConstant => {}
         }
         typed
     }
@@ -769,15 +822,49 @@ fn negate_constant(value: &Value, to: &Type) -> Option<Value> {
     })
 }
 
-/// Folds arithmetic on two integer constants, so that `60 * 20` converts to `uint` as a
-/// constant does.
-fn fold(op: BinaryOp, left: Option<&Value>, right: Option<&Value>, ty: &Type) -> Option<Value> {
-    let (a, b) = (integer_constant(left?)?, integer_constant(right?)?);
-    let value = match op {
-        BinaryOp::Add => a.checked_add(b)?,
-        BinaryOp::Sub => a.checked_sub(b)?,
-        BinaryOp::Mul => a.checked_mul(b)?,
-        _ => return None,
+/// The outcome of evaluating an operator on constants at compile time.
+enum Fold {
+    NotConstant,
+    Value(Value),
+    /// C# rejects the expression (outside `unchecked`).
+    Overflow,
+    DivideByZero,
+}
+
+/// Evaluates a numeric operator on two constants as C#'s compiler does: in checked mode,
+/// unless inside `unchecked`. The evaluator's own arithmetic does the work, so compile-time and
+/// run-time results cannot differ.
+fn fold(
+    op: BinaryOp,
+    operand: Operand,
+    left: Option<&Value>,
+    right: Option<&Value>,
+    ty: &Type,
+    unchecked: bool,
+    span: Span,
+) -> Fold {
+    let (Some(left), Some(right)) = (left, right) else {
+        return Fold::NotConstant;
     };
-    crate::eval::integer_value(value, ty)
+    if !left.runtime_type().is_numeric() || !right.runtime_type().is_numeric() {
+        return Fold::NotConstant;
+    }
+    let (Ok(a), Ok(b)) = (
+        crate::eval::numeric_convert(left, ty, false, span),
+        crate::eval::numeric_convert(right, ty, false, span),
+    ) else {
+        return Fold::NotConstant;
+    };
+    match crate::eval::binary(bin_op(op), operand, a, b, !unchecked, span) {
+        Ok(value) => Fold::Value(value),
+        Err(fault) => match fault.kind() {
+            crate::eval::FaultKind::Exception(e) if e.class == Class::DivideByZeroException => {
+                Fold::DivideByZero
+            }
+            crate::eval::FaultKind::Exception(e) if e.class == Class::OverflowException => {
+                Fold::Overflow
+            }
+            _ => Fold::NotConstant,
+        },
+    }
 }

@@ -429,10 +429,11 @@ impl Compiler {
                 vec![Stmt::Block(out)]
             }
             StmtKind::Checked(block) | StmtKind::Unchecked(block) => {
-                let saved = self.checked;
+                let saved = (self.checked, self.unchecked);
                 self.checked = matches!(statement.kind, StmtKind::Checked(_));
+                self.unchecked = !self.checked;
                 let compiled = self.block(&block.statements);
-                self.checked = saved;
+                (self.checked, self.unchecked) = saved;
                 vec![Stmt::Block(compiled)]
             }
             StmtKind::Return(value) => {

@@ -272,7 +272,9 @@ impl Parser {
                 Some('[') => segments.push(self.bracket()?),
                 Some(_) if !top => return Ok(segments),
                 Some(c) => {
-                    return Err(self.error(&format!("Unexpected character while parsing path: {c}")));
+                    return Err(
+                        self.error(&format!("Unexpected character while parsing path: {c}"))
+                    );
                 }
             }
         }

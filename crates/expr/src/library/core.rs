@@ -234,6 +234,7 @@ fn append_object(out: &mut String, object: &Object) {
         Object::Encoding(kind) => out.push_str(super::text::encoding_class_name(*kind)),
         Object::HashAlgorithmName(name) => out.push_str(name),
         Object::StringComparer(_) => out.push_str("System.StringComparer"),
+        Object::RuntimeType(ty) => out.push_str(&type_full_name(ty)),
         other => out.push_str(&type_full_name(&other.runtime_type())),
     }
 }
@@ -531,6 +532,32 @@ pub fn anonymous_member(_: &mut Cx<'_>, call: &mut Call<'_>) -> R {
     }
 }
 
+fn runtime_type_of(call: &Call<'_>) -> Result<Type, Fault> {
+    match &call.this {
+        Value::Object(object) => match &**object {
+            Object::RuntimeType(ty) => Ok(ty.clone()),
+            _ => Err(call.internal("not a Type")),
+        },
+        _ => Err(crate::eval::null_reference(call.span)),
+    }
+}
+
+/// `Type.Name`: the name without namespace (`Int32`, `List`1`, `String[]`).
+pub fn short_type_name(ty: &Type) -> String {
+    let full = type_full_name(ty);
+    let head = full.split('[').next().unwrap_or(&full);
+    let suffix = if matches!(ty, Type::Array(_)) {
+        "[]"
+    } else {
+        ""
+    };
+    let name = head.rsplit('.').next().unwrap_or(head);
+    match ty {
+        Type::Array(element) => format!("{}{suffix}", short_type_name(element)),
+        _ => name.to_owned(),
+    }
+}
+
 fn exception_message(call: &Call<'_>) -> String {
     match &call.this {
         Value::Object(object) => match &**object {
@@ -580,6 +607,24 @@ pub(super) fn register(r: &mut Registry) {
     });
     r.method(Owner::Object, "GetHashCode", "() -> int", |_, c| {
         Ok(Value::Int32(hash_code(&c.this)))
+    });
+    r.method(Owner::Object, "GetType", "() -> Type", |_, c| {
+        Ok(Value::object(Object::RuntimeType(c.this.runtime_type())))
+    });
+    let system_type = Owner::Class(Class::SystemType);
+    r.property(system_type, "Name", "string", |_, c| {
+        Ok(new_str(short_type_name(&runtime_type_of(c)?)))
+    });
+    r.property(system_type, "FullName", "string", |_, c| {
+        Ok(new_str(type_full_name(&runtime_type_of(c)?)))
+    });
+    r.property(system_type, "Namespace", "string", |_, c| {
+        let full = type_full_name(&runtime_type_of(c)?);
+        let head = full.split('`').next().unwrap_or(&full).to_owned();
+        Ok(new_str(head.rsplit_once('.').map_or("", |(ns, _)| ns)))
+    });
+    r.method(system_type, "ToString", "() -> string", |_, c| {
+        Ok(new_str(type_full_name(&runtime_type_of(c)?)))
     });
     r.static_method(
         Owner::Object,

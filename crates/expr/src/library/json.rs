@@ -248,13 +248,11 @@ pub fn from_jtoken(value: &Value, target: &Type, span: Span) -> R {
     let token = match value {
         Value::Json(token) => token,
         Value::Null if nullable => return Ok(Value::Null),
+        // Newtonsoft's operators start with `EnsureValue(value)`, which rejects a null token.
         Value::Null => {
             return Err(Fault::throw(
-                Class::ArgumentException,
-                format!(
-                    "Can not convert Null to {}.",
-                    super::type_full_name(inner).trim_start_matches("System.")
-                ),
+                Class::ArgumentNullException,
+                "Value cannot be null. (Parameter 'value')",
                 span,
             ));
         }

@@ -323,6 +323,8 @@ pub struct Registry {
     instance: HashMap<Owner, HashMap<&'static str, Vec<Member>>>,
     statics: HashMap<Owner, HashMap<&'static str, Vec<Member>>>,
     extensions: HashMap<&'static str, Vec<Member>>,
+    /// `const` fields (`int.MaxValue`, `Math.PI`): C# folds them into constant expressions.
+    constants: HashMap<Owner, Vec<(&'static str, Value)>>,
     constructors: HashMap<Owner, Vec<Member>>,
     indexers: HashMap<Owner, Vec<Member>>,
     /// Malformed signatures found while building (bugs in the table).
@@ -496,6 +498,20 @@ impl Registry {
         }
     }
 
+    pub(crate) fn constant(&mut self, owner: Owner, name: &'static str, value: Value) {
+        self.constants.entry(owner).or_default().push((name, value));
+    }
+
+    /// A `const` field of `ty`, with its value.
+    pub fn static_constant(&self, ty: &Type, name: &str) -> Option<Value> {
+        let owner = Owner::of_static(ty)?;
+        self.constants
+            .get(&owner)?
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    }
+
     pub(crate) fn constructor(&mut self, owner: Owner, signature: &str, func: NativeFn) {
         if let Some(member) = self.build(
             ".ctor",
@@ -615,7 +631,15 @@ impl Registry {
             .filter_map(|owner| table.get(owner))
             .flat_map(|members| members.keys().copied())
             .collect();
-        if !statics {
+        if statics {
+            names.extend(
+                owners
+                    .iter()
+                    .filter_map(|owner| self.constants.get(owner))
+                    .flatten()
+                    .map(|(name, _)| *name),
+            );
+        } else {
             names.extend(self.extensions.keys().copied());
         }
         names.sort_unstable();

@@ -519,42 +519,6 @@ pub(super) fn register(r: &mut Registry) {
         "(string s, out decimal result) -> bool",
         |_, c| try_parse(c, &Type::Decimal),
     );
-    r.static_property(Owner::Double, "NaN", "double", |_, _| {
-        Ok(Value::Double(f64::NAN))
-    });
-    r.static_property(Owner::Double, "PositiveInfinity", "double", |_, _| {
-        Ok(Value::Double(f64::INFINITY))
-    });
-    r.static_property(Owner::Double, "NegativeInfinity", "double", |_, _| {
-        Ok(Value::Double(f64::NEG_INFINITY))
-    });
-    r.static_property(Owner::Double, "Epsilon", "double", |_, _| {
-        Ok(Value::Double(f64::from_bits(1)))
-    });
-    r.static_property(Owner::Double, "MaxValue", "double", |_, _| {
-        Ok(Value::Double(f64::MAX))
-    });
-    r.static_property(Owner::Double, "MinValue", "double", |_, _| {
-        Ok(Value::Double(f64::MIN))
-    });
-    r.static_property(Owner::Single, "MaxValue", "float", |_, _| {
-        Ok(Value::Single(f32::MAX))
-    });
-    r.static_property(Owner::Single, "MinValue", "float", |_, _| {
-        Ok(Value::Single(f32::MIN))
-    });
-    r.static_property(Owner::Decimal, "MaxValue", "decimal", |_, _| {
-        Ok(Value::Decimal(Decimal::MAX))
-    });
-    r.static_property(Owner::Decimal, "MinValue", "decimal", |_, _| {
-        Ok(Value::Decimal(Decimal::MIN))
-    });
-    r.static_property(Owner::Decimal, "Zero", "decimal", |_, _| {
-        Ok(Value::Decimal(Decimal::ZERO))
-    });
-    r.static_property(Owner::Decimal, "One", "decimal", |_, _| {
-        Ok(Value::Decimal(Decimal::ONE))
-    });
     r.static_method(Owner::Double, "IsNaN", "(double d) -> bool", |_, c| {
         Ok(Value::Bool(c.double(0)?.is_nan()))
     });
@@ -657,10 +621,6 @@ pub(super) fn register(r: &mut Registry) {
             ))
         },
     );
-    r.static_property(Owner::Char, "MaxValue", "char", |_, _| {
-        Ok(Value::Char(u16::MAX))
-    });
-    r.static_property(Owner::Char, "MinValue", "char", |_, _| Ok(Value::Char(0)));
     r.method(Owner::Char, "CompareTo", "(char value) -> int", |_, c| {
         Ok(Value::Int32(super::compare_values(&c.this, c.arg(0)) as i32))
     });
@@ -743,52 +703,60 @@ fn try_parse(c: &mut Call<'_>, ty: &Type) -> R {
 }
 
 fn register_integer_constants(r: &mut Registry) {
-    r.static_property(Owner::SByte, "MaxValue", "sbyte", |_, _| {
-        Ok(Value::SByte(i8::MAX))
-    });
-    r.static_property(Owner::SByte, "MinValue", "sbyte", |_, _| {
-        Ok(Value::SByte(i8::MIN))
-    });
-    r.static_property(Owner::Byte, "MaxValue", "byte", |_, _| {
-        Ok(Value::Byte(u8::MAX))
-    });
-    r.static_property(Owner::Byte, "MinValue", "byte", |_, _| Ok(Value::Byte(0)));
-    r.static_property(Owner::Int16, "MaxValue", "short", |_, _| {
-        Ok(Value::Int16(i16::MAX))
-    });
-    r.static_property(Owner::Int16, "MinValue", "short", |_, _| {
-        Ok(Value::Int16(i16::MIN))
-    });
-    r.static_property(Owner::UInt16, "MaxValue", "ushort", |_, _| {
-        Ok(Value::UInt16(u16::MAX))
-    });
-    r.static_property(Owner::UInt16, "MinValue", "ushort", |_, _| {
-        Ok(Value::UInt16(0))
-    });
-    r.static_property(Owner::Int32, "MaxValue", "int", |_, _| {
-        Ok(Value::Int32(i32::MAX))
-    });
-    r.static_property(Owner::Int32, "MinValue", "int", |_, _| {
-        Ok(Value::Int32(i32::MIN))
-    });
-    r.static_property(Owner::UInt32, "MaxValue", "uint", |_, _| {
-        Ok(Value::UInt32(u32::MAX))
-    });
-    r.static_property(Owner::UInt32, "MinValue", "uint", |_, _| {
-        Ok(Value::UInt32(0))
-    });
-    r.static_property(Owner::Int64, "MaxValue", "long", |_, _| {
-        Ok(Value::Int64(i64::MAX))
-    });
-    r.static_property(Owner::Int64, "MinValue", "long", |_, _| {
-        Ok(Value::Int64(i64::MIN))
-    });
-    r.static_property(Owner::UInt64, "MaxValue", "ulong", |_, _| {
-        Ok(Value::UInt64(u64::MAX))
-    });
-    r.static_property(Owner::UInt64, "MinValue", "ulong", |_, _| {
-        Ok(Value::UInt64(0))
-    });
+    r.constant(Owner::SByte, "MaxValue", Value::SByte(i8::MAX));
+    r.constant(Owner::SByte, "MinValue", Value::SByte(i8::MIN));
+    r.constant(Owner::Byte, "MaxValue", Value::Byte(u8::MAX));
+    r.constant(Owner::Byte, "MinValue", Value::Byte(0));
+    r.constant(Owner::Int16, "MaxValue", Value::Int16(i16::MAX));
+    r.constant(Owner::Int16, "MinValue", Value::Int16(i16::MIN));
+    r.constant(Owner::UInt16, "MaxValue", Value::UInt16(u16::MAX));
+    r.constant(Owner::UInt16, "MinValue", Value::UInt16(0));
+    r.constant(Owner::Int32, "MaxValue", Value::Int32(i32::MAX));
+    r.constant(Owner::Int32, "MinValue", Value::Int32(i32::MIN));
+    r.constant(Owner::UInt32, "MaxValue", Value::UInt32(u32::MAX));
+    r.constant(Owner::UInt32, "MinValue", Value::UInt32(0));
+    r.constant(Owner::Int64, "MaxValue", Value::Int64(i64::MAX));
+    r.constant(Owner::Int64, "MinValue", Value::Int64(i64::MIN));
+    r.constant(Owner::UInt64, "MaxValue", Value::UInt64(u64::MAX));
+    r.constant(Owner::UInt64, "MinValue", Value::UInt64(0));
+    r.constant(Owner::Char, "MaxValue", Value::Char(u16::MAX));
+    r.constant(Owner::Char, "MinValue", Value::Char(0));
+    r.constant(Owner::Double, "NaN", Value::Double(f64::NAN));
+    r.constant(
+        Owner::Double,
+        "PositiveInfinity",
+        Value::Double(f64::INFINITY),
+    );
+    r.constant(
+        Owner::Double,
+        "NegativeInfinity",
+        Value::Double(f64::NEG_INFINITY),
+    );
+    r.constant(Owner::Double, "Epsilon", Value::Double(f64::from_bits(1)));
+    r.constant(Owner::Double, "MaxValue", Value::Double(f64::MAX));
+    r.constant(Owner::Double, "MinValue", Value::Double(f64::MIN));
+    r.constant(Owner::Single, "MaxValue", Value::Single(f32::MAX));
+    r.constant(Owner::Single, "MinValue", Value::Single(f32::MIN));
+    r.constant(Owner::Single, "NaN", Value::Single(f32::NAN));
+    r.constant(Owner::Decimal, "MaxValue", Value::Decimal(Decimal::MAX));
+    r.constant(Owner::Decimal, "MinValue", Value::Decimal(Decimal::MIN));
+    r.constant(Owner::Decimal, "Zero", Value::Decimal(Decimal::ZERO));
+    r.constant(Owner::Decimal, "One", Value::Decimal(Decimal::ONE));
+    r.constant(
+        Owner::Decimal,
+        "MinusOne",
+        Value::Decimal(Decimal::NEGATIVE_ONE),
+    );
+    r.constant(
+        Owner::Class(Class::Math),
+        "PI",
+        Value::Double(std::f64::consts::PI),
+    );
+    r.constant(
+        Owner::Class(Class::Math),
+        "E",
+        Value::Double(std::f64::consts::E),
+    );
 }
 
 fn register_math(r: &mut Registry) {
@@ -922,12 +890,6 @@ fn register_math(r: &mut Registry) {
     });
     r.static_method(math, "Atan2", "(double y, double x) -> double", |_, c| {
         Ok(Value::Double(c.double(0)?.atan2(c.double(1)?)))
-    });
-    r.static_property(math, "PI", "double", |_, _| {
-        Ok(Value::Double(std::f64::consts::PI))
-    });
-    r.static_property(math, "E", "double", |_, _| {
-        Ok(Value::Double(std::f64::consts::E))
     });
 }
 

@@ -333,8 +333,15 @@ pub(crate) fn format_timespan_with(span: TimeSpan, format: &str) -> Option<Strin
     Some(out)
 }
 
-/// `TimeSpan.Parse`: `[-][d.]hh:mm[:ss[.fffffff]]` or a number of days.
-fn parse_timespan(text: &str) -> Option<i64> {
+/// `TimeSpan.Parse`: `[-][d.]hh:mm[:ss[.fffffff]]` or a number of days. `Err(true)` is an
+/// out-of-range component (`OverflowException`), `Err(false)` a malformed text.
+fn parse_timespan(text: &str) -> Result<i64, bool> {
+    parse_timespan_parts(text)
+        .ok_or(false)
+        .and_then(|(ticks, in_range)| if in_range { Ok(ticks) } else { Err(true) })
+}
+
+fn parse_timespan_parts(text: &str) -> Option<(i64, bool)> {
     let text = text.trim();
     let (negative, body) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -357,18 +364,16 @@ fn parse_timespan(text: &str) -> Option<i64> {
             [h, m] => (*h, *m, 0),
             [h, m, s] => (*h, *m, *s),
             [d, h, m, s] if days == 0 => {
-                return Some(
-                    sign_of(negative)
-                        * (d * TICKS_PER_DAY
-                            + h * TICKS_PER_HOUR
-                            + m * TICKS_PER_MINUTE
-                            + s * TICKS_PER_SECOND),
-                );
+                let ticks = d * TICKS_PER_DAY
+                    + h * TICKS_PER_HOUR
+                    + m * TICKS_PER_MINUTE
+                    + s * TICKS_PER_SECOND;
+                return Some((sign_of(negative) * ticks, *h < 24 && *m < 60 && *s < 60));
             }
             _ => return None,
         };
         if h > 23 || m > 59 || s > 59 {
-            return None;
+            return Some((0, false));
         }
         let fraction_ticks = match fraction {
             Some(f) if !f.is_empty() && f.len() <= 7 && f.bytes().all(|b| b.is_ascii_digit()) => {
@@ -385,7 +390,7 @@ fn parse_timespan(text: &str) -> Option<i64> {
     } else {
         time_part.parse::<i64>().ok()?.checked_mul(TICKS_PER_DAY)?
     };
-    Some(sign_of(negative) * ticks)
+    Some((sign_of(negative) * ticks, true))
 }
 
 fn sign_of(negative: bool) -> i64 {
@@ -1029,16 +1034,18 @@ pub(super) fn register(r: &mut Registry) {
     });
     r.static_method(ts, "Parse", "(string s) -> TimeSpan", |_, c| {
         let text = c.string(0)?;
-        parse_timespan(&text)
-            .map(|t| Value::TimeSpan(TimeSpan(t)))
-            .ok_or_else(|| c.format_error("String was not recognized as a valid TimeSpan."))
+        match parse_timespan(&text) {
+            Ok(ticks) => Ok(Value::TimeSpan(TimeSpan(ticks))),
+            Err(true) => Err(c.throw(Class::OverflowException, "The TimeSpan string could not be parsed because at least one of the numeric components is out of range or contains too many digits.")),
+            Err(false) => Err(c.format_error("String was not recognized as a valid TimeSpan.")),
+        }
     });
     r.static_method(
         ts,
         "TryParse",
         "(string s, out TimeSpan result) -> bool",
         |_, c| {
-            let parsed = c.opt_string(0).and_then(|s| parse_timespan(&s));
+            let parsed = c.opt_string(0).and_then(|s| parse_timespan(&s).ok());
             c.set_out(1, Value::TimeSpan(TimeSpan(parsed.unwrap_or(0))));
             Ok(Value::Bool(parsed.is_some()))
         },
