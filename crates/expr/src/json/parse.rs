@@ -331,7 +331,12 @@ impl Reader {
         {
             return date;
         }
-        JValue::String(Arc::from(text))
+        // .NET has one empty string; reference comparisons with `string.Empty` depend on it.
+        JValue::String(if text.is_empty() {
+            crate::value::empty_str()
+        } else {
+            Arc::from(text)
+        })
     }
 
     fn number(&mut self) -> Result<JToken, JsonError> {

@@ -472,6 +472,10 @@ fn append(cx: &mut Cx<'_>, call: &Call<'_>, text: &str) -> R {
 }
 
 fn join(call: &Call<'_>, separator: &str, items: &[Value]) -> R {
+    // `string.Join(",", (string[])null)`: the array itself must not be null.
+    if call.name == "Join" && call.arg(1).is_null() {
+        return Err(call.null_argument("value"));
+    }
     let mut out = String::new();
     for (index, item) in items.iter().enumerate() {
         if index > 0 {
