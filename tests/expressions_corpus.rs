@@ -92,3 +92,64 @@ fn member_census() {
         println!("{count:5} {name}");
     }
 }
+
+/// The checker over the corpus: at least 98% of the expressions check clean; the rest are
+/// listed with their diagnostics.
+#[test]
+fn corpus_expressions_check() {
+    use gatehouse_diagnostics::LineIndex;
+    let mut stats = gatehouse_expr::document::ExpressionStats::default();
+    let mut unclean = Vec::new();
+    for folder in ["toolkit", "snippets"] {
+        for path in xml_files(&corpus_dir().join(folder)) {
+            let output = read(&std::fs::read(&path).unwrap(), &ReadOptions::default());
+            let document = &output.document;
+            let index = LineIndex::new(document.source());
+            for located in gatehouse_expr::document::locate(document) {
+                stats.found += 1;
+                let slot = gatehouse_expr::document::slot_for(&located.place);
+                let checked =
+                    gatehouse_expr::document::check_expression(document, located.expression, &slot);
+                stats.parsed += usize::from(checked.parsed);
+                stats.checked += usize::from(checked.compiled.is_some());
+                if checked.compiled.is_none() {
+                    let reasons: Vec<String> = checked
+                        .diagnostics
+                        .iter()
+                        .map(|d| {
+                            let (start, _) = index.span_positions(document.source(), d.span);
+                            format!(
+                                "{}:{} {} {}",
+                                start.line,
+                                start.column,
+                                d.code.id(),
+                                d.message
+                            )
+                        })
+                        .collect();
+                    unclean.push(format!(
+                        "{}/{}: {}",
+                        folder,
+                        path.file_name().unwrap().to_string_lossy(),
+                        reasons.join("; ")
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "found {} parsed {} checked {}",
+        stats.found, stats.parsed, stats.checked
+    );
+    for line in &unclean {
+        eprintln!("  {line}");
+    }
+    assert_eq!(stats.found, 470);
+    assert_eq!(stats.parsed, 470);
+    assert!(
+        stats.checked * 100 >= stats.found * 98,
+        "only {} of {} check clean",
+        stats.checked,
+        stats.found
+    );
+}

@@ -27,7 +27,10 @@ fn relative(text: &str) -> String {
 fn clean_directory_is_searched_recursively_for_xml_files() {
     let run = gatehouse(&["lint", &fixture("clean")]);
     assert_eq!(run.status, 0, "{}", run.stdout);
-    assert_eq!(run.stdout, "2 files, 0 errors, 0 warnings\n");
+    assert_eq!(
+        run.stdout,
+        "2 files, 0 errors, 0 warnings; 3 expressions (3 parsed, 3 checked)\n"
+    );
     assert_eq!(run.stderr, "");
 }
 
@@ -55,7 +58,14 @@ fn json_output_has_the_documented_shape() {
         keys
     };
     assert_eq!(keys(&output), ["files", "summary"]);
-    assert_eq!(keys(&output["summary"]), ["errors", "files", "warnings"]);
+    assert_eq!(
+        keys(&output["summary"]),
+        ["errors", "expressions", "files", "warnings"]
+    );
+    assert_eq!(
+        keys(&output["summary"]["expressions"]),
+        ["checked", "found", "parsed"]
+    );
     assert_eq!(output["summary"]["files"], 3);
     let files = output["files"].as_array().unwrap();
     assert_eq!(files.len(), 3);
@@ -103,7 +113,10 @@ fn a_missing_path_is_a_clear_usage_error_with_status_2() {
         "error: cannot read `does/not/exist.xml`: no such file or directory\n"
     );
     // The paths that exist are still linted.
-    assert_eq!(run.stdout, "2 files, 0 errors, 0 warnings\n");
+    assert_eq!(
+        run.stdout,
+        "2 files, 0 errors, 0 warnings; 3 expressions (3 parsed, 3 checked)\n"
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use gatehouse_diagnostics::{Diagnostic, LineIndex, Tally};
+use gatehouse_expr::document::{ExpressionStats, check_document};
 use gatehouse_reader::{ReadOptions, read};
 
 use crate::files::{self, PathProblem};
@@ -50,6 +51,7 @@ pub(crate) struct FileReport {
 pub(crate) struct Summary {
     pub files: usize,
     pub tally: Tally,
+    pub expressions: ExpressionStats,
 }
 
 pub(crate) fn run(args: &LintArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
@@ -59,16 +61,22 @@ pub(crate) fn run(args: &LintArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     };
     let (paths, mut problems) = files::collect(&args.paths);
     let mut reports = Vec::with_capacity(paths.len());
+    let mut expressions = ExpressionStats::default();
     for path in paths {
         match std::fs::read(&path) {
             Ok(bytes) => {
                 let output = read(&bytes, &options);
                 let source = output.document.source().to_owned();
+                let mut diagnostics = output.diagnostics;
+                let (stats, found) = check_document(&output.document);
+                expressions += stats;
+                diagnostics.extend(found);
+                diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
                 reports.push(FileReport {
                     line_index: LineIndex::new(&source),
                     path,
                     source,
-                    diagnostics: output.diagnostics,
+                    diagnostics,
                 });
             }
             Err(error) => problems.push(PathProblem {
@@ -80,6 +88,7 @@ pub(crate) fn run(args: &LintArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     let summary = Summary {
         files: reports.len(),
         tally: Tally::of(reports.iter().flat_map(|report| &report.diagnostics)),
+        expressions,
     };
     for problem in &problems {
         let _ = writeln!(

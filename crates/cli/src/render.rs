@@ -34,9 +34,15 @@ pub(crate) fn human(
 }
 
 pub(crate) fn summary_line(summary: Summary) -> String {
+    let expressions = summary.expressions;
     format!(
-        "{} files, {} errors, {} warnings",
-        summary.files, summary.tally.errors, summary.tally.warnings
+        "{} files, {} errors, {} warnings; {} expressions ({} parsed, {} checked)",
+        summary.files,
+        summary.tally.errors,
+        summary.tally.warnings,
+        expressions.found,
+        expressions.parsed,
+        expressions.checked
     )
 }
 
@@ -72,6 +78,15 @@ struct JsonSummary {
     files: usize,
     errors: usize,
     warnings: usize,
+    expressions: JsonExpressions,
+}
+
+/// How far the expressions got: found by the reader, parsed as C#, checked with no errors.
+#[derive(Serialize)]
+struct JsonExpressions {
+    found: usize,
+    parsed: usize,
+    checked: usize,
 }
 
 #[derive(Serialize)]
@@ -129,6 +144,11 @@ pub(crate) fn json(
             files: summary.files,
             errors: summary.tally.errors,
             warnings: summary.tally.warnings,
+            expressions: JsonExpressions {
+                found: summary.expressions.found,
+                parsed: summary.expressions.parsed,
+                checked: summary.expressions.checked,
+            },
         },
         files,
     };

@@ -28,7 +28,7 @@ fn missing_path_exits_2_with_a_message_and_no_backtrace() {
     );
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "0 files, 0 errors, 0 warnings\n"
+        "0 files, 0 errors, 0 warnings; 0 expressions (0 parsed, 0 checked)\n"
     );
 }
 
@@ -49,7 +49,7 @@ fn policy_errors_exit_1_and_clean_policies_exit_0() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "1 files, 0 errors, 0 warnings\n"
+        "1 files, 0 errors, 0 warnings; 0 expressions (0 parsed, 0 checked)\n"
     );
 
     std::fs::remove_dir_all(&dir).unwrap();

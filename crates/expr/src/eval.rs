@@ -1112,6 +1112,13 @@ impl<'a> Cx<'a> {
             }
             Convert::ToJToken => Ok(crate::library::to_jtoken(&value)),
             Convert::FromJToken(target) => crate::library::from_jtoken(&value, target, span),
+            Convert::DateToOffset => match value {
+                Value::DateTime(date) => Ok(Value::DateTimeOffset(DateTimeOffset {
+                    ticks: date.ticks,
+                    offset_minutes: 0,
+                })),
+                other => Ok(other),
+            },
             Convert::EnumInteger(target) => match (&value, target.underlying()) {
                 (Value::Null, _) => Ok(Value::Null),
                 (Value::Enum(_, number), integer) => {

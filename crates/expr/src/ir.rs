@@ -103,6 +103,9 @@ pub enum Convert {
     FromJToken(Type),
     /// Enum to integer or back.
     EnumInteger(Type),
+    /// `DateTime` to `DateTimeOffset`: UTC times get offset zero, others the local offset
+    /// (also zero: local time is UTC).
+    DateToOffset,
 }
 
 /// A place that can be assigned to.

@@ -20,6 +20,7 @@
 pub mod check;
 pub mod context;
 mod describe;
+pub mod document;
 pub mod eval;
 pub mod fixture;
 pub mod ir;
@@ -43,13 +44,19 @@ pub use crate::value::Value;
 /// Gatehouse cannot evaluate.
 pub fn compile_code(code: &str, form: Form, slot: &Slot) -> (Option<Compiled>, Vec<Diagnostic>) {
     match gatehouse_expr_syntax::parse(code, form, &SyntaxLimits::default()) {
-        Ok(body) => {
-            let (compiled, diagnostics) = check::compile(&body, slot);
-            let evaluable = !diagnostics.iter().any(|d| d.code == Code::NotImplemented);
-            (compiled.filter(|_| evaluable), diagnostics)
-        }
+        Ok(body) => compile_body(&body, slot),
         Err(diagnostic) => (None, vec![diagnostic]),
     }
+}
+
+/// Checks and compiles a parsed expression (see [`compile_code`]).
+pub fn compile_body(
+    body: &gatehouse_expr_syntax::ast::Body,
+    slot: &Slot,
+) -> (Option<Compiled>, Vec<Diagnostic>) {
+    let (compiled, diagnostics) = check::compile(body, slot);
+    let evaluable = !diagnostics.iter().any(|d| d.code == Code::NotImplemented);
+    (compiled.filter(|_| evaluable), diagnostics)
 }
 
 /// Replaces `{{name}}` references with named values' text, as APIM does before it parses an

@@ -631,6 +631,8 @@ pub enum Conversion {
     EnumInteger(Type),
     /// An array or sequence to `IEnumerable<T>` (and other covariant reference conversions).
     Sequence,
+    /// `DateTime` to `DateTimeOffset` (a user-defined implicit operator in .NET).
+    DateToOffset,
 }
 
 fn numeric_rank(ty: &Type) -> Option<u8> {
@@ -757,6 +759,9 @@ pub fn implicit(from: &Type, to: &Type) -> Option<Conversion> {
     }
     if implicit_numeric(from, to) {
         return Some(Conversion::Numeric(to.clone()));
+    }
+    if *from == Type::Class(Class::DateTime) && *to == Type::Class(Class::DateTimeOffset) {
+        return Some(Conversion::DateToOffset);
     }
     if to.is_class(Class::JToken) && *to == Type::Class(Class::JToken) && jtoken_convertible(from) {
         return Some(Conversion::ToJToken);

@@ -384,7 +384,21 @@ impl Compiler {
                             self.registry.extension_methods(&name.name).iter().collect();
                         if instance.is_empty() && extensions.is_empty() {
                             self.compile_args_for_errors(args);
-                            self.unknown_member(&receiver_type, name);
+                            let is_property = self
+                                .registry
+                                .instance_members(&receiver_type, &name.name)
+                                .iter()
+                                .any(|m| m.kind == MemberKind::Property);
+                            if is_property {
+                                self.error(
+                                    Code::UnknownMember,
+                                    name.span,
+                                    &format!("`{}` is a property of `{receiver_type}`, not a method", name.name),
+                                    &format!("index it with `[…]` or read it without parentheses: `{}[…]`", name.name),
+                                );
+                            } else {
+                                self.unknown_member(&receiver_type, name);
+                            }
                             return Typed::error(span);
                         }
                         // Instance methods win over extension methods when one applies (C#).

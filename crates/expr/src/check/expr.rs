@@ -165,10 +165,10 @@ impl Compiler {
                     }
                     Target::Namespace(path) => {
                         self.error(
-                            Code::UnknownName,
+                            Code::UnknownType,
                             span,
-                            &format!("`{path}` is a namespace, not a value"),
-                            "name a type and one of its members",
+                            &format!("`{path}` is not a value or a type gatehouse knows"),
+                            "if it is a .NET type APIM allows, gatehouse does not implement it yet",
                         );
                         Typed::error(span)
                     }

@@ -168,6 +168,7 @@ impl Compiler {
             Conversion::ToJToken => ir::Convert::ToJToken,
             Conversion::FromJToken(target) => ir::Convert::FromJToken(target),
             Conversion::EnumInteger(target) => ir::Convert::EnumInteger(target),
+            Conversion::DateToOffset => ir::Convert::DateToOffset,
         };
         Ir::Convert {
             op,

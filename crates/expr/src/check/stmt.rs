@@ -24,8 +24,11 @@ impl Compiler {
         compiled
     }
 
+    /// A statement list. Local functions are declared first, so that they can be called before
+    /// their declaration and from each other; their bodies are compiled last, when every local
+    /// of the block is in scope (C# lets a local function use a variable declared after it, if
+    /// it is assigned before the call). Their closures are made when the block starts.
     fn statements(&mut self, statements: &[ast::Stmt]) -> Vec<Stmt> {
-        let mut out = Vec::new();
         let mut functions = Vec::new();
         for statement in statements {
             if let StmtKind::LocalFunction {
@@ -45,6 +48,13 @@ impl Compiler {
                 functions.push((name, params, body, param_types, result, slot));
             }
         }
+        let mut rest = Vec::new();
+        for statement in statements {
+            if !matches!(statement.kind, StmtKind::LocalFunction { .. }) {
+                rest.extend(self.statement(statement));
+            }
+        }
+        let mut out = Vec::with_capacity(functions.len() + rest.len());
         for (name, params, body, param_types, result, slot) in functions {
             let names: Vec<(String, Span)> = params
                 .iter()
@@ -53,11 +63,7 @@ impl Compiler {
             let function = self.function_body(&name.name, &names, &param_types, Some(result), body);
             out.push(Stmt::Store(slot, Ir::Closure(function.0)));
         }
-        for statement in statements {
-            if !matches!(statement.kind, StmtKind::LocalFunction { .. }) {
-                out.extend(self.statement(statement));
-            }
-        }
+        out.extend(rest);
         out
     }
 

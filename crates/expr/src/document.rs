@@ -1,0 +1,184 @@
+//! Expressions as they sit in a read policy document: where each one is, what its slot
+//! expects, and its diagnostics mapped to file positions.
+
+use gatehouse_diagnostics::{Diagnostic, Label, Span};
+use gatehouse_reader::{Document, Element, Expression, ExpressionKind, Node, ValuePart};
+
+use crate::check::Slot;
+use crate::types::Type;
+use crate::{Compiled, Form};
+
+/// How many of a document's expressions got how far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExpressionStats {
+    /// Every `@(…)` and `@{…}` the reader found.
+    pub found: usize,
+    /// Those that parse as C#.
+    pub parsed: usize,
+    /// Those that also type-check with no errors, so Gatehouse can evaluate them.
+    pub checked: usize,
+}
+
+impl std::ops::AddAssign for ExpressionStats {
+    fn add_assign(&mut self, other: Self) {
+        self.found += other.found;
+        self.parsed += other.parsed;
+        self.checked += other.checked;
+    }
+}
+
+/// One expression of a document, with the place it is in.
+#[derive(Debug)]
+pub struct Located<'d> {
+    pub expression: &'d Expression,
+    /// The attribute name (`condition`), or the element name for element text (`set-body`).
+    pub place: String,
+    /// The name of the element the expression belongs to.
+    pub element: String,
+}
+
+/// Every expression of a document with its place, in document order.
+pub fn locate(document: &Document) -> Vec<Located<'_>> {
+    let mut found = Vec::new();
+    for node in document.nodes() {
+        walk(document, node, None, &mut found);
+    }
+    found
+}
+
+fn walk<'d>(
+    document: &'d Document,
+    node: &'d Node,
+    parent: Option<&'d Element>,
+    found: &mut Vec<Located<'d>>,
+) {
+    match node {
+        Node::Element(element) => {
+            let element_name = document.text(element.name).to_owned();
+            for attribute in &element.attributes {
+                for part in attribute.value.parts() {
+                    if let ValuePart::Expression(expression) = part {
+                        found.push(Located {
+                            expression,
+                            place: document.text(attribute.name).to_owned(),
+                            element: element_name.clone(),
+                        });
+                    }
+                }
+            }
+            for child in &element.children {
+                walk(document, child, Some(element), found);
+            }
+        }
+        Node::Text(text) => push_text(document, &text.value, parent, found),
+        Node::CData(cdata) => push_text(document, &cdata.value, parent, found),
+        _ => {}
+    }
+}
+
+fn push_text<'d>(
+    document: &'d Document,
+    value: &'d gatehouse_reader::Value,
+    parent: Option<&'d Element>,
+    found: &mut Vec<Located<'d>>,
+) {
+    let element = parent
+        .map(|e| document.text(e.name).to_owned())
+        .unwrap_or_default();
+    for part in value.parts() {
+        if let ValuePart::Expression(expression) = part {
+            found.push(Located {
+                expression,
+                place: element.clone(),
+                element: element.clone(),
+            });
+        }
+    }
+}
+
+/// The type a place requires of its expression. Text places take any value (it is written out
+/// with `ToString()`); a `condition` must be `bool`.
+pub fn slot_for(place: &str) -> Slot {
+    match place {
+        "condition" => Slot {
+            expected: Some(Type::Bool),
+            name: Some("condition".to_owned()),
+        },
+        _ => Slot {
+            expected: None,
+            name: Some(place.to_owned()),
+        },
+    }
+}
+
+fn map_span(expression: &Expression, span: Span) -> Span {
+    let start = expression.source_offset(span.start);
+    let end = expression.source_offset(span.end).max(start);
+    Span { start, end }
+}
+
+/// The outcome of checking one expression.
+#[derive(Debug)]
+pub struct Checked {
+    /// Present when the expression has no errors and Gatehouse can evaluate it.
+    pub compiled: Option<Compiled>,
+    /// False when the code is not valid C# syntax.
+    pub parsed: bool,
+    /// Diagnostics, pointing into the document.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks one expression of a document; diagnostics point into the document.
+pub fn check_expression(document: &Document, expression: &Expression, slot: &Slot) -> Checked {
+    let form = match expression.kind {
+        ExpressionKind::Inline => Form::Inline,
+        ExpressionKind::Block => Form::Block,
+    };
+    let code = expression.code(document);
+    let (compiled, diagnostics, parsed) =
+        match gatehouse_expr_syntax::parse(code, form, &crate::SyntaxLimits::default()) {
+            Ok(body) => {
+                let (compiled, diagnostics) = crate::compile_body(&body, slot);
+                (compiled, diagnostics, true)
+            }
+            Err(diagnostic) => (None, vec![diagnostic], false),
+        };
+    let diagnostics = diagnostics
+        .into_iter()
+        .map(|mut diagnostic| {
+            diagnostic.span = map_span(expression, diagnostic.span);
+            diagnostic.labels = diagnostic
+                .labels
+                .into_iter()
+                .map(|label| Label {
+                    span: map_span(expression, label.span),
+                    ..label
+                })
+                .collect();
+            diagnostic
+        })
+        .collect();
+    Checked {
+        compiled,
+        parsed,
+        diagnostics,
+    }
+}
+
+/// Checks every expression of a document (skipping those the reader already found broken).
+pub fn check_document(document: &Document) -> (ExpressionStats, Vec<Diagnostic>) {
+    let mut stats = ExpressionStats::default();
+    let mut diagnostics = Vec::new();
+    for located in locate(document) {
+        stats.found += 1;
+        if !located.expression.well_formed {
+            continue;
+        }
+        let slot = slot_for(&located.place);
+        let checked = check_expression(document, located.expression, &slot);
+        stats.parsed += usize::from(checked.parsed);
+        stats.checked += usize::from(checked.compiled.is_some());
+        diagnostics.extend(checked.diagnostics);
+    }
+    (stats, diagnostics)
+}
