@@ -233,11 +233,8 @@ impl Compiler {
     }
 
     fn report(&mut self, code: Code, span: Span, message: &str, help: &str) {
-        let mut diagnostic = Diagnostic::new(code, span, message);
-        if !help.is_empty() {
-            diagnostic = diagnostic.with_help(help);
-        }
-        self.diagnostics.push(diagnostic);
+        let help = if help.is_empty() { default_help(code) } else { help };
+        self.diagnostics.push(Diagnostic::new(code, span, message).with_help(help));
     }
 
     fn error(&mut self, code: Code, span: Span, message: &str, help: &str) {
@@ -314,6 +311,21 @@ impl Compiler {
 
     fn pop_scope(&mut self) {
         self.current.scopes.pop();
+    }
+}
+
+/// The help line of a diagnostic whose message says it all.
+fn default_help(code: Code) -> &'static str {
+    match code {
+        Code::UnknownName => "declare the variable first, or start from `context`",
+        Code::UnknownMember => "check the member's name and the static type of the value it is used on",
+        Code::NoMatchingOverload => "pass arguments of the types one of the method's overloads takes",
+        Code::InvalidConversion => "convert explicitly, or use a value of the type this place needs",
+        Code::InvalidOperator => "use operands of types the operator is defined for",
+        Code::InvalidAssignment => "assign to a local variable instead",
+        Code::NotImplemented => "APIM accepts this, but the Gatehouse gateway cannot evaluate it yet; lint results are still complete",
+        Code::InvalidLiteral => "write the literal so that it fits its type",
+        _ => "see the message",
     }
 }
 

@@ -105,7 +105,7 @@ impl Compiler {
                 let help = if types::explicit(&typed.ty, to).is_some() {
                     format!("cast explicitly: `({to})value`")
                 } else {
-                    format!("a `{}` cannot become a `{to}`", typed.ty)
+                    format!("C# has no conversion from `{}` to `{to}`", typed.ty)
                 };
                 self.error(
                     Code::InvalidConversion,
