@@ -13,6 +13,33 @@ use indexmap::IndexMap;
 use crate::net::time::{DateTime, TimeSpan};
 use crate::value::{Str, Value};
 
+/// `context.Variables`. Names are chosen by policy authors, not by clients, so a fast
+/// non-keyed hash (FNV-1a) is safe here and much cheaper than SipHash.
+pub type Variables = IndexMap<String, Value, std::hash::BuildHasherDefault<Fnv>>;
+
+/// The FNV-1a hash.
+#[derive(Clone, Copy, Debug)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 /// HTTP headers (or query parameters): names compare case-insensitively (HTTP headers do; the
 /// gateway's dictionary does), each name has one or more values, insertion order is kept.
 #[derive(Clone, Debug, Default)]
@@ -326,7 +353,7 @@ pub struct Context {
     pub request: Arc<Request>,
     pub response: Arc<Response>,
     /// `context.Variables`: case-sensitive names, values of any type, shared by reference.
-    pub variables: IndexMap<String, Value>,
+    pub variables: Variables,
     pub api: Option<Arc<Api>>,
     pub operation: Option<Arc<Operation>>,
     pub product: Option<Arc<Product>>,
@@ -347,7 +374,7 @@ impl Default for Context {
         Context {
             request: Arc::new(Request::default()),
             response: Arc::new(Response::default()),
-            variables: IndexMap::new(),
+            variables: Variables::default(),
             api: None,
             operation: None,
             product: None,

@@ -114,6 +114,13 @@ pub struct Cx<'a> {
     init_targets: Vec<Value>,
     /// Exceptions being handled, innermost last, for `throw;`.
     handling: Vec<Exception>,
+    /// Frames of finished calls, for reuse.
+    spare_frames: Vec<Arc<Frame>>,
+    /// Locals of leaf functions (those that make no closures), which need no shared frame.
+    stack: Vec<Value>,
+    /// Where the running leaf function's locals start in `stack`; `None` when the running
+    /// function keeps its locals in a frame.
+    leaf_base: Option<usize>,
 }
 
 impl std::fmt::Debug for Cx<'_> {
@@ -142,6 +149,9 @@ impl<'a> Cx<'a> {
             depth: 0,
             init_targets: Vec::new(),
             handling: Vec::new(),
+            spare_frames: Vec::new(),
+            stack: Vec::new(),
+            leaf_base: None,
         }
     }
 
@@ -176,8 +186,32 @@ impl<'a> Cx<'a> {
 
     /// Runs a compiled top-level function (no parameters).
     pub fn run(&mut self, function: &Arc<Function>) -> Result<Value, Fault> {
+        // Most expressions have no locals: share one empty frame rather than allocate one.
+        if function.leaf {
+            return self.run_leaf(function, &empty_frame(), &[]);
+        }
         let frame = Frame::new(function.frame_size, None);
-        self.body(function, &frame)
+        let result = self.body(function, &frame);
+        release(&frame);
+        result
+    }
+
+    /// Runs a leaf function with its locals on the stack; `env` is the frame it was defined in.
+    fn run_leaf(
+        &mut self,
+        function: &Function,
+        env: &Arc<Frame>,
+        args: &[Value],
+    ) -> Result<Value, Fault> {
+        let base = self.stack.len();
+        self.stack
+            .extend(args.iter().take(function.params).cloned());
+        self.stack.resize(base + function.frame_size, Value::Null);
+        let saved = self.leaf_base.replace(base);
+        let result = self.body(function, env);
+        self.leaf_base = saved;
+        self.stack.truncate(base);
+        result
     }
 
     /// Calls a delegate (a closure value) with arguments.
@@ -199,17 +233,71 @@ impl<'a> Cx<'a> {
             })));
         }
         self.step(span)?;
-        let frame = Frame::new(function.frame_size, env.clone());
-        {
-            let mut slots = frame.lock();
-            for (slot, arg) in slots.iter_mut().zip(args.iter().take(function.params)) {
-                *slot = arg.clone();
-            }
+        if function.leaf {
+            self.depth += 1;
+            let env = env.clone().unwrap_or_else(empty_frame);
+            let result = stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                self.run_leaf(function, &env, args)
+            });
+            self.depth -= 1;
+            return result;
         }
+        let saved = self.leaf_base.take();
+        let frame = self.frame_for(function.frame_size, env, args, function.params);
         self.depth += 1;
         let result = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.body(function, &frame));
         self.depth -= 1;
+        self.leaf_base = saved;
+        release(&frame);
+        self.recycle(frame);
         result
+    }
+
+    /// A frame for a call: a spare one when there is one (lambdas in a query run once per
+    /// item, and a frame nothing captured can be reused), else a new one.
+    fn frame_for(
+        &mut self,
+        size: usize,
+        env: &Option<Arc<Frame>>,
+        args: &[Value],
+        params: usize,
+    ) -> Arc<Frame> {
+        if let Some(mut frame) = self.spare_frames.pop()
+            && let Some(reused) = Arc::get_mut(&mut frame)
+        {
+            reused.parent.clone_from(env);
+            let slots = reused
+                .slots
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            slots.clear();
+            slots.extend(args.iter().take(params).cloned());
+            slots.resize(size, Value::Null);
+            return frame;
+        }
+        let frame = Frame::new(size, env.clone());
+        {
+            let mut slots = frame.lock();
+            for (slot, arg) in slots.iter_mut().zip(args.iter().take(params)) {
+                *slot = arg.clone();
+            }
+        }
+        frame
+    }
+
+    /// Keeps a finished call's frame for reuse, unless a closure still holds it.
+    fn recycle(&mut self, mut frame: Arc<Frame>) {
+        if self.spare_frames.len() < 16
+            && let Some(finished) = Arc::get_mut(&mut frame)
+        {
+            finished.parent = None;
+            finished
+                .slots
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clear();
+            self.spare_frames.push(frame);
+        }
     }
 
     fn body(&mut self, function: &Function, frame: &Arc<Frame>) -> Result<Value, Fault> {
@@ -224,29 +312,45 @@ impl<'a> Cx<'a> {
 
     // ------------------------------------------------------------ locals
 
-    fn frame_of(frame: &Arc<Frame>, up: u16) -> Option<Arc<Frame>> {
-        let mut current = Arc::clone(frame);
+    fn frame_of(frame: &Frame, up: u16) -> Option<&Frame> {
+        let mut current = frame;
         for _ in 0..up {
-            current = current.parent.clone()?;
+            current = current.parent.as_deref()?;
         }
         Some(current)
     }
 
+    /// In a leaf function, `up == 0` is the stack and `frame` is the defining frame, one level
+    /// up; elsewhere `frame` is the function's own.
     fn load(&self, frame: &Arc<Frame>, local: LocalRef) -> Value {
-        if local.up == 0 {
-            return frame
-                .lock()
-                .get(usize::from(local.slot))
-                .cloned()
-                .unwrap_or(Value::Null);
-        }
-        Self::frame_of(frame, local.up)
+        let up = match self.leaf_base {
+            Some(base) if local.up == 0 => {
+                return self
+                    .stack
+                    .get(base + usize::from(local.slot))
+                    .cloned()
+                    .unwrap_or(Value::Null);
+            }
+            Some(_) => local.up - 1,
+            None => local.up,
+        };
+        Self::frame_of(frame, up)
             .and_then(|f| f.lock().get(usize::from(local.slot)).cloned())
             .unwrap_or(Value::Null)
     }
 
-    fn store(&self, frame: &Arc<Frame>, local: LocalRef, value: Value) {
-        if let Some(target) = Self::frame_of(frame, local.up)
+    fn store(&mut self, frame: &Arc<Frame>, local: LocalRef, value: Value) {
+        let up = match self.leaf_base {
+            Some(base) if local.up == 0 => {
+                if let Some(slot) = self.stack.get_mut(base + usize::from(local.slot)) {
+                    *slot = value;
+                }
+                return;
+            }
+            Some(_) => local.up - 1,
+            None => local.up,
+        };
+        if let Some(target) = Self::frame_of(frame, up)
             && let Some(slot) = target.lock().get_mut(usize::from(local.slot))
         {
             *slot = value;
@@ -519,11 +623,21 @@ impl<'a> Cx<'a> {
 
     // ------------------------------------------------------------ expressions
 
+    /// Evaluates an expression. The common cases are here; the rest live in functions of their
+    /// own, so that this one (which recurses for every subexpression) keeps a small stack frame.
+    #[inline]
     pub(crate) fn eval(&mut self, ir: &Ir, frame: &Arc<Frame>) -> Result<Value, Fault> {
         match ir {
             Ir::Const(value) => Ok(value.clone()),
             Ir::Local(local) => Ok(self.load(frame, *local)),
-            Ir::Context => Ok(context_value()),
+            Ir::Native { .. } => self.eval_native(ir, frame),
+            _ => self.eval_other(ir, frame),
+        }
+    }
+
+    #[inline(never)]
+    fn eval_native(&mut self, ir: &Ir, frame: &Arc<Frame>) -> Result<Value, Fault> {
+        match ir {
             Ir::Native {
                 func,
                 name,
@@ -538,37 +652,44 @@ impl<'a> Cx<'a> {
                     Some(target) => {
                         let value = self.eval(target, frame)?;
                         if value.is_null() && *null_receiver_throws {
-                            return Err(Fault::throw(
-                                Class::NullReferenceException,
-                                format!(
-                                    "Object reference not set to an instance of an object (calling `{name}` on null)."
-                                ),
-                                *span,
-                            ));
+                            return Err(null_receiver(name, *span));
                         }
                         value
                     }
                     None => Value::Null,
                 };
-                let mut values = Vec::with_capacity(args.len());
-                for arg in args {
-                    values.push(self.eval(arg, frame)?);
-                }
-                self.step(*span)?;
                 let mut call = Call {
                     this,
-                    args: values,
+                    args: crate::library::Args::new(),
                     type_args,
                     name,
                     span: *span,
                 };
+                for arg in args {
+                    let value = self.eval(arg, frame)?;
+                    call.args.push(value);
+                }
+                self.step(*span)?;
                 let result = func(self, &mut call)?;
-                for (index, place) in outs {
-                    let value = call.args.get(*index).cloned().unwrap_or(Value::Null);
-                    self.assign_place(place, value, frame)?;
+                if !outs.is_empty() {
+                    for (index, place) in outs {
+                        let value = call.args.get(*index).cloned().unwrap_or(Value::Null);
+                        self.assign_place(place, value, frame)?;
+                    }
                 }
                 Ok(result)
             }
+            _ => Err(internal("not a call", Span::default())),
+        }
+    }
+
+    #[inline(never)]
+    fn eval_other(&mut self, ir: &Ir, frame: &Arc<Frame>) -> Result<Value, Fault> {
+        match ir {
+            Ir::Const(value) => Ok(value.clone()),
+            Ir::Local(local) => Ok(self.load(frame, *local)),
+            Ir::Context => Ok(context_value()),
+            Ir::Native { .. } => self.eval_native(ir, frame),
             Ir::Invoke { callee, args, span } => {
                 let callee = self.eval(callee, frame)?;
                 let mut values = Vec::with_capacity(args.len());
@@ -710,7 +831,7 @@ impl<'a> Cx<'a> {
                         ..
                     } => {
                         let target = self.eval(target, frame)?;
-                        let mut index = Vec::with_capacity(args.len() + 1);
+                        let mut index = crate::library::Args::with_capacity(args.len() + 1);
                         for arg in args {
                             index.push(self.eval(arg, frame)?);
                         }
@@ -818,11 +939,14 @@ impl<'a> Cx<'a> {
                 Ok(Value::array(element.clone(), values))
             }
             Ir::Anonymous { names, values } => {
-                let mut members = Vec::with_capacity(names.len());
-                for (name, ir) in names.iter().zip(values) {
-                    members.push((name.clone(), self.eval(ir, frame)?));
+                let mut evaluated = Vec::with_capacity(values.len());
+                for ir in values {
+                    evaluated.push(self.eval(ir, frame)?);
                 }
-                Ok(Value::object(Object::Anonymous { members }))
+                Ok(Value::object(Object::Anonymous {
+                    names: Arc::clone(names),
+                    values: evaluated,
+                }))
             }
             Ir::Throw(value, span) => {
                 let thrown = self.eval(value, frame)?;
@@ -871,7 +995,7 @@ impl<'a> Cx<'a> {
         }
         let mut call = Call {
             this: target,
-            args: vec![value],
+            args: smallvec::smallvec![value],
             type_args: &[],
             name: "set",
             span,
@@ -884,7 +1008,7 @@ impl<'a> Cx<'a> {
         &mut self,
         setter: NativeFn,
         target: Value,
-        mut index: Vec<Value>,
+        mut index: crate::library::Args,
         value: Value,
         span: Span,
     ) -> Result<(), Fault> {
@@ -941,7 +1065,7 @@ impl<'a> Cx<'a> {
                     Some(getter) => {
                         let mut call = Call {
                             this: target.clone(),
-                            args: Vec::new(),
+                            args: crate::library::Args::new(),
                             type_args: &[],
                             name: "get",
                             span: *span,
@@ -970,7 +1094,7 @@ impl<'a> Cx<'a> {
                 if target.is_null() {
                     return Err(null_reference(*span));
                 }
-                let mut index = Vec::with_capacity(args.len());
+                let mut index = crate::library::Args::with_capacity(args.len());
                 for arg in args {
                     index.push(self.eval(arg, frame)?);
                 }
@@ -1133,6 +1257,52 @@ impl<'a> Cx<'a> {
     }
 }
 
+#[cold]
+fn null_receiver(name: &str, span: Span) -> Fault {
+    Fault::throw(
+        Class::NullReferenceException,
+        format!("Object reference not set to an instance of an object (calling `{name}` on null)."),
+        span,
+    )
+}
+
+/// The frame of code that has no locals of its own in a frame.
+fn empty_frame() -> Arc<Frame> {
+    static EMPTY: OnceLock<Arc<Frame>> = OnceLock::new();
+    Arc::clone(EMPTY.get_or_init(|| Frame::new(0, None)))
+}
+
+/// Breaks the reference cycles a finished call leaves: a local holding a closure (a local
+/// function, a lambda in a variable) whose captured frame is this one (or one of its
+/// descendants) would keep the frame alive for ever. Closures that escaped the call (held
+/// elsewhere too) are left alone.
+fn release(frame: &Arc<Frame>) {
+    let mut slots = frame.lock();
+    for slot in slots.iter_mut() {
+        let captures_this_frame = match &*slot {
+            Value::Object(object) if Arc::strong_count(object) == 1 => match &**object {
+                Object::Closure(Closure { env: Some(env), .. }) => {
+                    let mut current = Some(env);
+                    let mut found = false;
+                    while let Some(candidate) = current {
+                        if Arc::ptr_eq(candidate, frame) {
+                            found = true;
+                            break;
+                        }
+                        current = candidate.parent.as_ref();
+                    }
+                    found
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        if captures_this_frame {
+            *slot = Value::Null;
+        }
+    }
+}
+
 enum ResolvedPlace {
     Local(LocalRef),
     Property {
@@ -1142,7 +1312,7 @@ enum ResolvedPlace {
     },
     Index {
         target: Value,
-        index: Vec<Value>,
+        index: crate::library::Args,
         setter: NativeFn,
         span: Span,
     },

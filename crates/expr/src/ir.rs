@@ -17,6 +17,9 @@ pub struct Function {
     /// Parameters occupy the first slots of the frame.
     pub params: usize,
     pub frame_size: usize,
+    /// Makes no closures, so its frame cannot be captured: its locals live on the evaluator's
+    /// stack instead of in a shared frame.
+    pub leaf: bool,
     pub body: FunctionBody,
     /// The delegate type (`Func<…>`), for `GetType()`.
     pub signature: Type,
@@ -257,7 +260,7 @@ pub enum Ir {
         items: Vec<Ir>,
     },
     Anonymous {
-        names: Vec<String>,
+        names: Arc<[String]>,
         values: Vec<Ir>,
     },
     Throw(Box<Ir>, Span),

@@ -211,19 +211,22 @@ pub struct Closure {
 /// variables are shared, as in C#.
 #[derive(Debug)]
 pub struct Frame {
-    pub slots: Mutex<Vec<Value>>,
+    pub slots: Mutex<Slots>,
     pub parent: Option<Arc<Frame>>,
 }
+
+/// A frame's locals: lambdas have one or two, so they are kept inline.
+pub type Slots = smallvec::SmallVec<[Value; 3]>;
 
 impl Frame {
     pub fn new(size: usize, parent: Option<Arc<Frame>>) -> Arc<Frame> {
         Arc::new(Frame {
-            slots: Mutex::new(vec![Value::Null; size]),
+            slots: Mutex::new(smallvec::smallvec![Value::Null; size]),
             parent,
         })
     }
 
-    pub fn lock(&self) -> MutexGuard<'_, Vec<Value>> {
+    pub fn lock(&self) -> MutexGuard<'_, Slots> {
         self.slots.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -390,8 +393,11 @@ pub enum Object {
         key_type: Type,
         value_type: Type,
     },
+    /// An anonymous object: the member names (shared by every object the same `new { … }`
+    /// makes) and their values.
     Anonymous {
-        members: Vec<(String, Value)>,
+        names: Arc<[String]>,
+        values: Vec<Value>,
     },
     StringBuilder(Mutex<String>),
     Random(Mutex<NetRandom>),
@@ -488,9 +494,10 @@ impl Object {
                 crate::types::Generic::KeyValuePair,
                 vec![key_type.clone(), value_type.clone()],
             ),
-            Object::Anonymous { members } => Type::Anonymous(
-                members
+            Object::Anonymous { names, values } => Type::Anonymous(
+                names
                     .iter()
+                    .zip(values)
                     .map(|(name, value)| (name.clone(), value.runtime_type()))
                     .collect(),
             ),

@@ -1,6 +1,11 @@
 //! One case per checker diagnostic code (data: `diagnostics.txt`), with messages snapshotted.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use gatehouse_expr::types::Type;
 use gatehouse_expr::{Form, Slot, compile_code};
@@ -28,7 +33,11 @@ fn every_checker_code_has_a_case() {
         };
         let (_, diagnostics) = compile_code(code, form, &slot);
         assert!(!diagnostics.is_empty(), "{name}: no diagnostic");
-        assert_eq!(diagnostics[0].code.info().id, expected, "{name}: {diagnostics:#?}");
+        assert_eq!(
+            diagnostics[0].code.info().id,
+            expected,
+            "{name}: {diagnostics:#?}"
+        );
         covered.insert(expected.to_owned());
         rendered.push_str(&format!("{expected} {name}\n"));
         for diagnostic in &diagnostics {

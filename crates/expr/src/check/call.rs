@@ -1052,6 +1052,38 @@ impl Compiler {
         } else {
             outs
         };
+        // `context.Request.Headers.GetValueOrDefault(…)`, the commonest expression there is,
+        // looks the header up without building the dictionary object first.
+        if member.name == "GetValueOrDefault"
+            && member.params.first().is_some_and(|p| {
+                p.ty == Type::Generic(
+                    Generic::IReadOnlyDictionary,
+                    vec![Type::String, Type::array(Type::String)],
+                )
+            })
+            && let Some(Ir::Native {
+                name: part @ ("Request.Headers" | "Response.Headers"),
+                target: None,
+                ..
+            }) = compiled_args.first()
+            && let Some(fused) = crate::library::fused_header_lookup(part)
+        {
+            compiled_args.remove(0);
+            return Typed::new(
+                Ir::Native {
+                    func: fused,
+                    name: member.name,
+                    target: None,
+                    args: compiled_args,
+                    type_args: Vec::new(),
+                    outs: Vec::new(),
+                    null_receiver_throws: false,
+                    span,
+                },
+                result,
+                span,
+            );
+        }
         Typed::new(
             Ir::Native {
                 func: member.func,

@@ -277,7 +277,10 @@ impl Compiler {
                     values.push(typed.ir);
                 }
                 Typed::new(
-                    Ir::Anonymous { names, values },
+                    Ir::Anonymous {
+                        names: names.into(),
+                        values,
+                    },
                     Type::Anonymous(member_types),
                     span,
                 )
@@ -652,13 +655,19 @@ impl Compiler {
             receiver.ir
         };
         if let Type::Anonymous(members) = &receiver_type {
-            return match members.iter().find(|(n, _)| *n == name.name) {
-                Some((member, ty)) => Typed::new(
+            // Anonymous types with the same members in the same order are one type: the
+            // member is found by position.
+            return match members
+                .iter()
+                .position(|(n, _)| *n == name.name)
+                .zip(members.iter().find(|(n, _)| *n == name.name))
+            {
+                Some((index, (_, ty))) => Typed::new(
                     Ir::Native {
                         func: crate::library::anonymous_member,
                         name: "anonymous member",
                         target: Some(Box::new(target_ir)),
-                        args: vec![Ir::Const(Value::String(value::intern(member)))],
+                        args: vec![Ir::Const(Value::Int32(i32::try_from(index).unwrap_or(0)))],
                         type_args: Vec::new(),
                         outs: Vec::new(),
                         null_receiver_throws: true,
@@ -682,6 +691,31 @@ impl Compiler {
         if let Some(member) = members.iter().find(|m| m.kind == MemberKind::Property) {
             let bindings = self.owner_type_args(&receiver_type);
             let result = substitute(&member.result, &bindings);
+            // `context.Request.Headers` and friends read the request directly: the hottest
+            // paths of every policy should not build the objects in between.
+            if let Ir::Native {
+                name: part,
+                target: Some(inner),
+                ..
+            } = &target_ir
+                && matches!(**inner, Ir::Context)
+                && let Some(fused) = crate::library::fused_context_member(part, member.name)
+            {
+                return Typed::new(
+                    Ir::Native {
+                        func: fused,
+                        name: fused_name(part, member.name),
+                        target: None,
+                        args: Vec::new(),
+                        type_args: Vec::new(),
+                        outs: Vec::new(),
+                        null_receiver_throws: false,
+                        span,
+                    },
+                    result,
+                    span,
+                );
+            }
             return Typed::new(
                 Ir::Native {
                     func: member.func,
@@ -785,7 +819,32 @@ impl Compiler {
             receiver_type,
             receiver.span,
         );
-        self.resolve_call(indexers, Some(receiver), args, &[], span, "this[]", None)
+        let typed = self.resolve_call(indexers, Some(receiver), args, &[], span, "this[]", None);
+        // `context.Variables["name"]` reads the variable directly.
+        match typed.ir {
+            Ir::Native {
+                target: Some(target),
+                args,
+                span: at,
+                ..
+            } if matches!(&*target, Ir::Native { name: "Variables", target: Some(inner), .. } if matches!(**inner, Ir::Context)) => {
+                Typed::new(
+                    Ir::Native {
+                        func: crate::library::fused_variable_lookup,
+                        name: "Variables[]",
+                        target: None,
+                        args,
+                        type_args: Vec::new(),
+                        outs: Vec::new(),
+                        null_receiver_throws: false,
+                        span: at,
+                    },
+                    typed.ty,
+                    typed.span,
+                )
+            }
+            ir => Typed { ir, ..typed },
+        }
     }
 
     /// `x is T`, `x is T name`, `x is null`, `x is 5`.
@@ -1712,6 +1771,15 @@ impl Compiler {
             array_type,
             span,
         )
+    }
+}
+
+/// The name of a fused `context` member (`Request.Headers`), for later peepholes and messages.
+fn fused_name(part: &str, member: &'static str) -> &'static str {
+    match (part, member) {
+        ("Request", "Headers") => "Request.Headers",
+        ("Response", "Headers") => "Response.Headers",
+        _ => member,
     }
 }
 

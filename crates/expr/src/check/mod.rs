@@ -94,6 +94,7 @@ pub fn compile(body: &ast::Body, slot: &Slot) -> (Option<Compiled>, Vec<Diagnost
             name: "expression".to_owned(),
             params: 0,
             frame_size: scope.frame_size,
+            leaf: !scope.creates_closures,
             body: body_ir,
             signature: Type::Func(Vec::new(), Box::new(result_type.clone())),
         }),
@@ -147,6 +148,8 @@ struct FunctionScope {
     declared_return: Option<Type>,
     loops: u32,
     switches: u32,
+    /// Creates lambdas or local functions: its frame may be captured.
+    creates_closures: bool,
 }
 
 impl FunctionScope {
@@ -158,6 +161,7 @@ impl FunctionScope {
             declared_return,
             loops: 0,
             switches: 0,
+            creates_closures: false,
         }
     }
 
@@ -233,8 +237,13 @@ impl Compiler {
     }
 
     fn report(&mut self, code: Code, span: Span, message: &str, help: &str) {
-        let help = if help.is_empty() { default_help(code) } else { help };
-        self.diagnostics.push(Diagnostic::new(code, span, message).with_help(help));
+        let help = if help.is_empty() {
+            default_help(code)
+        } else {
+            help
+        };
+        self.diagnostics
+            .push(Diagnostic::new(code, span, message).with_help(help));
     }
 
     fn error(&mut self, code: Code, span: Span, message: &str, help: &str) {
@@ -318,12 +327,20 @@ impl Compiler {
 fn default_help(code: Code) -> &'static str {
     match code {
         Code::UnknownName => "declare the variable first, or start from `context`",
-        Code::UnknownMember => "check the member's name and the static type of the value it is used on",
-        Code::NoMatchingOverload => "pass arguments of the types one of the method's overloads takes",
-        Code::InvalidConversion => "convert explicitly, or use a value of the type this place needs",
+        Code::UnknownMember => {
+            "check the member's name and the static type of the value it is used on"
+        }
+        Code::NoMatchingOverload => {
+            "pass arguments of the types one of the method's overloads takes"
+        }
+        Code::InvalidConversion => {
+            "convert explicitly, or use a value of the type this place needs"
+        }
         Code::InvalidOperator => "use operands of types the operator is defined for",
         Code::InvalidAssignment => "assign to a local variable instead",
-        Code::NotImplemented => "APIM accepts this, but the Gatehouse gateway cannot evaluate it yet; lint results are still complete",
+        Code::NotImplemented => {
+            "APIM accepts this, but the Gatehouse gateway cannot evaluate it yet; lint results are still complete"
+        }
         Code::InvalidLiteral => "write the literal so that it fits its type",
         _ => "see the message",
     }

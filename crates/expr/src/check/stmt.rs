@@ -132,10 +132,13 @@ impl Compiler {
         result: Type,
     ) -> (Arc<Function>, Type) {
         let scope = self.leave_function();
+        // The enclosing function makes a closure of this one, so its frame can be captured.
+        self.current.creates_closures = true;
         let function = Arc::new(Function {
             name: name.to_owned(),
             params: param_types.len(),
             frame_size: scope.frame_size,
+            leaf: !scope.creates_closures,
             body,
             signature: Type::Func(param_types.to_vec(), Box::new(result.clone())),
         });

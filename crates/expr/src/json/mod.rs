@@ -26,6 +26,9 @@ pub type JToken = Arc<JNode>;
 pub struct JNode {
     data: RwLock<JData>,
     parent: RwLock<Weak<JNode>>,
+    /// A property's name, which never changes (`JProperty.Name` is read-only): kept outside
+    /// the lock so that looking a property up locks nothing but the object.
+    name: Option<Arc<str>>,
 }
 
 #[derive(Clone, Debug)]
@@ -103,9 +106,14 @@ impl TokenType {
 
 impl JNode {
     fn new(data: JData) -> JToken {
+        let name = match &data {
+            JData::Property { name, .. } => Some(Arc::from(name.as_str())),
+            _ => None,
+        };
         Arc::new(JNode {
             data: RwLock::new(data),
             parent: RwLock::new(Weak::new()),
+            name,
         })
     }
 
@@ -244,7 +252,7 @@ pub fn property(object: &JToken, name: &str) -> Option<JToken> {
     match &*object.read() {
         JData::Object(properties) => properties
             .iter()
-            .find(|property| matches!(&*property.read(), JData::Property { name: n, .. } if n == name))
+            .find(|property| property.name.as_deref() == Some(name))
             .cloned(),
         _ => None,
     }
@@ -252,10 +260,22 @@ pub fn property(object: &JToken, name: &str) -> Option<JToken> {
 
 /// `JObject[name]`: the property's value, or `None`.
 pub fn get(object: &JToken, name: &str) -> Option<JToken> {
-    property(object, name).and_then(|property| match &*property.read() {
+    let data = object.read();
+    let JData::Object(properties) = &*data else {
+        return None;
+    };
+    value_of(properties, name)
+}
+
+/// The value of the property called `name` among an object's properties.
+pub fn value_of(properties: &[JToken], name: &str) -> Option<JToken> {
+    let property = properties
+        .iter()
+        .find(|property| property.name.as_deref() == Some(name))?;
+    match &*property.read() {
         JData::Property { value, .. } => Some(Arc::clone(value)),
         _ => None,
-    })
+    }
 }
 
 /// `JObject[name] = value`: replaces the value of an existing property, or appends one.

@@ -222,6 +222,85 @@ fn jwt_of<'c>(call: &'c Call<'_>) -> Result<&'c Arc<JwtData>, Fault> {
     }
 }
 
+/// `context.Variables`: one shared marker object; its members read the request's variables.
+fn variables_value() -> Value {
+    static VARIABLES: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    VARIABLES
+        .get_or_init(|| Value::object(Object::Variables))
+        .clone()
+}
+
+/// `context.Request.X` and `context.Response.X` in one step (see the checker).
+pub(crate) fn fused_context_member(part: &str, member: &str) -> Option<super::NativeFn> {
+    Some(match (part, member) {
+        ("Request", "Headers") => |cx, _| Ok(multimap(&cx.context.request.headers)),
+        ("Request", "Method") => |cx, _| Ok(text(&cx.context.request.method)),
+        ("Request", "Url") => |cx, _| Ok(url(&cx.context.request.url)),
+        ("Request", "OriginalUrl") => |cx, _| Ok(url(&cx.context.request.original_url)),
+        ("Request", "IpAddress") => |cx, _| Ok(text(&cx.context.request.ip_address)),
+        ("Request", "MatchedParameters") => |cx, _| {
+            Ok(Value::object(Object::MatchedParameters(Arc::clone(
+                &cx.context.request.matched_parameters,
+            ))))
+        },
+        ("Request", "Body") => |cx, _| {
+            Ok(cx
+                .context
+                .request
+                .body
+                .as_ref()
+                .map_or(Value::Null, |b| Value::object(Object::Body(Arc::clone(b)))))
+        },
+        ("Response", "Headers") => |cx, _| Ok(multimap(&cx.context.response.headers)),
+        ("Response", "StatusCode") => |cx, _| Ok(Value::Int32(cx.context.response.status_code)),
+        ("Response", "StatusReason") => |cx, _| Ok(text(&cx.context.response.status_reason)),
+        ("Response", "Body") => |cx, _| {
+            Ok(cx
+                .context
+                .response
+                .body
+                .as_ref()
+                .map_or(Value::Null, |b| Value::object(Object::Body(Arc::clone(b)))))
+        },
+        _ => return None,
+    })
+}
+
+/// `context.Variables[name]` in one step: `KeyNotFoundException` when there is no such
+/// variable, as for any .NET dictionary.
+pub(crate) fn fused_variable_lookup(cx: &mut Cx<'_>, c: &mut Call<'_>) -> R {
+    let Value::String(name) = c.arg(0) else {
+        return Err(c.null_argument("key"));
+    };
+    cx.context.variables.get(&**name).cloned().ok_or_else(|| {
+        c.throw(
+            Class::KeyNotFoundException,
+            format!("The given key '{name}' was not present in the dictionary."),
+        )
+    })
+}
+
+/// `context.Request.Headers.GetValueOrDefault(name[, default])` in one step; the arguments
+/// are the name and the default (null when not given).
+pub(crate) fn fused_header_lookup(part: &str) -> Option<super::NativeFn> {
+    Some(match part {
+        "Request.Headers" => |cx, c| lookup_header(&cx.context.request.headers, c),
+        "Response.Headers" => |cx, c| lookup_header(&cx.context.response.headers, c),
+        _ => return None,
+    })
+}
+
+fn lookup_header(map: &Multimap, c: &Call<'_>) -> R {
+    let Value::String(name) = c.arg(0) else {
+        return Err(c.null_argument("name"));
+    };
+    Ok(match map.get(name) {
+        Some([single]) => Value::String(Arc::clone(single)),
+        Some(values) => new_str(values.iter().map(|v| &**v).collect::<Vec<_>>().join(",")),
+        None => c.arg(1).clone(),
+    })
+}
+
 macro_rules! text_properties {
     ($registry:ident, $owner:expr, $variant:ident: $( $name:literal => $field:ident ),* $(,)?) => {
         $(
@@ -261,7 +340,7 @@ pub(super) fn register(r: &mut Registry) {
         context,
         "Variables",
         "IReadOnlyDictionary<string, object>",
-        |_, _| Ok(Value::object(Object::Variables)),
+        |_, _| Ok(variables_value()),
     );
     r.property(context, "Api", "IApi", |cx, _| {
         Ok(arc_value(cx.context.api.as_ref(), Object::Api))

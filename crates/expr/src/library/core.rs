@@ -182,9 +182,9 @@ pub fn enum_name(kind: EnumKind, value: i64) -> String {
 fn append_object(out: &mut String, object: &Object) {
     match object {
         Object::StringBuilder(text) => out.push_str(&value::lock(text)),
-        Object::Anonymous { members } => {
+        Object::Anonymous { names, values } => {
             out.push_str("{ ");
-            for (index, (name, value)) in members.iter().enumerate() {
+            for (index, (name, value)) in names.iter().zip(values).enumerate() {
                 if index > 0 {
                     out.push_str(", ");
                 }
@@ -358,12 +358,19 @@ pub fn value_equals(a: &Value, b: &Value) -> bool {
                 return true;
             }
             match (&**x, &**y) {
-                (Object::Anonymous { members: m1 }, Object::Anonymous { members: m2 }) => {
-                    m1.len() == m2.len()
-                        && m1
-                            .iter()
-                            .zip(m2)
-                            .all(|((n1, v1), (n2, v2))| n1 == n2 && value_equals(v1, v2))
+                (
+                    Object::Anonymous {
+                        names: n1,
+                        values: v1,
+                    },
+                    Object::Anonymous {
+                        names: n2,
+                        values: v2,
+                    },
+                ) => {
+                    n1 == n2
+                        && v1.len() == v2.len()
+                        && v1.iter().zip(v2).all(|(a, b)| value_equals(a, b))
                 }
                 (
                     Object::KeyValuePair {
@@ -519,13 +526,12 @@ fn guid_compare(x: &[u8; 16], y: &[u8; 16]) -> Ordering {
 
 /// A member of an anonymous object.
 pub fn anonymous_member(_: &mut Cx<'_>, call: &mut Call<'_>) -> R {
-    let name = call.opt_string(0).unwrap_or_default();
+    let index = usize::try_from(call.int(0)?).unwrap_or(usize::MAX);
     match &call.this {
         Value::Object(object) => match &**object {
-            Object::Anonymous { members } => Ok(members
-                .iter()
-                .find(|(n, _)| **n == *name)
-                .map_or(Value::Null, |(_, v)| v.clone())),
+            Object::Anonymous { values, .. } => {
+                Ok(values.get(index).cloned().unwrap_or(Value::Null))
+            }
             _ => Err(call.internal("anonymous member of another object")),
         },
         _ => Err(crate::eval::null_reference(call.span)),

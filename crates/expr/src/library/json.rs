@@ -151,9 +151,9 @@ pub(crate) fn from_object(cx: &mut Cx<'_>, value: &Value, span: Span) -> Result<
         return Ok(json::new_value(JValue::Null));
     };
     match &**object {
-        Object::Anonymous { members } => {
+        Object::Anonymous { names, values } => {
             let result = json::new_object();
-            for (name, member) in members {
+            for (name, member) in names.iter().zip(values) {
                 let token = from_object(cx, member, span)?;
                 json::set(&result, name, token);
             }
@@ -172,7 +172,7 @@ pub(crate) fn from_object(cx: &mut Cx<'_>, value: &Value, span: Span) -> Result<
         | Object::FormData(_) => {
             let call = Call {
                 this: Value::Null,
-                args: Vec::new(),
+                args: super::Args::new(),
                 type_args: &[],
                 name: "FromObject",
                 span,
@@ -234,7 +234,7 @@ fn cannot_convert(span: Span, token: &JToken, target: &Type) -> Fault {
 fn convert_call(span: Span) -> Call<'static> {
     Call {
         this: Value::Null,
-        args: Vec::new(),
+        args: super::Args::new(),
         type_args: &[],
         name: "convert",
         span,
@@ -243,6 +243,23 @@ fn convert_call(span: Span) -> Call<'static> {
 
 /// Newtonsoft's explicit operators: `(string)token`, `(int)token`, `(int?)token`, ...
 pub fn from_jtoken(value: &Value, target: &Type, span: Span) -> R {
+    // The common conversions, without the general machinery.
+    if let Value::Json(token) = value
+        && let JData::Value(jvalue) = &*token.read()
+    {
+        let fast = match (jvalue, target.underlying()) {
+            (JValue::Integer(i), Type::Int64) => Some(Value::Int64(*i)),
+            (JValue::Integer(i), Type::Int32) => i32::try_from(*i).ok().map(Value::Int32),
+            (JValue::Integer(i), Type::Double) => Some(Value::Double(*i as f64)),
+            (JValue::Float(f), Type::Double) => Some(Value::Double(*f)),
+            (JValue::String(s), Type::String) => Some(Value::String(Arc::clone(s))),
+            (JValue::Boolean(b), Type::Bool) => Some(Value::Bool(*b)),
+            _ => None,
+        };
+        if let Some(converted) = fast {
+            return Ok(converted);
+        }
+    }
     let nullable = matches!(target, Type::Nullable(_)) || !target.is_value_type();
     let inner = target.underlying();
     let token = match value {
@@ -477,9 +494,9 @@ fn parse_as(cx: &mut Cx<'_>, call: &Call<'_>, want: Option<Class>) -> R {
 
 /// `JToken this[object key]`.
 fn index_get(call: &Call<'_>, token: &JToken, key: &Value) -> R {
-    let data = token.read().clone();
-    match (data, key) {
-        (JData::Object(_), Value::String(name)) => Ok(token_value(json::get(token, name))),
+    let data = token.read();
+    match (&*data, key) {
+        (JData::Object(properties), Value::String(name)) => Ok(token_value(json::value_of(properties, name))),
         (JData::Object(_), _) => Err(call.argument_error(format!(
             "Accessed JObject values with invalid key value: {}. Object property name expected.",
             super::to_display_string(key)
@@ -699,9 +716,8 @@ pub(super) fn register(r: &mut Registry) {
         jtoken,
         "(object key) -> JToken",
         |_, c| {
-            let token = Arc::clone(this_token(c)?);
-            let key = c.arg(0).clone();
-            index_get(c, &token, &key)
+            let c: &Call<'_> = c;
+            index_get(c, this_token(c)?, c.arg(0))
         },
         Some(|_, c| {
             let token = Arc::clone(this_token(c)?);
@@ -1093,9 +1109,8 @@ pub(super) fn register(r: &mut Registry) {
         array,
         "(int index) -> JToken",
         |_, c| {
-            let token = Arc::clone(this_token(c)?);
-            let key = c.arg(0).clone();
-            index_get(c, &token, &key)
+            let c: &Call<'_> = c;
+            index_get(c, this_token(c)?, c.arg(0))
         },
         Some(|_, c| {
             let token = Arc::clone(this_token(c)?);

@@ -151,7 +151,7 @@ pub fn enumerate(cx: &mut Cx<'_>, value: &Value, span: Span) -> Result<Iter, Fau
             | Object::FormData(_) => {
                 let call = Call {
                     this: Value::Null,
-                    args: Vec::new(),
+                    args: super::Args::new(),
                     type_args: &[],
                     name: "GetEnumerator",
                     span,

@@ -36,12 +36,16 @@ use crate::eval::{Cx, Fault};
 use crate::types::{Class, EnumKind, Generic, Type};
 use crate::value::{Object, Str, Value};
 
+pub(crate) use self::apim::{fused_context_member, fused_header_lookup, fused_variable_lookup};
 pub(crate) use self::core::{
     anonymous_member, append_display, compare_values, format_value, object_equals_static,
     pad_aligned, to_display_string, type_full_name, value_equals,
 };
 pub(crate) use self::json::{from_jtoken, to_jtoken};
 pub(crate) use self::linq::{collect, enumerate};
+
+/// Arguments of one call: almost always few, so kept inline.
+pub type Args = smallvec::SmallVec<[Value; 4]>;
 
 /// A library implementation.
 pub type NativeFn = for<'a, 'b, 'c> fn(&'a mut Cx<'b>, &'a mut Call<'c>) -> Result<Value, Fault>;
@@ -54,7 +58,7 @@ pub struct Call<'a> {
     pub this: Value,
     /// Arguments, after defaults are filled in and `params` packed. `out` arguments are written
     /// here by the callee. A setter gets the new value last.
-    pub args: Vec<Value>,
+    pub args: Args,
     /// Type arguments: the receiver's (`T` of `List<T>`), then the method's, explicit or
     /// inferred (`As<JObject>`, `Select<T, R>`).
     pub type_args: &'a [Type],

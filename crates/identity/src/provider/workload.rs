@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn plain_http_authority_only_on_loopback() {
-        let client = reqwest::Client::new();
+        let client = crate::provider::http::http_client(std::time::Duration::from_secs(1)).unwrap();
         let make = |authority: &str| {
             WorkloadIdentityProvider::new(authority, "t", "c".into(), "f".into(), client.clone())
         };
