@@ -170,6 +170,15 @@ pub enum Ir {
         null_receiver_throws: bool,
         span: Span,
     },
+    /// `token["name"]` on a `JToken` with a constant name, the commonest call in policies:
+    /// looked up directly when the token is an object, else through `func` (the indexer),
+    /// which raises Newtonsoft's errors. Costs one step, like the call it replaces.
+    JsonProperty {
+        func: NativeFn,
+        target: Box<Ir>,
+        property: crate::value::Str,
+        span: Span,
+    },
     /// Calling a delegate or local function value.
     Invoke {
         callee: Box<Ir>,

@@ -810,6 +810,7 @@ impl Compiler {
             );
             return Typed::error(span);
         }
+        let json_receiver = receiver_type.is_class(Class::JToken);
         let receiver = Typed::new(
             if conditional {
                 Ir::NullGuard(Box::new(receiver.ir))
@@ -837,6 +838,33 @@ impl Compiler {
                         type_args: Vec::new(),
                         outs: Vec::new(),
                         null_receiver_throws: false,
+                        span: at,
+                    },
+                    typed.ty,
+                    typed.span,
+                )
+            }
+            Ir::Native {
+                func,
+                target: Some(target),
+                args,
+                outs,
+                null_receiver_throws: true,
+                span: at,
+                ..
+            } if json_receiver
+                && outs.is_empty()
+                && matches!(args.as_slice(), [Ir::Const(Value::String(_))]) =>
+            {
+                let property = match args.first() {
+                    Some(Ir::Const(Value::String(name))) => Arc::clone(name),
+                    _ => crate::value::empty_str(),
+                };
+                Typed::new(
+                    Ir::JsonProperty {
+                        func,
+                        target,
+                        property,
                         span: at,
                     },
                     typed.ty,

@@ -332,9 +332,9 @@ impl Iter {
                     let result = if *indexed {
                         let i = *index;
                         *index += 1;
-                        cx.invoke(selector, &[item, Value::Int32(i)], span)?
+                        cx.invoke_owned(selector, [item, Value::Int32(i)], span)?
                     } else {
-                        cx.invoke(selector, &[item], span)?
+                        cx.invoke_owned(selector, [item], span)?
                     };
                     Ok(Some(result))
                 }
@@ -350,7 +350,7 @@ impl Iter {
                     let keep = if *indexed {
                         let i = *index;
                         *index += 1;
-                        cx.invoke(predicate, &[item.clone(), Value::Int32(i)], span)?
+                        cx.invoke_owned(predicate, [item.clone(), Value::Int32(i)], span)?
                     } else {
                         cx.invoke(predicate, std::slice::from_ref(&item), span)?
                     };
@@ -373,7 +373,7 @@ impl Iter {
                 }
                 match source.next(cx, span)? {
                     Some(item) => {
-                        let collection = cx.invoke(selector, &[item], span)?;
+                        let collection = cx.invoke_owned(selector, [item], span)?;
                         if collection.is_null() {
                             return Err(null_source(span));
                         }
@@ -513,7 +513,7 @@ impl Iter {
                 second,
                 selector,
             } => match (first.next(cx, span)?, second.next(cx, span)?) {
-                (Some(a), Some(b)) => Ok(Some(cx.invoke(selector, &[a, b], span)?)),
+                (Some(a), Some(b)) => Ok(Some(cx.invoke_owned(selector, [a, b], span)?)),
                 _ => Ok(None),
             },
             Iter::Range { next, end } => {
@@ -762,7 +762,7 @@ fn numbers(cx: &mut Cx<'_>, call: &Call<'_>) -> Result<Vec<Value>, Fault> {
         Some(selector) if !selector.is_null() => {
             let mut out = Vec::with_capacity(items.len());
             for item in items {
-                out.push(cx.invoke(selector, &[item], call.span)?);
+                out.push(cx.invoke_owned(selector, [item], call.span)?);
             }
             Ok(out)
         }
@@ -943,7 +943,7 @@ fn count(cx: &mut Cx<'_>, call: &Call<'_>, predicate: Option<&Value>) -> Result<
     while let Some(item) = iter.next(cx, call.span)? {
         match predicate {
             Some(predicate) => {
-                if is_true(&cx.invoke(predicate, &[item], call.span)?) {
+                if is_true(&cx.invoke_owned(predicate, [item], call.span)?) {
                     n += 1;
                 }
             }
@@ -1354,7 +1354,7 @@ pub(super) fn register(r: &mut Registry) {
             let predicate = delegate(c, 1)?;
             let mut iter = enumerate(cx, &source(c)?, c.span)?;
             while let Some(item) = iter.next(cx, c.span)? {
-                if !is_true(&cx.invoke(&predicate, &[item], c.span)?) {
+                if !is_true(&cx.invoke_owned(&predicate, [item], c.span)?) {
                     return Ok(Value::Bool(false));
                 }
             }
@@ -1478,7 +1478,7 @@ pub(super) fn register(r: &mut Registry) {
             let mut iter = enumerate(cx, &source(c)?, c.span)?;
             let mut accumulator = iter.next(cx, c.span)?.ok_or_else(|| no_elements(c.span))?;
             while let Some(item) = iter.next(cx, c.span)? {
-                accumulator = cx.invoke(&func, &[accumulator, item], c.span)?;
+                accumulator = cx.invoke_owned(&func, [accumulator, item], c.span)?;
             }
             Ok(accumulator)
         },
@@ -1491,7 +1491,7 @@ pub(super) fn register(r: &mut Registry) {
             let mut accumulator = c.arg(1).clone();
             let mut iter = enumerate(cx, &source(c)?, c.span)?;
             while let Some(item) = iter.next(cx, c.span)? {
-                accumulator = cx.invoke(&func, &[accumulator, item], c.span)?;
+                accumulator = cx.invoke_owned(&func, [accumulator, item], c.span)?;
             }
             Ok(accumulator)
         },
@@ -1502,9 +1502,9 @@ pub(super) fn register(r: &mut Registry) {
         let mut accumulator = c.arg(1).clone();
         let mut iter = enumerate(cx, &source(c)?, c.span)?;
         while let Some(item) = iter.next(cx, c.span)? {
-            accumulator = cx.invoke(&func, &[accumulator, item], c.span)?;
+            accumulator = cx.invoke_owned(&func, [accumulator, item], c.span)?;
         }
-        cx.invoke(&result, &[accumulator], c.span)
+        cx.invoke_owned(&result, [accumulator], c.span)
     });
     // Numeric aggregates, one overload per element type as .NET declares them.
     numeric_aggregates!(r:
@@ -1594,7 +1594,7 @@ fn to_dictionary(cx: &mut Cx<'_>, c: &Call<'_>, element: Option<&Value>) -> R {
             return Err(c.null_argument("key"));
         }
         let value = match element {
-            Some(selector) => cx.invoke(selector, &[item], c.span)?,
+            Some(selector) => cx.invoke_owned(selector, [item], c.span)?,
             None => item,
         };
         let hashed = dict_key(&key, false);

@@ -477,7 +477,11 @@ pub fn format_double(value: f64, format: &str) -> Option<String> {
     let negative = value.is_sign_negative() && value != 0.0;
     match letter {
         Some('G' | 'R') if precision.is_none() || letter == Some('R') => {
-            // .NET Core prints negative zero as `-0`.
+            // Where .NET uses plain notation, Rust's `Display` already prints the same shortest
+            // round-trip digits (and `-0` for negative zero), without the digit shuffling below.
+            if value == 0.0 || (1e-4..1e15).contains(&value.abs()) {
+                return Some(value.to_string());
+            }
             let (digits, exponent) = shortest(value);
             Some(general(value.is_sign_negative(), &digits, exponent, 15))
         }
@@ -613,6 +617,26 @@ pub fn format_decimal(value: Decimal, format: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_plain_notation_shortcut_agrees_with_the_digit_path() {
+        let mut values = vec![
+            1e-4,
+            1e15,
+            37.25,
+            1.0 / 3.0,
+            2.0f64.powi(49),
+            999999999999999.9,
+        ];
+        values.extend((0..2000).map(|i| f64::from(i).mul_add(1.37e-3, 1e-4) * 1.01f64.powi(i)));
+        values.push(f64::from_bits(1e-4f64.to_bits() - 1));
+        values.push(f64::from_bits(1e15f64.to_bits() - 1));
+        for value in values.into_iter().flat_map(|v| [v, -v]) {
+            let (digits, exponent) = shortest(value);
+            let slow = general(value.is_sign_negative(), &digits, exponent, 15);
+            assert_eq!(format_double(value, "R"), Some(slow), "{value:e}");
+        }
+    }
 
     #[test]
     fn default_double_formatting_is_shortest_round_trip() {
