@@ -573,15 +573,3 @@ pub fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn sizes() {
-        eprintln!(
-            "VALUE {} CALL {} FAULTRES {}",
-            std::mem::size_of::<super::Value>(),
-            std::mem::size_of::<crate::library::Call<'static>>(),
-            std::mem::size_of::<Result<super::Value, crate::eval::Fault>>()
-        );
-    }
-}
