@@ -55,6 +55,26 @@ fn floating(value: f64, single: bool) -> String {
 
 /// Describes a value, enumerating sequences. `Err` is a fault raised while enumerating.
 pub fn describe(cx: &mut Cx<'_>, value: &Value) -> Result<String, Fault> {
+    describe_within(cx, value, &mut Vec::new())
+}
+
+/// `enclosing` holds the collections being described around `value`: a collection that
+/// contains itself is described as `seq [...]` where it recurs (.NET would overflow its stack).
+fn describe_within(
+    cx: &mut Cx<'_>,
+    value: &Value,
+    enclosing: &mut Vec<usize>,
+) -> Result<String, Fault> {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+        describe_value(cx, value, enclosing)
+    })
+}
+
+fn describe_value(
+    cx: &mut Cx<'_>,
+    value: &Value,
+    enclosing: &mut Vec<usize>,
+) -> Result<String, Fault> {
     let span = Span::default();
     Ok(match value {
         Value::Null => "null".to_owned(),
@@ -120,7 +140,11 @@ pub fn describe(cx: &mut Cx<'_>, value: &Value) -> Result<String, Fault> {
             Object::XName { .. } => format!("XName {}", library::to_display_string(value)),
             Object::KeyValuePair {
                 key, value: item, ..
-            } => format!("pair ({}, {})", describe(cx, key)?, describe(cx, item)?),
+            } => format!(
+                "pair ({}, {})",
+                describe_within(cx, key, enclosing)?,
+                describe_within(cx, item, enclosing)?
+            ),
             Object::Anonymous { .. } => format!("anon {}", library::to_display_string(value)),
             Object::Array { .. }
             | Object::List { .. }
@@ -134,11 +158,23 @@ pub fn describe(cx: &mut Cx<'_>, value: &Value) -> Result<String, Fault> {
             | Object::MatchedParameters(_)
             | Object::Variables
             | Object::FormData(_) => {
+                let address = std::sync::Arc::as_ptr(object) as usize;
+                if enclosing.contains(&address) {
+                    return Ok("seq [...]".to_owned());
+                }
                 let items = library::collect(cx, value, span)?;
+                enclosing.push(address);
                 let mut parts = Vec::with_capacity(items.len());
                 for item in &items {
-                    parts.push(describe(cx, item)?);
+                    match describe_within(cx, item, enclosing) {
+                        Ok(part) => parts.push(part),
+                        Err(fault) => {
+                            enclosing.pop();
+                            return Err(fault);
+                        }
+                    }
                 }
+                enclosing.pop();
                 format!("seq [{}]", parts.join(", "))
             }
             other => {

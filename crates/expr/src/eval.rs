@@ -110,6 +110,9 @@ pub struct Cx<'a> {
     pub limits: Limits,
     steps: u64,
     depth: u32,
+    /// Nested query iterators being advanced (`q.Where(…).Where(…)…`), to know when to make
+    /// sure of the stack.
+    pub(crate) iterator_depth: u32,
     /// Objects under construction in initializers, innermost last.
     init_targets: Vec<Value>,
     /// Exceptions being handled, innermost last, for `throw;`.
@@ -121,6 +124,8 @@ pub struct Cx<'a> {
     /// Where the running leaf function's locals start in `stack`; `None` when the running
     /// function keeps its locals in a frame.
     leaf_base: Option<usize>,
+    /// Frames and containers that may be in reference cycles, freed by [`Cx::collect_cycles`].
+    cycles: crate::cycles::Cycles,
 }
 
 impl std::fmt::Debug for Cx<'_> {
@@ -147,12 +152,22 @@ impl<'a> Cx<'a> {
             limits,
             steps: 0,
             depth: 0,
+            iterator_depth: 0,
             init_targets: Vec::new(),
             handling: Vec::new(),
             spare_frames: Vec::new(),
             stack: Vec::new(),
             leaf_base: None,
+            cycles: crate::cycles::Cycles::default(),
         }
+    }
+
+    /// Frees the reference cycles the evaluation made (see [`crate::cycles`]). Call it after
+    /// [`Cx::run`] returns; values the caller still holds are kept.
+    pub fn collect_cycles(&mut self) {
+        self.spare_frames.clear();
+        self.stack.clear();
+        self.cycles.collect();
     }
 
     /// Steps used so far.
@@ -176,6 +191,13 @@ impl<'a> Cx<'a> {
             })));
         }
         Ok(())
+    }
+
+    /// How many bytes the rest of the step budget can pay for (see [`Cx::charge_bytes`]), for
+    /// writers that must stop before they allocate more.
+    pub fn affordable_bytes(&self) -> usize {
+        let steps = self.limits.max_steps.saturating_sub(self.steps);
+        usize::try_from(steps.saturating_mul(16)).unwrap_or(usize::MAX)
     }
 
     /// Costs the steps for allocating `bytes` (16 bytes a step), so that no expression can
@@ -722,6 +744,7 @@ impl<'a> Cx<'a> {
                     call.args.push(value);
                 }
                 self.step(*span)?;
+                self.cycles.note_call(&call.this, &call.args);
                 let result = func(self, &mut call)?;
                 if !outs.is_empty() {
                     for (index, place) in outs {
@@ -934,10 +957,13 @@ impl<'a> Cx<'a> {
                 Err(fault) if matches!(*fault.0, FaultKind::NullChain) => Ok(Value::Null),
                 other => other,
             },
-            Ir::Closure(function) => Ok(Value::object(Object::Closure(Closure {
-                function: Arc::clone(function),
-                env: Some(Arc::clone(frame)),
-            }))),
+            Ir::Closure(function) => {
+                self.cycles.note_captured(frame);
+                Ok(Value::object(Object::Closure(Closure {
+                    function: Arc::clone(function),
+                    env: Some(Arc::clone(frame)),
+                })))
+            }
             Ir::Is {
                 value,
                 target,
@@ -1053,6 +1079,7 @@ impl<'a> Cx<'a> {
             name: "set",
             span,
         };
+        self.cycles.note_call(&call.this, &call.args);
         setter(self, &mut call)?;
         Ok(())
     }
@@ -1076,6 +1103,7 @@ impl<'a> Cx<'a> {
             name: "set",
             span,
         };
+        self.cycles.note_call(&call.this, &call.args);
         setter(self, &mut call)?;
         Ok(())
     }

@@ -19,10 +19,12 @@
 
 pub mod check;
 pub mod context;
+mod cycles;
 mod describe;
 pub mod document;
 pub mod eval;
 pub mod fixture;
+pub mod invariants;
 pub mod ir;
 pub mod json;
 pub mod library;
@@ -102,13 +104,34 @@ impl std::fmt::Display for EvalError {
 }
 
 /// Evaluates compiled code against one request's context.
+///
+/// Reference cycles the code made are freed before this returns, except those the result
+/// itself is part of (`var l = new List<object>(); l.Add(l); return l;`), which are kept for
+/// the caller and then never freed. Callers that keep only a converted result (a string, a
+/// bool) use [`evaluate_with`], which frees those too.
 pub fn evaluate(
     compiled: &Compiled,
     context: &context::Context,
     limits: Limits,
 ) -> Result<Value, EvalError> {
     let mut cx = Cx::new(context, limits);
-    cx.run(&compiled.function).map_err(eval_error)
+    let result = cx.run(&compiled.function).map_err(eval_error);
+    cx.collect_cycles();
+    result
+}
+
+/// Evaluates, hands the result to `convert`, then frees every reference cycle the evaluation
+/// made, the result's included.
+pub fn evaluate_with<T>(
+    compiled: &Compiled,
+    context: &context::Context,
+    limits: Limits,
+    convert: impl FnOnce(Value) -> T,
+) -> Result<T, EvalError> {
+    let mut cx = Cx::new(context, limits);
+    let result = cx.run(&compiled.function).map(convert);
+    cx.collect_cycles();
+    result.map_err(eval_error)
 }
 
 /// Evaluates, then describes the result with its type (`int 3`, `seq [string "a"]`), as the C#
@@ -119,8 +142,12 @@ pub fn evaluate_and_describe(
     limits: Limits,
 ) -> Result<String, EvalError> {
     let mut cx = Cx::new(context, limits);
-    let value = cx.run(&compiled.function).map_err(eval_error)?;
-    describe::describe(&mut cx, &value).map_err(eval_error)
+    let described = match cx.run(&compiled.function) {
+        Ok(value) => describe::describe(&mut cx, &value),
+        Err(fault) => Err(fault),
+    };
+    cx.collect_cycles();
+    described.map_err(eval_error)
 }
 
 fn eval_error(fault: eval::Fault) -> EvalError {

@@ -104,6 +104,22 @@ impl TokenType {
     }
 }
 
+/// A container's children are dropped by the outermost drop rather than recursively (see
+/// [`crate::cycles`]): documents built in a loop can be far deeper than the stack.
+impl Drop for JNode {
+    fn drop(&mut self) {
+        if !crate::cycles::stack_is_low() {
+            return;
+        }
+        let data = self.data.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let JData::Object(children) | JData::Array(children) = data
+            && !children.is_empty()
+        {
+            crate::cycles::defer_tokens(std::mem::take(children));
+        }
+    }
+}
+
 impl JNode {
     fn new(data: JData) -> JToken {
         let name = match &data {
@@ -216,6 +232,10 @@ fn adopt(parent: &JToken, child: JToken) -> JToken {
 }
 
 pub fn deep_clone(token: &JToken) -> JToken {
+    crate::cycles::with_stack(|| clone_token(token))
+}
+
+fn clone_token(token: &JToken) -> JToken {
     let data = token.read().clone();
     match data {
         JData::Value(value) => new_value(value),
@@ -461,6 +481,10 @@ pub fn root(token: &JToken) -> JToken {
 
 /// Structural equality (`JToken.DeepEquals`).
 pub fn deep_equals(a: &JToken, b: &JToken) -> bool {
+    crate::cycles::with_stack(|| tokens_equal(a, b))
+}
+
+fn tokens_equal(a: &JToken, b: &JToken) -> bool {
     if Arc::ptr_eq(a, b) {
         return true;
     }

@@ -13,6 +13,26 @@ pub fn write_string(token: &JToken, indented: bool) -> String {
 }
 
 pub fn write(out: &mut String, token: &JToken, indented: bool, level: usize) {
+    write_token(out, token, indented, level, usize::MAX);
+}
+
+/// The text of `token`, or `None` as soon as it would be longer than `limit` bytes: an indented
+/// document nested N deep has O(N²) text, so a writer that can be asked for a huge text must
+/// stop rather than allocate it.
+pub fn write_limited(token: &JToken, indented: bool, limit: usize) -> Option<String> {
+    let mut out = String::new();
+    write_token(&mut out, token, indented, 0, limit);
+    (out.len() <= limit).then_some(out)
+}
+
+fn write_token(out: &mut String, token: &JToken, indented: bool, level: usize, limit: usize) {
+    if out.len() > limit {
+        return;
+    }
+    crate::cycles::with_stack(|| write_data(out, token, indented, level, limit));
+}
+
+fn write_data(out: &mut String, token: &JToken, indented: bool, level: usize, limit: usize) {
     let data = token.read().clone();
     match data {
         JData::Value(value) => write_value(out, &value),
@@ -22,7 +42,7 @@ pub fn write(out: &mut String, token: &JToken, indented: bool, level: usize) {
             if indented {
                 out.push(' ');
             }
-            write(out, &value, indented, level);
+            write_token(out, &value, indented, level, limit);
         }
         JData::Object(children) | JData::Array(children) => {
             let is_object = matches!(&*token.read(), JData::Object(_));
@@ -36,11 +56,14 @@ pub fn write(out: &mut String, token: &JToken, indented: bool, level: usize) {
                 if index > 0 {
                     out.push(',');
                 }
+                if out.len() > limit {
+                    return;
+                }
                 if indented {
                     out.push('\n');
                     indent(out, level + 1);
                 }
-                write(out, child, indented, level + 1);
+                write_token(out, child, indented, level + 1, limit);
             }
             if indented {
                 out.push('\n');

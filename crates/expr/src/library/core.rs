@@ -142,7 +142,7 @@ pub fn append_display(out: &mut String, value: &Value) {
         Value::Guid(g) => out.push_str(&guid::format(g, "D").unwrap_or_default()),
         Value::Enum(kind, v) => out.push_str(&enum_name(*kind, *v)),
         Value::Json(token) => out.push_str(&super::json::token_to_string(token, true)),
-        Value::Object(object) => append_object(out, object),
+        Value::Object(object) => crate::cycles::with_stack(|| append_object(out, object)),
     }
 }
 
@@ -353,7 +353,7 @@ pub fn value_equals(a: &Value, b: &Value) -> bool {
                 _ => false,
             }
         }
-        (Value::Object(x), Value::Object(y)) => {
+        (Value::Object(x), Value::Object(y)) => crate::cycles::with_stack(|| {
             if Arc::ptr_eq(x, y) {
                 return true;
             }
@@ -395,7 +395,7 @@ pub fn value_equals(a: &Value, b: &Value) -> bool {
                 ) => n1 == n2 && l1 == l2,
                 _ => false,
             }
-        }
+        }),
         _ => false,
     }
 }

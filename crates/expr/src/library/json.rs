@@ -23,6 +23,31 @@ fn reader_error(span: Span, message: impl Into<String>) -> Fault {
     Fault::throw(Class::JsonReaderException, message, span)
 }
 
+/// `JToken.ToString(…)`, paid for from the step budget like any allocation; a text longer than
+/// the budget can pay for is never written. `ToString()` of a value is the value's own text
+/// (`plain_value`); with a `Formatting` it is JSON.
+fn written(
+    cx: &mut Cx<'_>,
+    call: &Call<'_>,
+    token: &JToken,
+    indented: bool,
+    plain_value: bool,
+) -> R {
+    if plain_value && let Some(value) = token.value() {
+        return Ok(new_str(jvalue_display(&value)));
+    }
+    match json::write::write_limited(token, indented, cx.affordable_bytes()) {
+        Some(text) => {
+            cx.charge_bytes(text.len(), call.span)?;
+            Ok(new_str(text))
+        }
+        None => {
+            cx.charge_bytes(cx.affordable_bytes().saturating_add(16), call.span)?;
+            Ok(Value::Null)
+        }
+    }
+}
+
 /// `JToken.ToString()`: values without quotes, containers as JSON.
 pub(crate) fn token_to_string(token: &JToken, indented: bool) -> String {
     match token.value() {
@@ -140,6 +165,47 @@ fn primitive_jvalue(value: &Value) -> Option<JValue> {
 /// `JToken.FromObject`: primitives become values, collections arrays, dictionaries and
 /// anonymous objects objects.
 pub(crate) fn from_object(cx: &mut Cx<'_>, value: &Value, span: Span) -> Result<JToken, Fault> {
+    from_object_within(cx, value, span, &mut Vec::new())
+}
+
+/// `enclosing`: the collections being converted around `value`, to report a collection that
+/// contains itself as Newtonsoft does instead of recursing for ever.
+fn from_object_within(
+    cx: &mut Cx<'_>,
+    value: &Value,
+    span: Span,
+    enclosing: &mut Vec<usize>,
+) -> Result<JToken, Fault> {
+    if let Value::Object(object) = value
+        && enclosing.contains(&(Arc::as_ptr(object) as usize))
+    {
+        return Err(Fault::throw(
+            Class::JsonSerializationException,
+            format!(
+                "Self referencing loop detected with type '{}'.",
+                super::type_full_name(&object.runtime_type())
+            ),
+            span,
+        ));
+    }
+    let address = match value {
+        Value::Object(object) => Some(Arc::as_ptr(object) as usize),
+        _ => None,
+    };
+    enclosing.extend(address);
+    let token = crate::cycles::with_stack(|| convert_object(cx, value, span, enclosing));
+    if address.is_some() {
+        enclosing.pop();
+    }
+    token
+}
+
+fn convert_object(
+    cx: &mut Cx<'_>,
+    value: &Value,
+    span: Span,
+    enclosing: &mut Vec<usize>,
+) -> Result<JToken, Fault> {
     cx.step(span)?;
     if let Value::Json(token) = value {
         return Ok(json::deep_clone(token));
@@ -154,15 +220,23 @@ pub(crate) fn from_object(cx: &mut Cx<'_>, value: &Value, span: Span) -> Result<
         Object::Anonymous { names, values } => {
             let result = json::new_object();
             for (name, member) in names.iter().zip(values) {
-                let token = from_object(cx, member, span)?;
+                let token = from_object_within(cx, member, span, enclosing)?;
                 json::set(&result, name, token);
             }
             Ok(result)
         }
         Object::KeyValuePair { key, value, .. } => {
             let result = json::new_object();
-            json::set(&result, "Key", from_object(cx, key, span)?);
-            json::set(&result, "Value", from_object(cx, value, span)?);
+            json::set(
+                &result,
+                "Key",
+                from_object_within(cx, key, span, enclosing)?,
+            );
+            json::set(
+                &result,
+                "Value",
+                from_object_within(cx, value, span, enclosing)?,
+            );
             Ok(result)
         }
         Object::Dictionary { .. }
@@ -180,7 +254,7 @@ pub(crate) fn from_object(cx: &mut Cx<'_>, value: &Value, span: Span) -> Result<
             let entries = super::collections::dict_entries(cx, &call, value)?;
             let result = json::new_object();
             for (key, item) in entries {
-                let token = from_object(cx, &item, span)?;
+                let token = from_object_within(cx, &item, span, enclosing)?;
                 json::set(&result, &super::to_display_string(&key), token);
             }
             Ok(result)
@@ -193,7 +267,7 @@ pub(crate) fn from_object(cx: &mut Cx<'_>, value: &Value, span: Span) -> Result<
             let items = super::linq::collect(cx, value, span)?;
             let result = json::new_array();
             for item in items {
-                let token = from_object(cx, &item, span)?;
+                let token = from_object_within(cx, &item, span, enclosing)?;
                 json::push(&result, token);
             }
             Ok(result)
@@ -753,18 +827,14 @@ pub(super) fn register(r: &mut Registry) {
     r.property(jtoken, "Previous", "JToken", |_, c| {
         Ok(token_value(sibling(this_token(c)?, -1)))
     });
-    r.method(jtoken, "ToString", "() -> string", |_, c| {
-        Ok(new_str(token_to_string(this_token(c)?, true)))
+    r.method(jtoken, "ToString", "() -> string", |cx, c| {
+        written(cx, c, this_token(c)?, true, true)
     });
     r.method(
         jtoken,
         "ToString",
         "(Formatting formatting) -> string",
-        |_, c| {
-            let token = this_token(c)?;
-            let indented = c.enumeration(0) == 1;
-            Ok(new_str(json::write_string(token, indented)))
-        },
+        |cx, c| written(cx, c, this_token(c)?, c.enumeration(0) == 1, false),
     );
     r.method(jtoken, "Value", "<T>(object key) -> T", |_, c| {
         let token = Arc::clone(this_token(c)?);

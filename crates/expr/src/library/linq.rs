@@ -107,6 +107,51 @@ pub enum Iter {
     },
 }
 
+/// Nested queries nest their iterators as deep as the queries: each drops its sources with
+/// stack to spare (see [`crate::cycles::with_stack`]).
+impl Drop for Iter {
+    fn drop(&mut self) {
+        if !crate::cycles::stack_is_low() {
+            return;
+        }
+        let (source, other) = match self {
+            Iter::Select { source, .. }
+            | Iter::Where { source, .. }
+            | Iter::Skip { source, .. }
+            | Iter::Take { source, .. }
+            | Iter::SkipWhile { source, .. }
+            | Iter::TakeWhile { source, .. }
+            | Iter::Distinct { source, .. }
+            | Iter::Cast { source, .. }
+            | Iter::OfType { source, .. }
+            | Iter::DefaultIfEmpty { source, .. } => (source, None),
+            Iter::SelectMany {
+                source, current, ..
+            } => (source, current.as_mut()),
+            Iter::Concat { first, current, .. } => (first, current.as_mut()),
+            Iter::Zip { first, second, .. } => (first, Some(second)),
+            Iter::Items { .. }
+            | Iter::Range { .. }
+            | Iter::Repeat { .. }
+            | Iter::Buffered { .. } => {
+                return;
+            }
+        };
+        let source = std::mem::replace(&mut **source, Iter::empty());
+        let other = other.map(|other| std::mem::replace(&mut **other, Iter::empty()));
+        crate::cycles::with_stack(move || drop((source, other)));
+    }
+}
+
+impl Iter {
+    fn empty() -> Iter {
+        Iter::Items {
+            items: Vec::new(),
+            position: 0,
+        }
+    }
+}
+
 fn null_source(span: Span) -> Fault {
     Fault::throw(
         Class::ArgumentNullException,
@@ -205,7 +250,9 @@ fn open(
     sequence: &Sequence,
     span: Span,
 ) -> Result<Iter, Fault> {
-    let inner = |cx: &mut Cx<'_>, value: &Value| enumerate(cx, value, span).map(Box::new);
+    let inner = |cx: &mut Cx<'_>, value: &Value| {
+        crate::cycles::with_stack(|| enumerate(cx, value, span)).map(Box::new)
+    };
     Ok(match sequence {
         Sequence::Select {
             source,
@@ -316,6 +363,19 @@ impl Iter {
     /// The next item, or `None` at the end.
     pub fn next(&mut self, cx: &mut Cx<'_>, span: Span) -> Result<Option<Value>, Fault> {
         cx.step(span)?;
+        // Queries nest as deep as a loop makes them (`q = q.Where(…)`); checking the stack at
+        // every level would cost every query, so it is checked every 4 levels.
+        cx.iterator_depth += 1;
+        let next = if cx.iterator_depth.is_multiple_of(4) {
+            crate::cycles::with_stack(|| self.advance(cx, span))
+        } else {
+            self.advance(cx, span)
+        };
+        cx.iterator_depth -= 1;
+        next
+    }
+
+    fn advance(&mut self, cx: &mut Cx<'_>, span: Span) -> Result<Option<Value>, Fault> {
         match self {
             Iter::Items { items, position } => {
                 let item = items.get(*position).cloned();
