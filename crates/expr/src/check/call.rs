@@ -774,6 +774,14 @@ impl Compiler {
         let mut lambda_results = Vec::new();
         for (arg, &index) in args.iter().zip(&param_of) {
             let pattern = param_type(index)?;
+            // `List<Func<int>>.Add(T item)`: the parameter is a delegate once `T` is bound.
+            let pattern = if matches!(arg.form, Form::Lambda(_) | Form::MethodGroup(_))
+                && fully_bound(&pattern, &bindings)
+            {
+                substitute(&pattern, &resolved(&bindings))
+            } else {
+                pattern
+            };
             let group;
             let lambda = match (&arg.form, &pattern) {
                 (Form::Lambda(lambda), _) => *lambda,
