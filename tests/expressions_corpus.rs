@@ -7,41 +7,9 @@
     clippy::indexing_slicing
 )]
 
-use gatehouse_expr_syntax::{Form, SyntaxLimits, parse};
-use gatehouse_reader::{ExpressionKind, ReadOptions, read};
-use gatehouse_tests::{corpus_dir, xml_files};
-
-struct CorpusExpression {
-    file: String,
-    line: usize,
-    form: Form,
-    code: String,
-}
-
-fn corpus_expressions(folders: &[&str]) -> Vec<CorpusExpression> {
-    let mut found = Vec::new();
-    for folder in folders {
-        for path in xml_files(&corpus_dir().join(folder)) {
-            let output = read(&std::fs::read(&path).unwrap(), &ReadOptions::default());
-            let document = &output.document;
-            for expression in document.expressions() {
-                let line = document.source()[..expression.span.start as usize]
-                    .lines()
-                    .count();
-                found.push(CorpusExpression {
-                    file: path.file_name().unwrap().to_string_lossy().into_owned(),
-                    line,
-                    form: match expression.kind {
-                        ExpressionKind::Inline => Form::Inline,
-                        ExpressionKind::Block => Form::Block,
-                    },
-                    code: expression.code(document).to_owned(),
-                });
-            }
-        }
-    }
-    found
-}
+use gatehouse_expr_syntax::{SyntaxLimits, parse};
+use gatehouse_reader::{ReadOptions, read};
+use gatehouse_tests::{corpus_dir, corpus_expressions, xml_files};
 
 #[test]
 fn all_470_corpus_expressions_parse() {

@@ -58,3 +58,45 @@ pub fn gatehouse<S: AsRef<str>>(args: &[S]) -> Run {
         stderr: String::from_utf8_lossy(&stderr).into_owned(),
     }
 }
+
+/// One expression of a corpus document: its file, line, form and code.
+#[derive(Debug, Clone)]
+pub struct CorpusExpression {
+    pub file: String,
+    pub line: usize,
+    pub form: gatehouse_expr_syntax::Form,
+    pub code: String,
+}
+
+/// Every expression in the `*.xml` files of the named corpus folders, in file order.
+pub fn corpus_expressions(folders: &[&str]) -> Vec<CorpusExpression> {
+    let mut found = Vec::new();
+    for folder in folders {
+        for path in xml_files(&corpus_dir().join(folder)) {
+            let output = gatehouse_reader::read(
+                &std::fs::read(&path).unwrap(),
+                &gatehouse_reader::ReadOptions::default(),
+            );
+            let document = &output.document;
+            for expression in document.expressions() {
+                let line = document.source()[..expression.span.start as usize]
+                    .lines()
+                    .count();
+                found.push(CorpusExpression {
+                    file: path.file_name().unwrap().to_string_lossy().into_owned(),
+                    line,
+                    form: match expression.kind {
+                        gatehouse_reader::ExpressionKind::Inline => {
+                            gatehouse_expr_syntax::Form::Inline
+                        }
+                        gatehouse_reader::ExpressionKind::Block => {
+                            gatehouse_expr_syntax::Form::Block
+                        }
+                    },
+                    code: expression.code(document).to_owned(),
+                });
+            }
+        }
+    }
+    found
+}
