@@ -251,6 +251,21 @@ pub fn csharp_program(cases: &[&Case]) -> String {
 pub const NEWTONSOFT_DIR: &str = "/usr/lib/cli/Newtonsoft.Json-5.0";
 
 /// Compiles and runs an area's cases with Mono; returns its output.
+/// Whether Mono's compiler, runtime and Newtonsoft.Json are all here.
+pub fn mono_installed() -> bool {
+    let runs = |program: &str| {
+        Command::new(program)
+            .arg("--version")
+            .output()
+            .is_ok_and(|output| output.status.success())
+    };
+    runs("mcs")
+        && runs("mono")
+        && Path::new(NEWTONSOFT_DIR)
+            .join("Newtonsoft.Json.dll")
+            .exists()
+}
+
 pub fn run_mono(area: &str, cases: &[&Case], work: &Path) -> Result<String, String> {
     std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
     let source = work.join(format!("{area}.cs"));
