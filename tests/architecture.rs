@@ -21,6 +21,8 @@ const STAGES: &[&str] = &[
     "gatehouse-reader",
     "gatehouse-expr-syntax",
     "gatehouse-expr",
+    "gatehouse-model",
+    "gatehouse-lint",
     "gatehouse-identity",
     "gatehouse-identity-server",
     "gatehouse-cli",
@@ -33,6 +35,8 @@ const LINT_PATH: &[&str] = &[
     "gatehouse-reader",
     "gatehouse-expr-syntax",
     "gatehouse-expr",
+    "gatehouse-model",
+    "gatehouse-lint",
 ];
 const RUNTIME_ONLY: &[&str] = &["tokio", "hyper", "axum", "reqwest"];
 

@@ -354,6 +354,253 @@ up.\n\nFix: bound the loop, or raise the limit in the gateway configuration if t
         "Lambdas and local functions may call each other, but not more deeply than the configured limit \
 (64 by default): unbounded recursion would exhaust the gateway's stack.\n\nFix: make the recursion \
 terminate sooner, or use a loop.";
+
+    // The policy model: structure checked against the catalog of policies.
+    UnknownPolicy = "GH0200" "unknown-policy" Error
+        "element is not an apim policy"
+        "Inside a section (and inside policies that hold policies, such as `choose/when` or `retry`) every \
+element must be a policy APIM knows. A typo makes APIM refuse the whole document when it is saved.\n\n\
+Fix: correct the name, for example `<set-heder>` → `<set-header>`. `gatehouse rules` and the catalog in \
+`crates/model` list every policy.";
+
+    WrongSection = "GH0201" "wrong-section" Error
+        "policy cannot be used in this section"
+        "Each policy runs only in some sections: `forward-request` only in `backend`, `rate-limit` only in \
+`inbound`, `jsonp` only in `outbound`. APIM refuses a policy placed elsewhere.\n\nFix: move the policy \
+to a section it supports, for example `<rate-limit>` from `<outbound>` to `<inbound>`.";
+
+    WrongScope = "GH0202" "wrong-scope" Error
+        "policy cannot be used at this scope"
+        "Some policies are limited to some scopes: `quota` only at product scope, `cross-domain` only at \
+global scope. The scope is given with `--scope`, inferred from an APIOps folder layout, or API scope for \
+a lone file.\n\nFix: move the policy to a document of a scope it supports.";
+
+    MissingAttribute = "GH0203" "missing-attribute" Error
+        "required attribute is missing"
+        "The policy cannot run without this attribute; APIM refuses the document.\n\nFix: add the attribute, \
+for example `<set-variable name=\"user\" value=\"@(context.User.Id)\" />`.";
+
+    UnknownAttribute = "GH0204" "unknown-attribute" Error
+        "attribute is not known for this element"
+        "APIM refuses attributes a policy does not define; a typo in an optional attribute would otherwise \
+silently fall back to its default. Every policy also accepts `id`.\n\nFix: correct the name \
+(`exist-action` → `exists-action`) or remove the attribute.";
+
+    InvalidEnumValue = "GH0205" "invalid-enum-value" Error
+        "attribute value is not one of the allowed values"
+        "The attribute takes one of a fixed list of values, compared exactly.\n\nFix: use one of the values \
+the message lists, for example `exists-action=\"override\"`.";
+
+    InvalidBoolean = "GH0206" "invalid-boolean" Error
+        "attribute value is not a boolean"
+        "The attribute takes `true` or `false` (or an expression where the policy allows one).\n\nFix: \
+`ignore-error=\"true\"`.";
+
+    InvalidInteger = "GH0207" "invalid-integer" Error
+        "attribute value is not a whole number"
+        "The attribute takes a whole number, without units or decimals.\n\nFix: `timeout=\"20\"`, not \
+`timeout=\"20s\"`.";
+
+    InvalidNumber = "GH0208" "invalid-number" Error
+        "attribute value is not a number, date or duration of the expected form"
+        "The attribute takes a number (`0.5`), a number of seconds, or a date such as \
+`2024-01-01T00:00:00Z`.\n\nFix: write the value in that form.";
+
+    ExpressionNotAllowed = "GH0209" "expression-not-allowed" Error
+        "policy expressions are not allowed here"
+        "Some attributes are read once when the policy is loaded and do not accept `@(…)` or `@{…}`: \
+`rate-limit calls`, `include-fragment fragment-id`, variable names. APIM refuses the document.\n\nFix: \
+write a constant, or move the dynamic part to a policy that accepts expressions (for example \
+`rate-limit-by-key` takes an expression in `counter-key`).";
+
+    ChildOrder = "GH0210" "child-order" Error
+        "child element is out of the documented order"
+        "APIM validates the children of some policies in the order of the policy statement: for example \
+`validate-jwt` wants `openid-config`, `issuer-signing-keys`, `decryption-keys`, `audiences`, `issuers`, \
+`required-claims`, and `choose` wants every `when` before `otherwise`.\n\nFix: reorder the children as \
+the message says.";
+
+    DuplicatePolicy = "GH0211" "duplicate-policy" Error
+        "policy may appear only once here"
+        "Some policies may be used once per section or per document (`forward-request`, `cors`, `jsonp`, \
+`rate-limit`, `quota`): a second one is refused or never runs.\n\nFix: merge the two into one.";
+
+    UnreachablePolicy = "GH0212" "unreachable-policy" Warning
+        "policy after return-response can never run"
+        "`return-response` and `mock-response` end the pipeline at once: later policies in the same block \
+never run.\n\nFix: move the policy before `return-response`, or remove it.";
+
+    NoForwardRequest = "GH0213" "no-forward-request" Warning
+        "backend section never forwards the request"
+        "A `backend` section without `forward-request` and without `<base />` never calls the backend: \
+the outbound section runs straight after inbound with an empty response.\n\nFix: add `<base />` to \
+inherit the broader scope's `forward-request`, or add `<forward-request />`.";
+
+    MissingBase = "GH0214" "missing-base" Warning
+        "section does not include the broader scope's policies"
+        "Below global scope, a section without `<base />` inherits nothing: policies set at global, \
+product or API scope (authentication, throttling, CORS) silently stop applying.\n\nFix: add `<base />`, \
+usually as the first element of the section. Suppress with \
+`<!-- gatehouse-disable-next-line GH0214 -->` when cutting inheritance is intended.";
+
+    HardcodedSecret = "GH0215" "hardcoded-secret" Warning
+        "secret written in the policy text"
+        "Passwords, keys and client secrets written into a policy are visible to everyone who can read \
+the policy, its exports and its history.\n\nFix: move the value to a secret named value and write \
+`{{name}}`, or let the gateway authenticate with `authentication-managed-identity`.";
+
+    VariableNeverSet = "GH0216" "variable-never-set" Warning
+        "variable is read but no policy sets it"
+        "An expression reads `context.Variables[\"name\"]` but no policy in the document sets `name` \
+(`set-variable`, or a `*-variable-name` attribute). Reading it throws `KeyNotFoundException` at run time; \
+`GetValueOrDefault` silently returns the default. Usually a typo.\n\nFix: correct the name, or set the \
+variable first.";
+
+    OutputVariableUnused = "GH0217" "output-variable-unused" Warning
+        "output variable is never read"
+        "`output-token-variable-name` stores the token for later policies, but no expression reads the \
+variable.\n\nFix: read it (`context.Variables[\"token\"]`) or remove the attribute.";
+
+    UnknownChild = "GH0218" "unknown-child" Error
+        "element is not a known child of this policy"
+        "A policy's configuration elements are fixed: APIM refuses any other element inside it.\n\nFix: \
+correct the name, or move the element where it belongs.";
+
+    MissingChild = "GH0219" "missing-child" Error
+        "required child element is missing"
+        "The policy needs this configuration element, for example `choose` needs a `when`, `cors` needs \
+`allowed-origins`.\n\nFix: add the element.";
+
+    DuplicateChild = "GH0220" "duplicate-child" Error
+        "child element may appear only once"
+        "This configuration element may be given once; a second one is refused.\n\nFix: merge the two.";
+
+    UnknownSection = "GH0221" "unknown-section" Error
+        "element is not a policy section"
+        "A `<policies>` document holds only the sections `inbound`, `backend`, `outbound` and `on-error`.\n\n\
+Fix: put the policies inside one of the sections.";
+
+    DuplicateSection = "GH0222" "duplicate-section" Error
+        "section appears more than once"
+        "Each section may be given once.\n\nFix: merge the two sections.";
+
+    SectionOrder = "GH0223" "section-order" Warning
+        "sections are not in pipeline order"
+        "The pipeline runs `inbound`, `backend`, `outbound`, then `on-error` on failure. Writing sections in \
+another order does not change that, but misleads readers; the portal always writes them in order.\n\n\
+Fix: reorder the sections.";
+
+    BaseAtGlobal = "GH0224" "base-at-global" Warning
+        "base has no effect at global scope"
+        "Global scope has no broader scope, so `<base />` there stands for nothing.\n\nFix: remove it.";
+
+    BaseInFragment = "GH0225" "base-in-fragment" Error
+        "base is not allowed in a fragment"
+        "A fragment is pasted into a section wherever it is included; `<base />` inside it is refused.\n\n\
+Fix: put `<base />` in the including section instead.";
+
+    DuplicateBase = "GH0226" "duplicate-base" Error
+        "base appears more than once in a section"
+        "`<base />` may be used once per section; a second one would run the broader scope's policies \
+twice.\n\nFix: keep one.";
+
+    FragmentNotFound = "GH0227" "fragment-not-found" Error
+        "included fragment does not exist"
+        "`include-fragment` names a fragment that is not in the fragment set (`--fragments`, or the \
+`policy fragments` folder of an APIOps export).\n\nFix: correct `fragment-id`, or add the fragment.";
+
+    NestedFragment = "GH0228" "nested-fragment" Error
+        "fragment includes a fragment"
+        "APIM does not support fragments that include other fragments, which also rules out cycles.\n\n\
+Fix: include both fragments from the policy instead.";
+
+    UndefinedNamedValue = "GH0229" "undefined-named-value" Error
+        "named value is not defined"
+        "The policy refers to `{{name}}` but the named-value set (`--named-values`, or the `named values` \
+folder of an APIOps export) has no such name; APIM refuses the document.\n\nFix: correct the name, or \
+define the named value.";
+
+    MisplacedBase = "GH0230" "misplaced-base" Error
+        "base must be a direct child of a section"
+        "`<base />` stands for the broader scope's section and can only appear directly in a section, not \
+inside `choose` or another policy.\n\nFix: move it to the section.";
+
+    MissingText = "GH0231" "missing-text" Error
+        "policy needs text content"
+        "This policy takes its value from its text: `set-method` the method, `set-body` the body, \
+`log-to-eventhub` the message.\n\nFix: write the value between the tags.";
+
+    ConflictingAttributes = "GH0234" "conflicting-attributes" Error
+        "attributes cannot be used together"
+        "Some attributes exclude each other: `validate-jwt` takes one token source (`header-name`, \
+`query-parameter-name` or `token-value`), `log-to-eventhub` one of `partition-id` and \
+`partition-key`.\n\nFix: keep one of them.";
+
+    MissingOneOf = "GH0235" "missing-one-of" Error
+        "one of several attributes is required"
+        "The policy needs at least one of a group of attributes: `quota` needs `calls` or `bandwidth`, \
+`send-service-bus-message` needs `queue-name` or `topic-name`.\n\nFix: add one of them.";
+
+    DeprecatedPolicy = "GH0236" "deprecated-policy" Warning
+        "policy is deprecated"
+        "The policy was retired in favour of another mechanism and may stop working.\n\nFix: use the \
+replacement the message names.";
+
+    UnverifiedPolicy = "GH0237" "unverified-policy" Warning
+        "policy is not in the official documentation"
+        "The policy is known only from the policy toolkit and has no documentation page; APIM may refuse it \
+or change it.\n\nFix: check that your gateway supports it, then suppress this warning.";
+
+    ValueOutOfRange = "GH0238" "value-out-of-range" Error
+        "attribute value is outside the documented range"
+        "Some numbers have documented bounds: `retry count` 1–50, `rate-limit renewal-period` at most 300 \
+seconds, status codes 100–599.\n\nFix: use a value in the range.";
+
+    NotAllowedInWait = "GH0239" "not-allowed-in-wait" Error
+        "policy cannot be a direct child of wait"
+        "`wait` runs its children in parallel and allows only `send-request`, `cache-lookup-value` and \
+`choose` directly inside it.\n\nFix: move the policy out of `wait`, or wrap it in `choose`.";
+
+    EmptyValue = "GH0241" "empty-value" Error
+        "required value is empty"
+        "The attribute is present but empty, which APIM treats like a missing value.\n\nFix: give it a \
+value.";
+
+    ProtectedHeader = "GH0243" "protected-header" Warning
+        "header cannot be changed by a policy"
+        "The gateway manages `Content-Length`, `Connection`, `Keep-Alive` and `Transfer-Encoding` itself, \
+and `Server` cannot be removed: APIM ignores the policy.\n\nFix: remove the policy.";
+
+    RetryWithoutBuffer = "GH0244" "retry-without-buffer" Warning
+        "forward-request in retry does not buffer the request body"
+        "A request body is a stream read once: retrying `forward-request` without \
+`buffer-request-body=\"true\"` resends an empty body.\n\nFix: `<forward-request \
+buffer-request-body=\"true\" />`.";
+
+    CorsNotFirst = "GH0245" "cors-not-first" Warning
+        "cors is not the first policy of inbound"
+        "Policies before `cors` run on preflight requests too and can reject them (for example \
+authentication), and the docs warn that behaviour is unexpected when `cors` is not first.\n\nFix: move \
+`cors` to the top of `inbound`, right after `<base />`.";
+
+    MissingRequestUrl = "GH0246" "missing-request-url" Error
+        "send-request in new mode needs set-url and set-method"
+        "With `mode=\"new\"` (the default) the request starts empty, so `set-url` is required; without \
+`set-method` it is a GET.\n\nFix: add `<set-url>https://…</set-url>`, or use `mode=\"copy\"`.";
+
+    InvalidHttpMethod = "GH0249" "invalid-http-method" Error
+        "text is not an http method"
+        "`set-method` and `method` take an HTTP method token such as `GET` or `POST`.\n\nFix: write the \
+method in capitals, without spaces.";
+
+    InvalidStatusCode = "GH0250" "invalid-status-code" Error
+        "status code is not between 100 and 599"
+        "HTTP status codes are three-digit numbers from 100 to 599.\n\nFix: use a valid status code.";
+
+    InvalidUrl = "GH0251" "invalid-url" Error
+        "url is not an absolute http or https url"
+        "Backend and request URLs must be absolute: scheme, host, optional port and path.\n\nFix: \
+`https://backend.example.com/api`.";
 }
 
 #[cfg(test)]

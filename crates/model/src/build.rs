@@ -1,0 +1,788 @@
+//! Reader tree → typed model, checking each element against the catalog.
+
+use gatehouse_diagnostics::{Code, Diagnostic, Severity, Span};
+use gatehouse_reader::{Document, Element, Node};
+
+use crate::catalog::{
+    self, AttributeSpec, ChildSpec, PolicySpec, Scope, Section, Standing, ValueKind,
+};
+use crate::document::{Attribute, Block, Config, Content, Item, Kind, Policy, PolicyDocument};
+
+/// Where the document sits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// The scope of a `<policies>` document; ignored for fragments.
+    pub scope: Scope,
+    /// True when nobody said what the scope is and it was assumed: a policy that does not
+    /// fit it is then only a warning, since the file may well belong elsewhere.
+    pub scope_assumed: bool,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        // A lone file is most often an API's policy.
+        BuildOptions {
+            scope: Scope::Api,
+            scope_assumed: true,
+        }
+    }
+}
+
+/// The model and every problem found while building it.
+#[derive(Debug)]
+pub struct Built {
+    pub document: PolicyDocument,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Builds the model of a document the reader has read.
+pub fn build(document: &Document, options: BuildOptions) -> Built {
+    let mut builder = Builder {
+        document,
+        scope: options.scope,
+        scope_assumed: options.scope_assumed,
+        diagnostics: Vec::new(),
+    };
+    let built = match document.root() {
+        Some(root) if document.text(root.name) == "policies" => builder.policies(root),
+        Some(root) if document.text(root.name) == "fragment" => PolicyDocument {
+            kind: Kind::Fragment,
+            blocks: vec![Block {
+                section: None,
+                span: root.span,
+                name_span: root.name,
+                items: builder.items(root, Context::fragment()),
+            }],
+        },
+        _ => PolicyDocument {
+            kind: Kind::Unknown,
+            blocks: Vec::new(),
+        },
+    };
+    let mut diagnostics = builder.diagnostics;
+    crate::rules::check(&built, options.scope, &mut diagnostics);
+    Built {
+        document: built,
+        diagnostics,
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Context {
+    section: Option<Section>,
+    /// Directly in a section or a fragment's root, where `<base />` may stand.
+    top: bool,
+    in_fragment: bool,
+    /// Directly inside `wait`.
+    in_wait: bool,
+}
+
+impl Context {
+    fn section(section: Section) -> Context {
+        Context {
+            section: Some(section),
+            top: true,
+            in_fragment: false,
+            in_wait: false,
+        }
+    }
+
+    fn fragment() -> Context {
+        Context {
+            section: None,
+            top: true,
+            in_fragment: true,
+            in_wait: false,
+        }
+    }
+
+    fn nested(self, in_wait: bool) -> Context {
+        Context {
+            top: false,
+            in_wait,
+            ..self
+        }
+    }
+}
+
+struct Builder<'d> {
+    document: &'d Document,
+    scope: Scope,
+    scope_assumed: bool,
+    diagnostics: Vec<Diagnostic>,
+}
+
+const WAIT_CHILDREN: &[&str] = &["send-request", "cache-lookup-value", "choose"];
+
+/// Elements whose content is a message body: XML inside them is the body, not configuration.
+const BODY_ELEMENTS: &[&str] = &["set-body", "payload", "data"];
+
+/// Policies whose documentation requires children in the order of the policy statement
+/// (the notes of validate-jwt, validate-azure-ad-token, send-request, return-response,
+/// http-data-source; choose wants `otherwise` last). Elsewhere APIM accepts any order.
+const ORDERED: &[&str] = &[
+    "validate-jwt",
+    "validate-azure-ad-token",
+    "send-request",
+    "send-one-way-request",
+    "return-response",
+    "choose",
+    "http-data-source",
+    "http-request",
+    "http-response",
+];
+
+/// Attributes that name or identify something: empty, they name nothing.
+fn is_identifier(attribute: &str) -> bool {
+    matches!(
+        attribute,
+        "name"
+            | "resource"
+            | "counter-key"
+            | "key"
+            | "fragment-id"
+            | "logger-id"
+            | "backend-id"
+            | "url"
+            | "base-url"
+    ) || attribute.ends_with("-id")
+        || attribute.ends_with("variable-name")
+        || attribute.ends_with("header-name")
+}
+
+impl<'d> Builder<'d> {
+    fn text(&self, span: Span) -> &'d str {
+        self.document.text(span)
+    }
+
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn policies(&mut self, root: &Element) -> PolicyDocument {
+        let mut blocks: Vec<Block> = Vec::new();
+        let mut latest: Option<Section> = None;
+        for element in root.child_elements() {
+            let name = self.text(element.name);
+            let Some(section) = Section::from_element(name) else {
+                let mut diagnostic = Diagnostic::new(
+                    Code::UnknownSection,
+                    element.name,
+                    format!("`{name}` is not a policy section"),
+                );
+                diagnostic = match catalog::similar(name, Section::ALL.map(Section::element)) {
+                    Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
+                    None => diagnostic.with_help(
+                        "sections are `inbound`, `backend`, `outbound` and `on-error`; put policies inside one",
+                    ),
+                };
+                self.report(diagnostic);
+                continue;
+            };
+            if let Some(first) = blocks.iter().find(|b| b.section == Some(section)) {
+                let first_span = first.name_span;
+                self.report(
+                    Diagnostic::new(
+                        Code::DuplicateSection,
+                        element.name,
+                        format!("section `{name}` appears more than once"),
+                    )
+                    .with_label(first_span, "first given here")
+                    .with_help("merge the two sections into one"),
+                );
+                continue;
+            }
+            if latest.is_some_and(|latest| latest > section) {
+                self.report(
+                    Diagnostic::new(
+                        Code::SectionOrder,
+                        element.name,
+                        format!("section `{name}` comes after a section that runs later"),
+                    )
+                    .with_help("write the sections in pipeline order: inbound, backend, outbound, on-error"),
+                );
+            }
+            latest = latest.max(Some(section));
+            let items = self.items(element, Context::section(section));
+            blocks.push(Block {
+                section: Some(section),
+                span: element.span,
+                name_span: element.name,
+                items,
+            });
+        }
+        PolicyDocument {
+            kind: Kind::Policies,
+            blocks,
+        }
+    }
+
+    /// The policies inside `parent`.
+    fn items(&mut self, parent: &Element, context: Context) -> Vec<Item> {
+        let mut items = Vec::new();
+        let mut base_seen: Option<Span> = None;
+        for element in parent.child_elements() {
+            let name = self.text(element.name);
+            if name == "base" {
+                self.base(element, context, &mut base_seen);
+                items.push(Item::Base(element.span));
+                continue;
+            }
+            if let Some(policy) = self.policy(element, context) {
+                items.push(Item::Policy(policy));
+            }
+        }
+        items
+    }
+
+    fn base(&mut self, element: &Element, context: Context, seen: &mut Option<Span>) {
+        if context.in_fragment {
+            self.report(
+                Diagnostic::new(
+                    Code::BaseInFragment,
+                    element.name,
+                    "`base` cannot be used in a fragment",
+                )
+                .with_help("put `<base />` in the section that includes the fragment"),
+            );
+        } else if !context.top {
+            self.report(
+                Diagnostic::new(
+                    Code::MisplacedBase,
+                    element.name,
+                    "`base` must be a direct child of a section",
+                )
+                .with_help("move `<base />` out of the enclosing policy, into the section itself"),
+            );
+        } else if let Some(first) = *seen {
+            self.report(
+                Diagnostic::new(
+                    Code::DuplicateBase,
+                    element.name,
+                    "`base` appears more than once in this section",
+                )
+                .with_label(first, "first used here")
+                .with_help("keep one `<base />`"),
+            );
+        } else if self.scope == Scope::Global {
+            self.report(
+                Diagnostic::new(
+                    Code::BaseAtGlobal,
+                    element.name,
+                    "`base` has no effect at global scope",
+                )
+                .with_help("remove it: global scope has no broader scope to include"),
+            );
+        }
+        if seen.is_none() {
+            *seen = Some(element.name);
+        }
+    }
+
+    fn policy(&mut self, element: &Element, context: Context) -> Option<Policy> {
+        let name = self.text(element.name);
+        let backend_id = element
+            .attribute(self.document, "backend-id")
+            .map(|a| Content::from_value(self.document, &a.value).text);
+        let Some(spec) = catalog::lookup(name, backend_id.as_deref()) else {
+            let mut diagnostic = Diagnostic::new(
+                Code::UnknownPolicy,
+                element.name,
+                format!("`{name}` is not an apim policy"),
+            );
+            let names = catalog::POLICIES.iter().map(|p| p.element).chain(["base"]);
+            let parents: Vec<&str> = catalog::POLICIES
+                .iter()
+                .filter(|p| p.child(name).is_some())
+                .map(|p| p.element)
+                .collect();
+            diagnostic = if !parents.is_empty() {
+                diagnostic.with_help(format!(
+                    "`{name}` is an element of {}, not a policy of its own",
+                    join(parents.into_iter())
+                ))
+            } else {
+                match catalog::similar(name, names) {
+                    Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
+                    None => diagnostic.with_help(
+                        "run `gatehouse rules` or see the catalog for the policies APIM knows",
+                    ),
+                }
+            };
+            self.report(diagnostic);
+            return None;
+        };
+        self.placement(spec, element, context);
+        let attributes = self.attributes(element, spec.attributes, name, true);
+        let mut policy = Policy {
+            element: name.to_owned(),
+            spec: Some(spec),
+            span: element.span,
+            name_span: element.name,
+            attributes,
+            config: Vec::new(),
+            body: Vec::new(),
+            text: self.element_text(element),
+        };
+        if !BODY_ELEMENTS.contains(&name) {
+            let in_wait = spec.element == "wait";
+            (policy.config, policy.body) = self.children(
+                element,
+                name,
+                spec.children,
+                spec.contains_policies,
+                context.nested(in_wait),
+            );
+        }
+        if let Some(text_spec) = &spec.text {
+            let empty = policy
+                .text
+                .as_ref()
+                .is_none_or(|t| t.text.trim().is_empty());
+            if text_spec.required && empty && !self.holds_foreign_xml(element) {
+                self.report(
+                    Diagnostic::new(
+                        Code::MissingText,
+                        element.name,
+                        format!("`{name}` needs text content"),
+                    )
+                    .with_help(format!(
+                        "write the value between `<{name}>` and `</{name}>`"
+                    )),
+                );
+            }
+            if !text_spec.expressions {
+                self.no_expressions(policy.text.as_ref(), &format!("the text of `{name}`"));
+            }
+        }
+        Some(policy)
+    }
+
+    fn holds_foreign_xml(&self, element: &Element) -> bool {
+        element.child_elements().next().is_some()
+    }
+
+    /// Section, scope, `wait` and standing checks for a policy placed here.
+    fn placement(&mut self, spec: &'static PolicySpec, element: &Element, context: Context) {
+        let name = spec.element;
+        if let Some(section) = context.section
+            && !spec.sections.contains(&section)
+        {
+            let help = if spec.sections.is_empty() {
+                format!(
+                    "`{name}` is a graphql resolver policy; it belongs in a resolver's policy, not in a section"
+                )
+            } else {
+                format!(
+                    "`{name}` can be used in: {}",
+                    join(spec.sections.iter().map(|s| s.element()))
+                )
+            };
+            self.report(
+                Diagnostic::new(
+                    Code::WrongSection,
+                    element.name,
+                    format!("`{name}` cannot be used in `{}`", section.element()),
+                )
+                .with_help(help),
+            );
+        }
+        if !context.in_fragment && !spec.scopes.contains(&self.scope) {
+            let scopes = join(spec.scopes.iter().map(|s| s.name()));
+            let diagnostic = Diagnostic::new(
+                Code::WrongScope,
+                element.name,
+                format!("`{name}` cannot be used at {} scope", self.scope.name()),
+            );
+            self.report(if self.scope_assumed {
+                diagnostic.with_severity(Severity::Warning).with_help(format!(
+                    "this file's scope was assumed to be {}; `{name}` can be used at: {scopes}; pass `--scope`",
+                    self.scope.name()
+                ))
+            } else {
+                diagnostic.with_help(format!("`{name}` can be used at: {scopes}"))
+            });
+        }
+        if context.in_wait && !WAIT_CHILDREN.contains(&name) {
+            self.report(
+                Diagnostic::new(
+                    Code::NotAllowedInWait,
+                    element.name,
+                    format!("`{name}` cannot be a direct child of `wait`"),
+                )
+                .with_help("`wait` allows only `send-request`, `cache-lookup-value` and `choose` directly inside it"),
+            );
+        }
+        match spec.standing {
+            Standing::Documented => {}
+            Standing::Deprecated => self.report(
+                Diagnostic::new(Code::DeprecatedPolicy, element.name, format!("`{name}` is deprecated"))
+                    .with_help("configure a resolver with `http-data-source` or another data source policy instead"),
+            ),
+            Standing::Unverified => self.report(
+                Diagnostic::new(
+                    Code::UnverifiedPolicy,
+                    element.name,
+                    format!("`{name}` is not in the official documentation"),
+                )
+                .with_help("it is known only from the policy toolkit; check that your gateway supports it"),
+            ),
+        }
+    }
+
+    fn config(&mut self, element: &Element, spec: &'static ChildSpec, context: Context) -> Config {
+        let name = self.text(element.name);
+        let attributes = if spec.foreign_content {
+            self.unchecked_attributes(element)
+        } else {
+            self.attributes(element, spec.attributes, name, false)
+        };
+        let mut config = Config {
+            name: name.to_owned(),
+            spec: Some(spec),
+            span: element.span,
+            name_span: element.name,
+            attributes,
+            config: Vec::new(),
+            body: Vec::new(),
+            text: self.element_text(element),
+        };
+        if spec.foreign_content {
+            return config;
+        }
+        if !spec.text_expressions && !spec.contains_policies && spec.children.is_empty() {
+            self.no_expressions(config.text.as_ref(), &format!("the text of `{name}`"));
+        }
+        if BODY_ELEMENTS.contains(&name) {
+            return config;
+        }
+        (config.config, config.body) = self.children(
+            element,
+            name,
+            spec.children,
+            spec.contains_policies,
+            context.nested(false),
+        );
+        config
+    }
+
+    /// The child elements of a policy or configuration element: configuration elements the
+    /// catalog lists, and, where the element holds policies, policies. `nested` is the
+    /// context of those policies.
+    fn children(
+        &mut self,
+        element: &Element,
+        owner: &str,
+        specs: &'static [ChildSpec],
+        contains_policies: bool,
+        nested: Context,
+    ) -> (Vec<Config>, Vec<Item>) {
+        let mut config = Vec::new();
+        let mut body = Vec::new();
+        let mut order = Order::new(owner);
+        for child in element.child_elements() {
+            let child_name = self.text(child.name);
+            if let Some(child_spec) = specs.iter().find(|s| s.name == child_name) {
+                order.check(self, specs, child_spec, child);
+                config.push(self.config(child, child_spec, nested));
+            } else if contains_policies {
+                if child_name == "base" {
+                    let mut seen = None;
+                    self.base(child, nested, &mut seen);
+                    body.push(Item::Base(child.span));
+                } else if let Some(policy) = self.policy(child, nested) {
+                    body.push(Item::Policy(policy));
+                }
+            } else {
+                self.unknown_child(child, owner, specs);
+            }
+        }
+        self.missing_children(element, owner, specs, &config);
+        (config, body)
+    }
+
+    /// Attributes of foreign XML, kept but not checked.
+    fn unchecked_attributes(&self, element: &Element) -> Vec<Attribute> {
+        element
+            .attributes
+            .iter()
+            .map(|attribute| Attribute {
+                name: self.text(attribute.name).to_owned(),
+                name_span: attribute.name,
+                value: Content::from_value(self.document, &attribute.value),
+            })
+            .collect()
+    }
+
+    fn unknown_child(&mut self, child: &Element, parent: &str, known: &'static [ChildSpec]) {
+        let child_name = self.text(child.name);
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownChild,
+            child.name,
+            format!("`{child_name}` is not a known child of `{parent}`"),
+        );
+        diagnostic = match catalog::similar(child_name, known.iter().map(|c| c.name)) {
+            Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
+            None if known.is_empty() => {
+                diagnostic.with_help(format!("`{parent}` takes no child elements"))
+            }
+            None => diagnostic.with_help(format!(
+                "`{parent}` takes: {}",
+                join(known.iter().map(|c| c.name))
+            )),
+        };
+        self.report(diagnostic);
+    }
+
+    fn missing_children(
+        &mut self,
+        element: &Element,
+        name: &str,
+        specs: &'static [ChildSpec],
+        given: &[Config],
+    ) {
+        for spec in specs.iter().filter(|s| s.required) {
+            if !given.iter().any(|c| c.name == spec.name) {
+                self.report(
+                    Diagnostic::new(
+                        Code::MissingChild,
+                        element.name,
+                        format!("`{name}` needs a `{}` element", spec.name),
+                    )
+                    .with_help(format!("add `<{}>` inside `<{name}>`", spec.name)),
+                );
+            }
+        }
+    }
+
+    fn element_text(&self, element: &Element) -> Option<Content> {
+        let mut content: Option<Content> = None;
+        for node in &element.children {
+            let value = match node {
+                Node::Text(text) => &text.value,
+                Node::CData(cdata) => &cdata.value,
+                _ => continue,
+            };
+            match &mut content {
+                Some(content) => content.push_value(self.document, value),
+                None => content = Some(Content::from_value(self.document, value)),
+            }
+        }
+        content.filter(|c| !c.text.trim().is_empty())
+    }
+
+    fn no_expressions(&mut self, content: Option<&Content>, place: &str) {
+        let Some(content) = content else { return };
+        if let Some(span) = content.expressions.first().copied() {
+            self.report(
+                Diagnostic::new(
+                    Code::ExpressionNotAllowed,
+                    span,
+                    format!("policy expressions are not allowed in {place}"),
+                )
+                .with_help("write a constant value here"),
+            );
+        }
+    }
+
+    fn attributes(
+        &mut self,
+        element: &Element,
+        specs: &'static [AttributeSpec],
+        owner: &str,
+        is_policy: bool,
+    ) -> Vec<Attribute> {
+        let mut out = Vec::with_capacity(element.attributes.len());
+        for attribute in &element.attributes {
+            let name = self.text(attribute.name);
+            let value = Content::from_value(self.document, &attribute.value);
+            let spec = specs.iter().find(|s| s.name == name);
+            match spec {
+                Some(spec) => self.attribute_value(spec, owner, &value),
+                None if is_policy && name == "id" => {}
+                None if name == "xmlns" || name.starts_with("xmlns:") => {}
+                None => {
+                    let mut diagnostic = Diagnostic::new(
+                        Code::UnknownAttribute,
+                        attribute.name,
+                        format!("`{owner}` has no attribute `{name}`"),
+                    );
+                    diagnostic = match catalog::similar(name, specs.iter().map(|s| s.name)) {
+                        Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
+                        None if specs.is_empty() => diagnostic
+                            .with_help(format!("`{owner}` takes no attributes; remove it")),
+                        None => diagnostic.with_help(format!(
+                            "`{owner}` takes: {}",
+                            join(specs.iter().map(|s| s.name))
+                        )),
+                    };
+                    self.report(diagnostic);
+                }
+            }
+            out.push(Attribute {
+                name: name.to_owned(),
+                name_span: attribute.name,
+                value,
+            });
+        }
+        for spec in specs.iter().filter(|s| s.required) {
+            if !out.iter().any(|a| a.name == spec.name) {
+                self.report(
+                    Diagnostic::new(
+                        Code::MissingAttribute,
+                        element.name,
+                        format!("`{owner}` needs the attribute `{}`", spec.name),
+                    )
+                    .with_help(format!("add `{}=\"…\"`", spec.name)),
+                );
+            }
+        }
+        out
+    }
+
+    fn attribute_value(&mut self, spec: &AttributeSpec, owner: &str, value: &Content) {
+        if let Some(span) = value.expressions.first().copied() {
+            if !spec.expressions {
+                self.report(
+                    Diagnostic::new(
+                        Code::ExpressionNotAllowed,
+                        span,
+                        format!("`{owner}` does not accept an expression in `{}`", spec.name),
+                    )
+                    .with_help("write a constant value; APIM reads this attribute once, when the policy loads"),
+                );
+            }
+            return;
+        }
+        let Some(text) = value.literal() else { return };
+        let text = text.trim();
+        if text.is_empty() {
+            if spec.required && is_identifier(spec.name) {
+                self.report(
+                    Diagnostic::new(
+                        Code::EmptyValue,
+                        value.span,
+                        format!("`{}` is empty", spec.name),
+                    )
+                    .with_help(format!("give `{}` a value", spec.name)),
+                );
+            }
+            return;
+        }
+        if !spec.values.is_empty() {
+            if !spec.values.iter().any(|v| v.eq_ignore_ascii_case(text)) {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidEnumValue,
+                        value.span,
+                        format!("`{text}` is not a valid value of `{}`", spec.name),
+                    )
+                    .with_help(format!("use one of: {}", join(spec.values.iter().copied()))),
+                );
+            }
+            return;
+        }
+        let (valid, code) = match spec.kind {
+            ValueKind::Boolean => (
+                text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false"),
+                Code::InvalidBoolean,
+            ),
+            ValueKind::Integer => (text.parse::<i64>().is_ok(), Code::InvalidInteger),
+            ValueKind::Double | ValueKind::Decimal => {
+                (text.parse::<f64>().is_ok(), Code::InvalidNumber)
+            }
+            ValueKind::Seconds => (is_duration(text), Code::InvalidNumber),
+            ValueKind::Char => (text.chars().count() == 1, Code::InvalidNumber),
+            ValueKind::String | ValueKind::Any | ValueKind::Bytes | ValueKind::DateTime => {
+                (true, Code::InvalidNumber)
+            }
+        };
+        if !valid {
+            self.report(
+                Diagnostic::new(
+                    code,
+                    value.span,
+                    format!(
+                        "`{text}` is not {} (attribute `{}`)",
+                        spec.kind.describe(),
+                        spec.name
+                    ),
+                )
+                .with_help(format!(
+                    "`{}` takes {}",
+                    spec.name,
+                    spec.kind.describe()
+                )),
+            );
+        }
+    }
+}
+
+/// Seconds (`30`) or a .NET time span (`00:00:30`).
+fn is_duration(text: &str) -> bool {
+    text.parse::<u64>().is_ok()
+        || (text.split(':').count() == 3 && text.split(':').all(|p| p.parse::<f64>().is_ok()))
+}
+
+/// Checks that configuration children are not repeated, and follow the documented order
+/// where the policy requires it.
+struct Order {
+    ordered: bool,
+    latest: Option<(usize, &'static str)>,
+    seen: Vec<&'static str>,
+}
+
+impl Order {
+    fn new(owner: &str) -> Order {
+        Order {
+            ordered: ORDERED.contains(&owner),
+            latest: None,
+            seen: Vec::new(),
+        }
+    }
+
+    fn check(
+        &mut self,
+        builder: &mut Builder<'_>,
+        specs: &'static [ChildSpec],
+        spec: &'static ChildSpec,
+        element: &Element,
+    ) {
+        let index = specs
+            .iter()
+            .position(|s| std::ptr::eq(s, spec))
+            .unwrap_or(0);
+        if !spec.repeat && self.seen.contains(&spec.name) {
+            builder.report(
+                Diagnostic::new(
+                    Code::DuplicateChild,
+                    element.name,
+                    format!("`{}` may appear only once here", spec.name),
+                )
+                .with_help("merge the two elements into one"),
+            );
+        }
+        self.seen.push(spec.name);
+        if !self.ordered {
+            return;
+        }
+        match self.latest {
+            Some((latest, latest_name)) if index < latest => builder.report(
+                Diagnostic::new(
+                    Code::ChildOrder,
+                    element.name,
+                    format!("`{}` must come before `{latest_name}`", spec.name),
+                )
+                .with_help(format!("order: {}", join(specs.iter().map(|s| s.name)))),
+            ),
+            _ => self.latest = Some((index, spec.name)),
+        }
+    }
+}
+
+pub(crate) fn join<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

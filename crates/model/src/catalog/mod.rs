@@ -1,0 +1,281 @@
+//! What APIM knows about each policy, as one declarative table.
+//!
+//! `table.rs` is generated from `../shared/reference/policies.json` by
+//! `cargo test -p gatehouse-model --test catalog -- --ignored regenerate` and checked against
+//! it by the same test file, so the table cannot drift from the reference silently. Where the
+//! official documentation disagrees with the reference, the generator applies a correction
+//! listed in [`DOC_CORRECTIONS`]: the docs win. Facts the reference keeps only in prose notes
+//! (policies allowed once, ranges) live in `rules.rs` beside this table.
+
+mod table;
+
+pub use table::POLICIES;
+
+/// A section of a policy document, in the order the pipeline runs them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Section {
+    Inbound,
+    Backend,
+    Outbound,
+    OnError,
+}
+
+impl Section {
+    pub const ALL: [Section; 4] = [
+        Section::Inbound,
+        Section::Backend,
+        Section::Outbound,
+        Section::OnError,
+    ];
+
+    pub fn element(self) -> &'static str {
+        match self {
+            Section::Inbound => "inbound",
+            Section::Backend => "backend",
+            Section::Outbound => "outbound",
+            Section::OnError => "on-error",
+        }
+    }
+
+    pub fn from_element(name: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| s.element() == name)
+    }
+}
+
+/// Where a policy document is attached, broadest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    Global,
+    Workspace,
+    Product,
+    Api,
+    Operation,
+    /// GraphQL resolver policies: a scope of their own, outside the section pipeline.
+    GraphqlResolver,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 6] = [
+        Scope::Global,
+        Scope::Workspace,
+        Scope::Product,
+        Scope::Api,
+        Scope::Operation,
+        Scope::GraphqlResolver,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Global => "global",
+            Scope::Workspace => "workspace",
+            Scope::Product => "product",
+            Scope::Api => "api",
+            Scope::Operation => "operation",
+            Scope::GraphqlResolver => "graphql-resolver",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// What an attribute's value must look like when it is not an expression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    String,
+    Integer,
+    Boolean,
+    Double,
+    Decimal,
+    Char,
+    Bytes,
+    DateTime,
+    /// A duration given as a whole number of seconds.
+    Seconds,
+    /// Anything: `set-variable value` stores what it is given.
+    Any,
+}
+
+impl ValueKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ValueKind::String => "text",
+            ValueKind::Integer => "a whole number",
+            ValueKind::Boolean => "`true` or `false`",
+            ValueKind::Double | ValueKind::Decimal => "a number",
+            ValueKind::Char => "one character",
+            ValueKind::Bytes => "base64 bytes",
+            ValueKind::DateTime => "a date and time (yyyy-MM-ddTHH:mm:ssZ)",
+            ValueKind::Seconds => "a number of seconds",
+            ValueKind::Any => "any value",
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct AttributeSpec {
+    pub name: &'static str,
+    pub kind: ValueKind,
+    pub required: bool,
+    pub default: Option<&'static str>,
+    /// Whether `@(…)`/`@{…}` may give the value.
+    pub expressions: bool,
+    /// The only values allowed, when the attribute is an enumeration.
+    pub values: &'static [&'static str],
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct ChildSpec {
+    pub name: &'static str,
+    pub required: bool,
+    pub repeat: bool,
+    /// Whether the element's text may be an expression.
+    pub text_expressions: bool,
+    /// Whether the element holds policies (`when`, `otherwise`).
+    pub contains_policies: bool,
+    /// Whether the element holds foreign XML that APIM passes on unchecked
+    /// (`xsl:stylesheet`, `cross-domain-policy`).
+    pub foreign_content: bool,
+    pub attributes: &'static [AttributeSpec],
+    pub children: &'static [ChildSpec],
+}
+
+/// The element text a policy takes (`log-to-eventhub` logs its text).
+#[derive(Debug, PartialEq, Eq)]
+pub struct TextSpec {
+    pub required: bool,
+    pub expressions: bool,
+}
+
+/// How far the documentation vouches for a policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    Documented,
+    /// Retired in favour of something else.
+    Deprecated,
+    /// Seen only in the policy toolkit, with no documentation page.
+    Unverified,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct PolicySpec {
+    /// The catalog name; differs from the element only for variants (`set-backend-service-dapr`).
+    pub name: &'static str,
+    pub element: &'static str,
+    pub sections: &'static [Section],
+    pub scopes: &'static [Scope],
+    pub contains_policies: bool,
+    pub attributes: &'static [AttributeSpec],
+    pub children: &'static [ChildSpec],
+    pub text: Option<TextSpec>,
+    pub standing: Standing,
+}
+
+impl PolicySpec {
+    pub fn attribute(&self, name: &str) -> Option<&'static AttributeSpec> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+
+    pub fn child(&self, name: &str) -> Option<&'static ChildSpec> {
+        self.children.iter().find(|c| c.name == name)
+    }
+}
+
+impl ChildSpec {
+    pub fn attribute(&self, name: &str) -> Option<&'static AttributeSpec> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+
+    pub fn child(&self, name: &str) -> Option<&'static ChildSpec> {
+        self.children.iter().find(|c| c.name == name)
+    }
+}
+
+/// Every catalog entry whose element is `element` (one, except `set-backend-service`, whose
+/// Dapr form is a separate entry).
+pub fn by_element(element: &str) -> impl Iterator<Item = &'static PolicySpec> + '_ {
+    POLICIES.iter().filter(move |p| p.element == element)
+}
+
+/// The entry that describes `element`; for an element with variants, the variant whose
+/// distinguishing attribute value matches (`backend-id="dapr"`), else the general one.
+pub fn lookup(element: &str, backend_id: Option<&str>) -> Option<&'static PolicySpec> {
+    let mut general = None;
+    for spec in by_element(element) {
+        if spec.name == spec.element {
+            general = Some(spec);
+        } else if spec.name == "set-backend-service-dapr" && backend_id == Some("dapr") {
+            return Some(spec);
+        }
+    }
+    general.or_else(|| by_element(element).next())
+}
+
+/// Places where the official documentation says something other than the reference file;
+/// the generator applies these, and `gatehouse explain` users can read why.
+pub const DOC_CORRECTIONS: &[(&str, &str)] = &[(
+    "cors/terminate-unmatched-request default false",
+    "cors-policy.md (2024-07-23) gives the default as `false` in its attribute table; the \
+     reference copied `true` from the page's troubleshooting text",
+)];
+
+/// Names similar to `name` among `candidates`, best first: for "did you mean".
+pub fn similar<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        if let Some(first) = current.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let deletion = previous.get(j + 1).copied().unwrap_or(0) + 1;
+            let insertion = current.get(j).copied().unwrap_or(0) + 1;
+            if let Some(cell) = current.get_mut(j + 1) {
+                *cell = substitution.min(deletion).min(insertion);
+            }
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similar_names() {
+        let names = POLICIES.iter().map(|p| p.element);
+        assert_eq!(similar("set-heder", names.clone()), Some("set-header"));
+        assert_eq!(
+            similar("forward-requests", names.clone()),
+            Some("forward-request")
+        );
+        assert_eq!(similar("zzzzzz", names), None);
+    }
+
+    #[test]
+    fn dapr_variant() {
+        assert_eq!(
+            lookup("set-backend-service", Some("dapr")).map(|p| p.name),
+            Some("set-backend-service-dapr")
+        );
+        assert_eq!(
+            lookup("set-backend-service", None).map(|p| p.name),
+            Some("set-backend-service")
+        );
+    }
+}

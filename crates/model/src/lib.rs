@@ -1,0 +1,22 @@
+//! The typed policy model.
+//!
+//! A lossless reader tree becomes a [`PolicyDocument`]: sections, policies matched to their
+//! catalog entry, `<base/>` markers, fragment inclusions, attribute values with their spans.
+//! Building the model checks each document against the catalog (unknown policies and
+//! attributes, required attributes, value kinds, expressions where none are allowed, child
+//! elements and their order, sections and scopes) and returns every problem at once.
+//! [`compose`] builds the effective document of a chain of scopes; [`fragments`] resolves
+//! `include-fragment`.
+
+mod build;
+pub mod catalog;
+pub mod compose;
+pub mod document;
+pub mod fragments;
+mod rules;
+
+pub use build::{BuildOptions, Built, build};
+pub use catalog::{Scope, Section};
+pub use compose::{Effective, Layer, Placed, compose};
+pub use document::{Attribute, Block, Config, Content, Item, Kind, Policy, PolicyDocument};
+pub use fragments::{FragmentSet, check_includes, expand};

@@ -1,0 +1,363 @@
+//! Catalog facts the reference keeps in prose: policies allowed once, attributes that exclude
+//! or need each other, documented ranges, and value shapes. Checked on the built model.
+
+use gatehouse_diagnostics::{Code, Diagnostic, Span};
+
+use crate::build::join;
+use crate::catalog::Scope;
+use crate::document::{Config, Content, Item, Policy, PolicyDocument};
+
+/// How often a policy may appear.
+enum Once {
+    /// Once among the policies of one block (a section, a `when`).
+    PerBlock,
+    /// Once in the whole document.
+    PerDocument,
+}
+
+/// From the policy pages' usage notes.
+const ONCE: &[(&str, Once)] = &[
+    ("forward-request", Once::PerBlock),
+    ("cors", Once::PerBlock),
+    ("jsonp", Once::PerBlock),
+    ("rate-limit", Once::PerDocument),
+    ("quota", Once::PerDocument),
+];
+
+/// Groups of attributes of which exactly one (`required`) or at most one may be given.
+const EXCLUSIVE: &[(&str, &[&str], bool)] = &[
+    (
+        "validate-jwt",
+        &["header-name", "query-parameter-name", "token-value"],
+        true,
+    ),
+    (
+        "validate-azure-ad-token",
+        &["header-name", "query-parameter-name", "token-value"],
+        false,
+    ),
+    ("log-to-eventhub", &["partition-id", "partition-key"], false),
+    (
+        "send-service-bus-message",
+        &["queue-name", "topic-name"],
+        true,
+    ),
+];
+
+/// Groups of which at least one must be given (both allowed).
+const AT_LEAST_ONE: &[(&str, &[&str])] = &[
+    ("quota", &["calls", "bandwidth"]),
+    ("quota-by-key", &["calls", "bandwidth"]),
+    ("llm-token-limit", &["tokens-per-minute", "token-quota"]),
+    (
+        "azure-openai-token-limit",
+        &["tokens-per-minute", "token-quota"],
+    ),
+];
+
+/// Documented bounds of numeric attributes (inclusive).
+const RANGES: &[(&str, &str, i64, i64)] = &[
+    ("retry", "count", 1, 50),
+    ("rate-limit", "renewal-period", 1, 300),
+    ("rate-limit-by-key", "renewal-period", 1, 300),
+    ("publish-to-dapr", "timeout", 1, 240),
+    ("invoke-dapr-binding", "timeout", 1, 240),
+    ("set-status", "code", 100, 599),
+    ("mock-response", "status-code", 100, 599),
+    ("validate-jwt", "failed-validation-httpcode", 100, 599),
+    ("check-header", "failed-check-httpcode", 100, 599),
+];
+
+const PROTECTED_HEADERS: &[&str] = &[
+    "content-length",
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+];
+
+pub(crate) fn check(document: &PolicyDocument, _scope: Scope, out: &mut Vec<Diagnostic>) {
+    let policies = document.policies();
+    for (name, once) in ONCE {
+        if let Once::PerDocument = once {
+            let found: Vec<&&Policy> = policies.iter().filter(|p| p.element == *name).collect();
+            if let (Some(first), Some(second)) = (found.first(), found.get(1)) {
+                out.push(duplicate(second, first.name_span, "in a policy document"));
+            }
+        }
+    }
+    for block in &document.blocks {
+        check_block(&block.items, out);
+    }
+    for policy in &policies {
+        check_policy(policy, out);
+    }
+}
+
+/// Once-per-block policies, in this block and every nested one.
+fn check_block(items: &[Item], out: &mut Vec<Diagnostic>) {
+    for (name, once) in ONCE {
+        if let Once::PerBlock = once {
+            let mut first: Option<Span> = None;
+            for item in items {
+                if let Item::Policy(policy) = item
+                    && policy.element == *name
+                {
+                    match first {
+                        Some(first) => out.push(duplicate(policy, first, "in one section")),
+                        None => first = Some(policy.name_span),
+                    }
+                }
+            }
+        }
+    }
+    for item in items {
+        if let Item::Policy(policy) = item {
+            check_block(&policy.body, out);
+            check_config_blocks(&policy.config, out);
+        }
+    }
+}
+
+fn check_config_blocks(config: &[Config], out: &mut Vec<Diagnostic>) {
+    for child in config {
+        check_block(&child.body, out);
+        check_config_blocks(&child.config, out);
+    }
+}
+
+fn duplicate(policy: &Policy, first: Span, place: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::DuplicatePolicy,
+        policy.name_span,
+        format!("`{}` may appear only once {place}", policy.element),
+    )
+    .with_label(first, "first used here")
+    .with_help("merge the two into one, or choose between them with `choose`")
+}
+
+fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let name = policy.element.as_str();
+    for (owner, group, required) in EXCLUSIVE {
+        if *owner != name {
+            continue;
+        }
+        let given: Vec<_> = group.iter().filter_map(|a| policy.attribute(a)).collect();
+        if let Some(second) = given.get(1) {
+            out.push(
+                Diagnostic::new(
+                    Code::ConflictingAttributes,
+                    second.name_span,
+                    format!("`{name}` takes only one of {}", join(group.iter().copied())),
+                )
+                .with_help(format!("remove `{}` or the other one", second.name)),
+            );
+        } else if given.is_empty() && *required {
+            out.push(missing_one_of(policy, group));
+        }
+    }
+    for (owner, group) in AT_LEAST_ONE {
+        if *owner == name && !group.iter().any(|a| policy.attribute(a).is_some()) {
+            out.push(missing_one_of(policy, group));
+        }
+    }
+    for (owner, attribute, low, high) in RANGES {
+        if *owner == name {
+            check_range(
+                policy.attribute(attribute).map(|a| &a.value),
+                attribute,
+                *low,
+                *high,
+                out,
+            );
+        }
+    }
+    match name {
+        "send-request" | "send-one-way-request" => check_request(policy, out),
+        "set-method" => check_method(policy.text.as_ref(), policy.name_span, out),
+        "set-backend-service" => {
+            if let Some(attribute) = policy.attribute("base-url") {
+                check_url(&attribute.value, out);
+            }
+        }
+        "set-header" => check_header(
+            policy.literal("name"),
+            policy.literal("exists-action"),
+            policy.attribute("name").map(|a| a.value.span),
+            out,
+        ),
+        "return-response" => {
+            for status in policy.config("set-status") {
+                check_range(
+                    status.attribute("code").map(|a| &a.value),
+                    "code",
+                    100,
+                    599,
+                    out,
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+fn missing_one_of(policy: &Policy, group: &[&str]) -> Diagnostic {
+    Diagnostic::new(
+        Code::MissingOneOf,
+        policy.name_span,
+        format!(
+            "`{}` needs one of {}",
+            policy.element,
+            join(group.iter().copied())
+        ),
+    )
+    .with_help(format!(
+        "add `{}=\"…\"`",
+        group.first().copied().unwrap_or_default()
+    ))
+}
+
+fn check_range(
+    value: Option<&Content>,
+    attribute: &str,
+    low: i64,
+    high: i64,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(value) = value else { return };
+    let Some(number) = value.literal().and_then(|t| t.trim().parse::<i64>().ok()) else {
+        return;
+    };
+    if number < low || number > high {
+        let code =
+            if attribute == "code" || attribute.ends_with("httpcode") || attribute == "status-code"
+            {
+                Code::InvalidStatusCode
+            } else {
+                Code::ValueOutOfRange
+            };
+        out.push(
+            Diagnostic::new(
+                code,
+                value.span,
+                format!("`{attribute}` is {number}, outside {low}–{high}"),
+            )
+            .with_help(format!("use a value from {low} to {high}")),
+        );
+    }
+}
+
+fn check_request(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let copy = policy
+        .literal("mode")
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("copy"));
+    if !copy {
+        let missing: Vec<&str> = ["set-url", "set-method"]
+            .into_iter()
+            .filter(|c| policy.config(c).next().is_none())
+            .collect();
+        if !missing.is_empty() {
+            out.push(
+                Diagnostic::new(
+                    Code::MissingRequestUrl,
+                    policy.name_span,
+                    format!("`{}` in new mode needs {}", policy.element, join(missing.iter().copied())),
+                )
+                .with_help("add the missing elements, or use `mode=\"copy\"` to start from the current request"),
+            );
+        }
+    }
+    for url in policy.config("set-url") {
+        if let Some(text) = &url.text {
+            check_url(text, out);
+        }
+    }
+    for method in policy.config("set-method") {
+        check_method(method.text.as_ref(), method.name_span, out);
+    }
+    for header in policy.config("set-header") {
+        let name = header.attribute("name");
+        check_header(
+            name.and_then(|a| a.literal()),
+            header.attribute("exists-action").and_then(|a| a.literal()),
+            name.map(|a| a.value.span),
+            out,
+        );
+    }
+}
+
+fn check_method(text: Option<&Content>, element: Span, out: &mut Vec<Diagnostic>) {
+    let Some(text) = text else { return };
+    let Some(method) = text.literal() else { return };
+    let method = method.trim();
+    let token = !method.is_empty() && method.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-');
+    if !token {
+        let span = if method.is_empty() {
+            element
+        } else {
+            text.span
+        };
+        out.push(
+            Diagnostic::new(
+                Code::InvalidHttpMethod,
+                span,
+                format!("`{method}` is not an http method"),
+            )
+            .with_help("write a method such as `GET`, `POST` or `DELETE`"),
+        );
+    }
+}
+
+fn check_url(value: &Content, out: &mut Vec<Diagnostic>) {
+    let Some(url) = value.literal() else { return };
+    let url = url.trim();
+    if url.is_empty() {
+        out.push(
+            Diagnostic::new(Code::InvalidUrl, value.span, "the url is empty").with_help(
+                "write the scheme and host, for example `https://backend.example.com/api`",
+            ),
+        );
+        return;
+    }
+    let absolute = ["http://", "https://"].iter().any(|scheme| {
+        url.get(..scheme.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(scheme))
+            && url.len() > scheme.len()
+            && !url.get(scheme.len()..).unwrap_or_default().starts_with('/')
+    });
+    if !absolute {
+        out.push(
+            Diagnostic::new(
+                Code::InvalidUrl,
+                value.span,
+                format!("`{url}` is not an absolute http or https url"),
+            )
+            .with_help("write the scheme and host, for example `https://backend.example.com/api`"),
+        );
+    }
+}
+
+fn check_header(
+    name: Option<&str>,
+    action: Option<&str>,
+    span: Option<Span>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (Some(name), Some(span)) = (name, span) else {
+        return;
+    };
+    let lower = name.trim().to_ascii_lowercase();
+    let deleting = action.is_some_and(|a| a.trim().eq_ignore_ascii_case("delete"));
+    if PROTECTED_HEADERS.contains(&lower.as_str()) || (lower == "server" && deleting) {
+        out.push(
+            Diagnostic::new(
+                Code::ProtectedHeader,
+                span,
+                format!(
+                    "the gateway manages `{}` itself; this policy has no effect",
+                    name.trim()
+                ),
+            )
+            .with_help("remove the policy"),
+        );
+    }
+}
