@@ -36,6 +36,13 @@ struct Cli {
 enum Command {
     /// Check policy files and report every problem found.
     Lint(LintArgs),
+    /// Explain a diagnostic code: why the rule exists and how to fix what it reports.
+    Explain {
+        /// A code (`GH0214`) or its name (`missing-base`).
+        code: String,
+    },
+    /// List every diagnostic code with its default severity and summary.
+    Rules,
     /// Managed identity tools.
     #[command(subcommand)]
     Identity(identity::IdentityCommand),
@@ -59,6 +66,44 @@ where
     };
     match cli.command {
         Command::Lint(args) => lint::run(&args, stdout, stderr),
+        Command::Explain { code } => explain(&code, stdout, stderr),
+        Command::Rules => rules(stdout),
         Command::Identity(command) => identity::run(command, stdout, stderr),
     }
+}
+
+fn explain(key: &str, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let Some(code) = gatehouse_diagnostics::Code::lookup(key) else {
+        let _ = writeln!(
+            stderr,
+            "error: `{key}` is not a diagnostic code or name; `gatehouse rules` lists them"
+        );
+        return EXIT_USAGE;
+    };
+    let info = code.info();
+    let _ = writeln!(
+        stdout,
+        "{} ({}, {} by default): {}\n\n{}",
+        info.id,
+        info.name,
+        info.default_severity.as_str(),
+        info.summary,
+        info.explanation
+    );
+    EXIT_OK
+}
+
+fn rules(stdout: &mut dyn Write) -> u8 {
+    for code in gatehouse_diagnostics::Code::ALL {
+        let info = code.info();
+        let _ = writeln!(
+            stdout,
+            "{}  {:<7}  {:<34}  {}",
+            info.id,
+            info.default_severity.as_str(),
+            info.name,
+            info.summary
+        );
+    }
+    EXIT_OK
 }

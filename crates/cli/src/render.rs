@@ -155,3 +155,131 @@ pub(crate) fn json(
     serde_json::to_writer_pretty(&mut *out, &output).map_err(io::Error::other)?;
     writeln!(out)
 }
+
+/// GitHub Actions workflow commands: one annotation per diagnostic, then the summary line.
+pub(crate) fn github(
+    reports: &[FileReport],
+    summary: Summary,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for report in reports {
+        let file = escape_property(&report.path.display().to_string());
+        for diagnostic in &report.diagnostics {
+            let (start, end) = report
+                .line_index
+                .span_positions(&report.source, diagnostic.span);
+            let level = match diagnostic.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let mut message = diagnostic.message.clone();
+            if let Some(help) = &diagnostic.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            writeln!(
+                out,
+                "::{level} file={file},line={},col={},endLine={},endColumn={},title={}::{}",
+                start.line,
+                start.column,
+                end.line,
+                end.column,
+                diagnostic.code.id(),
+                escape_data(&message)
+            )?;
+        }
+    }
+    writeln!(out, "{}", summary_line(summary))
+}
+
+/// Workflow-command escaping of the message part.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Workflow-command escaping of a property value.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// SARIF 2.1.0: one run, every rule in the driver, one result per diagnostic.
+pub(crate) fn sarif(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    use gatehouse_diagnostics::Code;
+    use serde_json::json;
+
+    let rules: Vec<serde_json::Value> = Code::ALL
+        .iter()
+        .map(|code| {
+            let info = code.info();
+            json!({
+                "id": info.id,
+                "name": info.name,
+                "shortDescription": { "text": info.summary },
+                "fullDescription": { "text": info.explanation },
+                "defaultConfiguration": { "level": sarif_level(info.default_severity) },
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for report in reports {
+        let uri = report.path.display().to_string().replace('\\', "/");
+        for diagnostic in &report.diagnostics {
+            let (start, end) = report
+                .line_index
+                .span_positions(&report.source, diagnostic.span);
+            let mut text = diagnostic.message.clone();
+            if let Some(help) = &diagnostic.help {
+                text.push_str(" (help: ");
+                text.push_str(help);
+                text.push(')');
+            }
+            let rule_index = Code::ALL
+                .iter()
+                .position(|c| *c == diagnostic.code)
+                .unwrap_or(0);
+            results.push(json!({
+                "ruleId": diagnostic.code.id(),
+                "ruleIndex": rule_index,
+                "level": sarif_level(diagnostic.severity),
+                "message": { "text": text },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri },
+                        "region": {
+                            "startLine": start.line,
+                            "startColumn": start.column,
+                            "endLine": end.line,
+                            "endColumn": end.column,
+                        }
+                    }
+                }],
+            }));
+        }
+    }
+    let document = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "gatehouse",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://example.invalid/gatehouse",
+                    "rules": rules,
+                }
+            },
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}

@@ -1,0 +1,313 @@
+//! `gatehouse lint` without the command line: read → model → expressions → rules →
+//! suppressions → configured severities, for one file at a time.
+//!
+//! The linting path ends here: nothing in it is async or touches the network.
+
+mod rules;
+mod settings;
+mod suppress;
+mod variables;
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path};
+
+use gatehouse_diagnostics::{Code, Diagnostic, Span};
+use gatehouse_expr::document::{ExpressionStats, check_document};
+use gatehouse_model::{BuildOptions, FragmentSet, Kind, Scope, build, check_includes, expand};
+use gatehouse_reader::{Document, ReadOptions, read};
+
+pub use settings::{Settings, SettingsError};
+
+/// Everything a lint run knows besides the file itself.
+#[derive(Debug, Default)]
+pub struct LintOptions {
+    pub read: ReadOptions,
+    /// The scope of every file; `None` infers it from an APIOps layout, else API scope.
+    pub scope: Option<Scope>,
+    /// Fragments `include-fragment` may name; `None` when unknown (no fragment checks).
+    pub fragments: Option<FragmentSet>,
+    /// Named values `{{name}}` may name; `None` when unknown.
+    pub named_values: Option<BTreeSet<String>>,
+    pub settings: Settings,
+}
+
+/// One file's results.
+#[derive(Debug)]
+pub struct FileLint {
+    pub source: String,
+    /// Sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+    pub expressions: ExpressionStats,
+    pub scope: Scope,
+}
+
+/// Lints one document read from `path` (used for scope inference only).
+pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
+    let output = read(bytes, &options.read);
+    let document = output.document;
+    let mut diagnostics = output.diagnostics;
+    let known = options.scope.or_else(|| infer_scope(path));
+    let scope = known.unwrap_or(Scope::Api);
+    let built = build(
+        &document,
+        BuildOptions {
+            scope,
+            scope_assumed: known.is_none(),
+        },
+    );
+    diagnostics.extend(built.diagnostics);
+    let (expressions, found) = check_document(&document);
+    diagnostics.extend(found);
+    diagnostics.extend(check_includes(&built.document, options.fragments.as_ref()));
+    let effective = match &options.fragments {
+        Some(set) => expand(&built.document, set),
+        None => built.document.clone(),
+    };
+    // Expressions that do not parse say nothing reliable about the variables they use.
+    let broken: Vec<Span> = diagnostics
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.code,
+                Code::ExpressionSyntax
+                    | Code::ExpressionTooDeep
+                    | Code::InvalidLiteral
+                    | Code::UnclosedExpressionDelimiter
+                    | Code::MismatchedExpressionDelimiter
+                    | Code::UnterminatedLiteral
+                    | Code::UnterminatedExpressionComment
+            )
+        })
+        .map(|d| d.span)
+        .collect();
+    rules::check(
+        &document,
+        &built.document,
+        &effective,
+        scope,
+        &broken,
+        &mut diagnostics,
+    );
+    if let Some(names) = &options.named_values {
+        undefined_named_values(&document, names, &mut diagnostics);
+    }
+    let mut diagnostics = suppress::apply(&document, diagnostics);
+    diagnostics = options.settings.apply(diagnostics);
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end, d.code));
+    diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+    FileLint {
+        source: document.source().to_owned(),
+        diagnostics,
+        expressions,
+        scope,
+    }
+}
+
+/// The scope an APIOps export gives a file by where it sits:
+/// `policy.xml` at the root (beside `apis/`) is global, `apis/<a>/policy.xml` API,
+/// `apis/<a>/operations/<o>/policy.xml` operation, `products/<p>/policy.xml` product,
+/// `workspaces/<w>/policy.xml` workspace. `None` when the path says nothing.
+pub fn infer_scope(path: &Path) -> Option<Scope> {
+    let parts: Vec<String> = path
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => part.to_str().map(str::to_owned),
+            _ => None,
+        })
+        .collect();
+    let file = parts.last()?;
+    if file != "policy.xml" {
+        return None;
+    }
+    let parent = |n: usize| {
+        parts
+            .len()
+            .checked_sub(n + 1)
+            .and_then(|i| parts.get(i))
+            .map(String::as_str)
+    };
+    if parent(2) == Some("operations") && parent(4) == Some("apis") {
+        return Some(Scope::Operation);
+    }
+    match parent(2) {
+        Some("apis") => Some(Scope::Api),
+        Some("products") => Some(Scope::Product),
+        Some("workspaces") => Some(Scope::Workspace),
+        _ => {
+            let directory = path.parent()?;
+            directory.join("apis").is_dir().then_some(Scope::Global)
+        }
+    }
+}
+
+fn undefined_named_values(
+    document: &Document,
+    names: &BTreeSet<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut seen: BTreeSet<(u32, u32)> = BTreeSet::new();
+    for (name, span) in named_value_references(document) {
+        if names.contains(&name) || !seen.insert((span.start, span.end)) {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::new(
+            Code::UndefinedNamedValue,
+            span,
+            format!("named value `{name}` is not defined"),
+        );
+        diagnostic =
+            match gatehouse_model::catalog::similar(&name, names.iter().map(String::as_str)) {
+                Some(guess) => diagnostic.with_help(format!("did you mean `{{{{{guess}}}}}`?")),
+                None => {
+                    diagnostic.with_help("define it in the named-value set, or correct the name")
+                }
+            };
+        out.push(diagnostic);
+    }
+}
+
+/// Every `{{name}}` in the document: in attribute values, text and expressions.
+fn named_value_references(document: &Document) -> Vec<(String, Span)> {
+    let mut found = Vec::new();
+    let mut stack: Vec<&gatehouse_reader::Node> = document.nodes().iter().collect();
+    while let Some(node) = stack.pop() {
+        let values: Vec<&gatehouse_reader::Value> = match node {
+            gatehouse_reader::Node::Element(element) => {
+                stack.extend(element.children.iter());
+                element.attributes.iter().map(|a| &a.value).collect()
+            }
+            gatehouse_reader::Node::Text(text) => vec![&text.value],
+            gatehouse_reader::Node::CData(cdata) => vec![&cdata.value],
+            _ => Vec::new(),
+        };
+        for value in values {
+            for part in value.parts() {
+                match part {
+                    gatehouse_reader::ValuePart::NamedValue(reference) => {
+                        found.push((document.text(reference.name).to_owned(), reference.span));
+                    }
+                    gatehouse_reader::ValuePart::Expression(expression) => {
+                        for reference in &expression.named_values {
+                            found.push((document.text(reference.name).to_owned(), reference.span));
+                        }
+                    }
+                    gatehouse_reader::ValuePart::Literal(_) => {}
+                }
+            }
+        }
+    }
+    found.sort_by_key(|(_, span)| span.start);
+    found
+}
+
+/// Reads a fragment set from a folder: APIOps `policy fragments/<name>/policy.xml`, or
+/// `<name>.xml` files. Returns the set and the problems met reading it.
+pub fn load_fragments(directory: &Path, read_options: &ReadOptions) -> (FragmentSet, Vec<String>) {
+    let mut set = FragmentSet::default();
+    let mut problems = Vec::new();
+    let entries = match std::fs::read_dir(directory) {
+        Ok(entries) => entries,
+        Err(error) => {
+            problems.push(format!("cannot read `{}`: {error}", directory.display()));
+            return (set, problems);
+        }
+    };
+    let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let (name, file) = if path.is_dir() {
+            (path.file_name(), path.join("policy.xml"))
+        } else if path.extension().is_some_and(|e| e == "xml") {
+            (path.file_stem(), path.clone())
+        } else {
+            continue;
+        };
+        let Some(name) = name.and_then(|n| n.to_str()).map(str::to_owned) else {
+            continue;
+        };
+        match std::fs::read(&file) {
+            Ok(bytes) => {
+                let output = read(&bytes, read_options);
+                let built = build(&output.document, BuildOptions::default());
+                if built.document.kind == Kind::Fragment {
+                    set.insert(name, built.document);
+                } else {
+                    problems.push(format!(
+                        "`{}` is not a `<fragment>` document",
+                        file.display()
+                    ));
+                }
+            }
+            Err(error) if path.is_dir() && error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => problems.push(format!("cannot read `{}`: {error}", file.display())),
+        }
+    }
+    (set, problems)
+}
+
+/// Reads named-value names: a JSON object file (`{"name": "value", …}`; values are never
+/// kept), or an APIOps `named values` folder (`<name>/namedValueInformation.json`, whose
+/// `displayName` is the name policies use).
+pub fn load_named_values(path: &Path) -> Result<BTreeSet<String>, String> {
+    let mut names = BTreeSet::new();
+    if path.is_dir() {
+        let entries = std::fs::read_dir(path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        for entry in entries.filter_map(Result::ok) {
+            let info = entry.path().join("namedValueInformation.json");
+            let Ok(text) = std::fs::read_to_string(&info) else {
+                continue;
+            };
+            let value: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| format!("`{}` is not JSON: {e}", info.display()))?;
+            let display = value
+                .pointer("/properties/displayName")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+                .or_else(|| entry.file_name().to_str().map(str::to_owned));
+            names.extend(display);
+        }
+        return Ok(names);
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("`{}` is not JSON: {e}", path.display()))?;
+    let object = value.as_object().ok_or_else(|| {
+        format!(
+            "`{}` must hold a JSON object of named values",
+            path.display()
+        )
+    })?;
+    names.extend(object.keys().cloned());
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_from_an_apiops_layout() {
+        let scope = |p: &str| infer_scope(Path::new(p));
+        assert_eq!(scope("export/apis/orders/policy.xml"), Some(Scope::Api));
+        assert_eq!(
+            scope("export/apis/orders/operations/get/policy.xml"),
+            Some(Scope::Operation)
+        );
+        assert_eq!(
+            scope("export/products/starter/policy.xml"),
+            Some(Scope::Product)
+        );
+        assert_eq!(
+            scope("export/workspaces/team/policy.xml"),
+            Some(Scope::Workspace)
+        );
+        assert_eq!(
+            scope("export/workspaces/team/apis/orders/policy.xml"),
+            Some(Scope::Api)
+        );
+        assert_eq!(scope("somewhere/my-policy.xml"), None);
+        assert_eq!(scope("/nonexistent/policy.xml"), None);
+    }
+}

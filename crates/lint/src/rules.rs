@@ -1,0 +1,395 @@
+//! Rules over a whole document: reachability, inheritance, secrets, variables.
+
+use std::collections::BTreeSet;
+
+use gatehouse_diagnostics::{Code, Diagnostic, Span};
+use gatehouse_model::{Config, Content, Item, Kind, Policy, PolicyDocument, Scope, Section};
+use gatehouse_reader::Document;
+
+use crate::variables::{Access, accesses};
+
+/// `document` is the source tree, `model` its model, `effective` the model with fragments
+/// expanded (what runs). Problems are reported only at positions in this file.
+pub(crate) fn check(
+    document: &Document,
+    model: &PolicyDocument,
+    effective: &PolicyDocument,
+    scope: Scope,
+    broken: &[Span],
+    out: &mut Vec<Diagnostic>,
+) {
+    for block in &model.blocks {
+        unreachable(&block.items, out);
+    }
+    if model.kind == Kind::Policies {
+        inheritance(model, effective, scope, out);
+        cors_first(model, out);
+    }
+    for policy in model.policies() {
+        secrets(policy, out);
+        if policy.element == "retry" {
+            retry_buffer(&policy.body, out);
+        }
+    }
+    variables(document, model, effective, broken, out);
+}
+
+/// Policies after `return-response` or `mock-response` in the same block never run.
+fn unreachable(items: &[Item], out: &mut Vec<Diagnostic>) {
+    let mut ended: Option<&Policy> = None;
+    for item in items {
+        let Item::Policy(policy) = item else { continue };
+        if let Some(end) = ended {
+            out.push(
+                Diagnostic::new(
+                    Code::UnreachablePolicy,
+                    policy.name_span,
+                    format!(
+                        "`{}` can never run: `{}` above ends the pipeline",
+                        policy.element, end.element
+                    ),
+                )
+                .with_label(end.name_span, "the pipeline ends here")
+                .with_help(format!(
+                    "move `{}` before `{}`, or remove it",
+                    policy.element, end.element
+                )),
+            );
+            break;
+        }
+        if matches!(policy.element.as_str(), "return-response" | "mock-response") {
+            ended = Some(policy);
+        }
+    }
+    for item in items {
+        if let Item::Policy(policy) = item {
+            unreachable(&policy.body, out);
+            for config in &policy.config {
+                unreachable_config(config, out);
+            }
+        }
+    }
+}
+
+fn unreachable_config(config: &Config, out: &mut Vec<Diagnostic>) {
+    unreachable(&config.body, out);
+    for child in &config.config {
+        unreachable_config(child, out);
+    }
+}
+
+/// `<base />` missing below global scope, and a backend that never forwards.
+fn inheritance(
+    model: &PolicyDocument,
+    effective: &PolicyDocument,
+    scope: Scope,
+    out: &mut Vec<Diagnostic>,
+) {
+    for block in &model.blocks {
+        let Some(section) = block.section else {
+            continue;
+        };
+        let has_base = block.items.iter().any(|i| matches!(i, Item::Base(_)));
+        if scope != Scope::Global && !has_base {
+            out.push(
+                Diagnostic::new(
+                    Code::MissingBase,
+                    block.name_span,
+                    format!(
+                        "`{}` has no `<base />`: policies of broader scopes do not run here",
+                        section.element()
+                    ),
+                )
+                .with_help("add `<base />` as the first element of the section, unless cutting inheritance is intended"),
+            );
+        }
+        if section == Section::Backend && !has_base {
+            let forwards = effective
+                .section(Section::Backend)
+                .is_some_and(|b| forwards(&b.items));
+            if !forwards {
+                out.push(
+                    Diagnostic::new(
+                        Code::NoForwardRequest,
+                        block.name_span,
+                        "`backend` has neither `forward-request` nor `<base />`: the backend is never called",
+                    )
+                    .with_help("add `<base />` to inherit `forward-request`, or add `<forward-request />`"),
+                );
+            }
+        }
+    }
+}
+
+/// Whether the items can forward the request: a `forward-request` anywhere, or an
+/// `include-fragment` that could not be expanded (its content is unknown).
+fn forwards(items: &[Item]) -> bool {
+    items.iter().any(|item| match item {
+        Item::Base(_) => true,
+        Item::Policy(policy) => {
+            matches!(
+                policy.element.as_str(),
+                "forward-request" | "include-fragment"
+            ) || forwards(&policy.body)
+                || policy.config.iter().any(|c| forwards(&c.body))
+        }
+    })
+}
+
+fn cors_first(model: &PolicyDocument, out: &mut Vec<Diagnostic>) {
+    let Some(inbound) = model.section(Section::Inbound) else {
+        return;
+    };
+    let mut policies = inbound.items.iter().filter_map(|i| match i {
+        Item::Policy(policy) => Some(policy),
+        Item::Base(_) => None,
+    });
+    let Some(first) = policies.next() else { return };
+    if first.element == "cors" {
+        return;
+    }
+    if let Some(cors) = policies.find(|p| p.element == "cors") {
+        out.push(
+            Diagnostic::new(
+                Code::CorsNotFirst,
+                cors.name_span,
+                "`cors` is not the first policy of `inbound`",
+            )
+            .with_label(
+                first.name_span,
+                "this policy runs before it, on preflight requests too",
+            )
+            .with_help("move `cors` to the top of `inbound`, right after `<base />`"),
+        );
+    }
+}
+
+fn retry_buffer(items: &[Item], out: &mut Vec<Diagnostic>) {
+    for item in items {
+        let Item::Policy(policy) = item else { continue };
+        if policy.element == "forward-request" {
+            let buffered = policy
+                .literal("buffer-request-body")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+                || policy
+                    .attribute("buffer-request-body")
+                    .is_some_and(|a| a.value.has_expression());
+            if !buffered {
+                out.push(
+                    Diagnostic::new(
+                        Code::RetryWithoutBuffer,
+                        policy.name_span,
+                        "`forward-request` inside `retry` does not buffer the request body",
+                    )
+                    .with_help(
+                        "add `buffer-request-body=\"true\"` so that a retry resends the body",
+                    ),
+                );
+            }
+        }
+        retry_buffer(&policy.body, out);
+        for config in &policy.config {
+            retry_buffer(&config.body, out);
+        }
+    }
+}
+
+/// Header names whose literal values are credentials.
+fn secret_header(name: &str) -> bool {
+    let lower = name.trim().to_ascii_lowercase();
+    lower == "authorization" || lower.contains("key") || lower.contains("secret")
+}
+
+fn secrets(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    match policy.element.as_str() {
+        "authentication-basic" => {
+            if let Some(password) = policy.attribute("password")
+                && literal_secret(&password.value)
+            {
+                out.push(secret(
+                    password.value.span,
+                    "`authentication-basic` has its password written in the policy",
+                ));
+            }
+        }
+        "set-header" => header_secret(policy.literal("name"), &policy.config, out),
+        "set-body" => body_secret(policy.text.as_ref(), out),
+        _ => {}
+    }
+    for config in &policy.config {
+        match config.name.as_str() {
+            "set-header" => header_secret(
+                config.attribute("name").and_then(|a| a.literal()),
+                &config.config,
+                out,
+            ),
+            "set-body" => body_secret(config.text.as_ref(), out),
+            _ => {}
+        }
+    }
+}
+
+fn header_secret(name: Option<&str>, values: &[Config], out: &mut Vec<Diagnostic>) {
+    let Some(name) = name else { return };
+    if !secret_header(name) {
+        return;
+    }
+    for value in values.iter().filter(|v| v.name == "value") {
+        if let Some(text) = &value.text
+            && literal_secret(text)
+        {
+            out.push(secret(
+                text.span,
+                &format!(
+                    "header `{}` has its value written in the policy",
+                    name.trim()
+                ),
+            ));
+        }
+    }
+}
+
+fn body_secret(text: Option<&Content>, out: &mut Vec<Diagnostic>) {
+    let Some(text) = text else { return };
+    let body = &text.text;
+    let mut from = 0;
+    while let Some(at) = body
+        .get(from..)
+        .and_then(|rest| rest.find("client_secret="))
+    {
+        let value_start = from + at + "client_secret=".len();
+        from = value_start;
+        let value = body.get(value_start..).unwrap_or_default();
+        let literal = value
+            .chars()
+            .next()
+            .is_some_and(|c| !matches!(c, '{' | '@' | '"' | '&' | '\'' | ' ' | '\n' | '\r' | '\t'));
+        if literal {
+            out.push(secret(
+                text.span,
+                "the body has a `client_secret` written in the policy",
+            ));
+            return;
+        }
+    }
+}
+
+/// A non-empty value with no named value and no expression.
+fn literal_secret(value: &Content) -> bool {
+    value.literal().is_some_and(|t| !t.trim().is_empty())
+}
+
+fn secret(span: Span, message: &str) -> Diagnostic {
+    Diagnostic::new(Code::HardcodedSecret, span, message.to_owned())
+        .with_help("move the value to a secret named value and write `{{name}}`, or authenticate with `authentication-managed-identity`")
+}
+
+/// Variables read but never set, and token variables set but never read.
+fn variables(
+    document: &Document,
+    model: &PolicyDocument,
+    effective: &PolicyDocument,
+    broken: &[Span],
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut set: BTreeSet<String> = BTreeSet::new();
+    for policy in effective.policies() {
+        collect_sets(&policy.element, &policy.attributes, &mut set);
+        collect_config_sets(&policy.config, &mut set);
+    }
+    let mut mentioned: BTreeSet<String> = BTreeSet::new();
+    let mut reads: Vec<(String, Span)> = Vec::new();
+    for expression in document.expressions() {
+        if !expression.well_formed || broken.iter().any(|b| expression.span.contains(*b)) {
+            continue;
+        }
+        let code = expression.code(document);
+        for (name, at, access) in accesses(code) {
+            mentioned.insert(name.clone());
+            if access == Access::Read {
+                let offset = u32::try_from(at).unwrap_or(0);
+                let start = expression.source_offset(offset);
+                let end = expression.source_offset(
+                    offset.saturating_add(u32::try_from(name.len() + 2).unwrap_or(0)),
+                );
+                reads.push((name, Span::new(start, end)));
+            }
+        }
+        // A name written anywhere in code counts as used for the output-variable rule:
+        // it may be read through a local (`var key = "token"; Variables[key]`).
+        for name in string_literals(code) {
+            mentioned.insert(name);
+        }
+    }
+    if model.kind == Kind::Policies {
+        let mut reported = BTreeSet::new();
+        for (name, span) in reads {
+            if set.contains(&name) || !reported.insert(name.clone()) {
+                continue;
+            }
+            let mut diagnostic = Diagnostic::new(
+                Code::VariableNeverSet,
+                span,
+                format!("variable `{name}` is read but no policy in this document sets it"),
+            );
+            diagnostic = match gatehouse_model::catalog::similar(&name, set.iter().map(String::as_str)) {
+                Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
+                None => diagnostic.with_help(
+                    "set it with `set-variable` first; if a broader scope sets it, suppress this warning",
+                ),
+            };
+            out.push(diagnostic);
+        }
+    }
+    for policy in model.policies() {
+        if let Some(attribute) = policy.attribute("output-token-variable-name")
+            && let Some(name) = attribute.literal()
+            && !name.trim().is_empty()
+            && !mentioned.contains(name.trim())
+        {
+            out.push(
+                Diagnostic::new(
+                    Code::OutputVariableUnused,
+                    attribute.value.span,
+                    format!("variable `{}` is set but no expression reads it", name.trim()),
+                )
+                .with_help("read it with `context.Variables[\"…\"]`, or remove `output-token-variable-name`"),
+            );
+        }
+    }
+}
+
+fn collect_sets(
+    element: &str,
+    attributes: &[gatehouse_model::Attribute],
+    set: &mut BTreeSet<String>,
+) {
+    for attribute in attributes {
+        let names_variable = (element == "set-variable" && attribute.name == "name")
+            || attribute.name.ends_with("variable-name");
+        if names_variable && let Some(name) = attribute.literal() {
+            set.insert(name.trim().to_owned());
+        }
+    }
+}
+
+fn collect_config_sets(config: &[Config], set: &mut BTreeSet<String>) {
+    for child in config {
+        collect_sets(&child.name, &child.attributes, set);
+        collect_config_sets(&child.config, set);
+    }
+}
+
+/// The contents of simple `"…"` literals in C# code.
+fn string_literals(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut parts = code.split('"');
+    parts.next();
+    while let Some(inside) = parts.next() {
+        if !inside.is_empty() && inside.len() < 128 && !inside.contains('\\') {
+            out.push(inside.to_owned());
+        }
+        parts.next();
+    }
+    out
+}

@@ -1,0 +1,92 @@
+//! One fixture per lint code: each holds violations and non-violations of its rule. The
+//! snapshot shows every diagnostic the fixture gets, so a non-violation that starts being
+//! reported, or a violation that stops, changes the snapshot.
+
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use gatehouse_diagnostics::{Code, LineIndex};
+use gatehouse_lint::{LintOptions, lint, load_fragments};
+use gatehouse_model::Scope;
+use gatehouse_reader::ReadOptions;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Codes of the policy model and the lint rules.
+fn lint_codes() -> impl Iterator<Item = Code> {
+    Code::ALL.iter().copied().filter(|c| c.id() >= "GH0200")
+}
+
+/// `<!-- scope: product -->` on the first line sets the scope.
+fn scope_of(source: &str) -> Option<Scope> {
+    let first = source.lines().next()?;
+    let inner = first
+        .trim()
+        .strip_prefix("<!-- scope:")?
+        .strip_suffix("-->")?;
+    Scope::parse(inner.trim())
+}
+
+fn render(path: &Path, options: &mut LintOptions) -> (String, Vec<Code>) {
+    let bytes = std::fs::read(path).unwrap();
+    let source = String::from_utf8_lossy(&bytes).into_owned();
+    options.scope = scope_of(&source);
+    let linted = lint(path, &bytes, options);
+    let index = LineIndex::new(&linted.source);
+    let mut out = String::new();
+    for diagnostic in &linted.diagnostics {
+        let (start, _) = index.span_positions(&linted.source, diagnostic.span);
+        out.push_str(&format!(
+            "{}:{} {} {} {}\n",
+            start.line,
+            start.column,
+            diagnostic.severity.as_str(),
+            diagnostic.code,
+            diagnostic.message
+        ));
+        if let Some(help) = &diagnostic.help {
+            out.push_str(&format!("    help: {help}\n"));
+        }
+    }
+    (out, linted.diagnostics.iter().map(|d| d.code).collect())
+}
+
+fn options() -> LintOptions {
+    let (fragments, problems) =
+        load_fragments(&fixtures().join("fragments"), &ReadOptions::default());
+    assert!(problems.is_empty(), "{problems:?}");
+    LintOptions {
+        fragments: Some(fragments),
+        named_values: Some(BTreeSet::from([
+            "known-value".to_owned(),
+            "svc-password".to_owned(),
+        ])),
+        ..LintOptions::default()
+    }
+}
+
+#[test]
+fn every_lint_code_has_a_fixture_that_triggers_it() {
+    let mut options = options();
+    let mut missing = Vec::new();
+    for code in lint_codes() {
+        let path = fixtures().join(format!("{}.xml", code.id()));
+        if !path.exists() {
+            missing.push(code.id());
+            continue;
+        }
+        let (rendered, codes) = render(&path, &mut options);
+        assert!(
+            codes.contains(&code),
+            "{} does not trigger its own code; it gives:\n{rendered}",
+            path.display()
+        );
+        insta::assert_snapshot!(code.id(), rendered);
+    }
+    assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
+    assert!(lint_codes().count() >= 40);
+}
