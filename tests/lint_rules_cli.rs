@@ -245,3 +245,24 @@ fn fragments_and_named_values_can_be_given_explicitly() {
     let missing = gatehouse(&["lint", "--fragments", "/nonexistent/fragments", &file]);
     assert_eq!(missing.status, 2);
 }
+
+#[test]
+fn select_and_ignore_choose_what_is_reported() {
+    let file = rule_fixture("GH0238");
+    let all = gatehouse(&["lint", &file]);
+    assert!(all.stdout.contains("GH0238") && all.stdout.contains("GH0214"));
+    let selected = gatehouse(&["lint", "--select", "value-out-of-range", &file]);
+    assert!(selected.stdout.contains("GH0238") && !selected.stdout.contains("GH0214"));
+    let ignored = gatehouse(&["lint", "--ignore", "GH0214,GH0238", &file]);
+    assert_eq!(ignored.status, 0, "{}", ignored.stdout);
+    assert!(ignored.stdout.starts_with("1 files, 0 errors, 0 warnings"));
+    let by_prefix = gatehouse(&["lint", "--select", "GH01", &file]);
+    assert!(
+        by_prefix
+            .stdout
+            .starts_with("1 files, 0 errors, 0 warnings")
+    );
+    let unknown = gatehouse(&["lint", "--select", "GH9", &file]);
+    assert_eq!(unknown.status, 2);
+    assert!(unknown.stderr.contains("`GH9` names no rule"));
+}

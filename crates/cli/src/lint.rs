@@ -50,6 +50,15 @@ pub struct LintArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Report only these codes: codes (`GH0214`), names (`missing-base`) or code prefixes
+    /// (`GH00` reading, `GH01` expressions, `GH02` the policy model and rules), comma-separated.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Do not report these codes (same forms as `--select`).
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
     /// `--deny warnings` makes warnings fail the run (exit status 1) like errors.
     #[arg(long, value_enum, value_name = "WHAT")]
     pub deny: Option<Deny>,
@@ -189,6 +198,11 @@ fn options(args: &LintArgs) -> Result<LintOptions, String> {
             Err(_) => Settings::default(),
         },
     };
+    let mut settings = settings;
+    if !args.select.is_empty() {
+        settings.select(&args.select).map_err(|e| e.to_string())?;
+    }
+    settings.ignore(&args.ignore).map_err(|e| e.to_string())?;
     // An APIOps export names its fragments and named values in fixed folders.
     let export_folder = |name: &str| args.paths.iter().map(|p| p.join(name)).find(|p| p.is_dir());
     let fragments = match args

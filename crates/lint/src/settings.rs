@@ -64,6 +64,27 @@ impl Settings {
         self.overrides.insert(code, severity);
     }
 
+    /// Keeps only the codes matching one of `selectors` (a code, a name, or a code prefix
+    /// such as `GH00` for reading or `GH02` for the policy model), as ruff's `--select`:
+    /// every other code is turned off.
+    pub fn select(&mut self, selectors: &[String]) -> Result<(), SettingsError> {
+        let chosen = matching(selectors)?;
+        for code in Code::ALL {
+            if !chosen.contains(code) {
+                self.overrides.insert(*code, None);
+            }
+        }
+        Ok(())
+    }
+
+    /// Turns off the codes matching one of `selectors` (as in [`Settings::select`]).
+    pub fn ignore(&mut self, selectors: &[String]) -> Result<(), SettingsError> {
+        for code in matching(selectors)? {
+            self.overrides.insert(code, None);
+        }
+        Ok(())
+    }
+
     pub(crate) fn apply(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         if self.overrides.is_empty() {
             return diagnostics;
@@ -79,6 +100,34 @@ impl Settings {
     }
 }
 
+/// The codes each selector names; a selector that names none is an error.
+fn matching(selectors: &[String]) -> Result<Vec<Code>, SettingsError> {
+    let mut codes = Vec::new();
+    for selector in selectors {
+        let found: Vec<Code> = match Code::lookup(selector) {
+            Some(code) => vec![code],
+            None => Code::ALL
+                .iter()
+                .copied()
+                .filter(|code| {
+                    selector.len() >= 2
+                        && code
+                            .id()
+                            .get(..selector.len())
+                            .is_some_and(|prefix| prefix.eq_ignore_ascii_case(selector))
+                })
+                .collect(),
+        };
+        if found.is_empty() {
+            return Err(SettingsError(format!(
+                "`{selector}` names no rule: give a code (GH0214), a name (missing-base) or a code prefix (GH02)"
+            )));
+        }
+        codes.extend(found);
+    }
+    Ok(codes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +140,24 @@ mod tests {
         expected.set(Code::MissingBase, None);
         expected.set(Code::VariableNeverSet, Some(Severity::Error));
         assert_eq!(settings, Ok(expected));
+    }
+
+    #[test]
+    fn select_and_ignore_by_prefix_code_or_name() {
+        let mut settings = Settings::default();
+        settings.select(&["GH00".to_owned()]).unwrap();
+        let kept: Vec<Code> = Code::ALL
+            .iter()
+            .copied()
+            .filter(|c| !settings.overrides.contains_key(c))
+            .collect();
+        assert!(!kept.is_empty() && kept.iter().all(|c| c.id().starts_with("GH00")));
+        let mut settings = Settings::default();
+        settings
+            .ignore(&["missing-base".to_owned(), "GH0216".to_owned()])
+            .unwrap();
+        assert_eq!(settings.overrides.len(), 2);
+        assert!(Settings::default().select(&["GH9".to_owned()]).is_err());
     }
 
     #[test]
