@@ -37,6 +37,13 @@ fn an_apiops_export_gives_each_file_its_scope_fragments_and_named_values() {
     // the file is an operation's; the same quota in products/starter is fine. The fragment
     // sets `correlation-id`, so reading it is fine; `{{orders-region}}` is not defined.
     insta::assert_snapshot!(relative(&run.stdout));
+    // Composition: the operation reads `correlation-id`, which its API sets through the
+    // fragment, so nothing is reported there; the workspace cuts global's backend off, so
+    // its API's `<base />` inherits a backend that never forwards.
+    assert!(!run.stdout.contains("operations/get-order/policy.xml:11"));
+    assert!(run.stdout.contains(
+        "the effective `backend` (global, workspace and this api policy) never forwards the request"
+    ));
     assert!(
         !run.stdout.contains("TOP-SECRET-VALUE-123"),
         "a named value's value was printed"

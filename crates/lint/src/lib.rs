@@ -80,11 +80,16 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
         })
         .map(|d| d.span)
         .collect();
+    let chain = match (options.scope, known) {
+        (None, Some(_)) => broader_chain(path, scope, options),
+        _ => Vec::new(),
+    };
     rules::check(
         &document,
         &built.document,
         &effective,
         scope,
+        &chain,
         &broken,
         &mut diagnostics,
     );
@@ -138,6 +143,67 @@ pub fn infer_scope(path: &Path) -> Option<Scope> {
             directory.join("apis").is_dir().then_some(Scope::Global)
         }
     }
+}
+
+/// The policy documents of the scopes broader than an APIOps file's, broadest first, as far
+/// as the layout says: the export's `policy.xml` (global), a workspace's, and for an
+/// operation its API's. Products are left out: an API may belong to several.
+fn broader_chain(path: &Path, scope: Scope, options: &LintOptions) -> Vec<rules::Broader> {
+    let directory = |levels: usize| {
+        let mut dir = path.parent();
+        for _ in 0..levels {
+            dir = dir.and_then(Path::parent);
+        }
+        dir.map(Path::to_path_buf)
+    };
+    // From the file's folder: `apis/<a>` is 2 levels below its root, an operation 4.
+    let (root, api) = match scope {
+        Scope::Operation => (directory(4), directory(2)),
+        Scope::Api | Scope::Product => (directory(2), None),
+        Scope::Workspace => (directory(0), None),
+        Scope::Global | Scope::GraphqlResolver => (None, None),
+    };
+    let mut layers: Vec<(Scope, std::path::PathBuf)> = Vec::new();
+    let Some(root) = root else {
+        return Vec::new();
+    };
+    // A workspace's own folder sits two levels below the export root.
+    let in_workspace = root
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|n| n == "workspaces");
+    if in_workspace {
+        if let Some(export) = root.parent().and_then(Path::parent) {
+            layers.push((Scope::Global, export.join("policy.xml")));
+        }
+        if scope != Scope::Workspace {
+            layers.push((Scope::Workspace, root.join("policy.xml")));
+        }
+    } else if scope != Scope::Workspace {
+        layers.push((Scope::Global, root.join("policy.xml")));
+    }
+    if let Some(api) = api {
+        layers.push((Scope::Api, api.join("policy.xml")));
+    }
+    layers
+        .into_iter()
+        .filter_map(|(scope, file)| {
+            let bytes = std::fs::read(&file).ok()?;
+            let output = read(&bytes, &options.read);
+            let built = build(
+                &output.document,
+                BuildOptions {
+                    scope,
+                    scope_assumed: false,
+                },
+            );
+            let document = match &options.fragments {
+                Some(set) => expand(&built.document, set),
+                None => built.document,
+            };
+            (document.kind == Kind::Policies).then_some(rules::Broader { scope, document })
+        })
+        .collect()
 }
 
 fn undefined_named_values(

@@ -3,7 +3,16 @@
 use std::collections::BTreeSet;
 
 use gatehouse_diagnostics::{Code, Diagnostic, Span};
-use gatehouse_model::{Config, Content, Item, Kind, Policy, PolicyDocument, Scope, Section};
+use gatehouse_model::{
+    Config, Content, Item, Kind, Layer, Policy, PolicyDocument, Scope, Section, compose,
+};
+
+/// A broader scope's document (fragments expanded), broadest first.
+#[derive(Debug)]
+pub(crate) struct Broader {
+    pub scope: Scope,
+    pub document: PolicyDocument,
+}
 use gatehouse_reader::Document;
 
 use crate::variables::{Access, accesses};
@@ -15,6 +24,7 @@ pub(crate) fn check(
     model: &PolicyDocument,
     effective: &PolicyDocument,
     scope: Scope,
+    chain: &[Broader],
     broken: &[Span],
     out: &mut Vec<Diagnostic>,
 ) {
@@ -22,7 +32,7 @@ pub(crate) fn check(
         unreachable(&block.items, out);
     }
     if model.kind == Kind::Policies {
-        inheritance(model, effective, scope, out);
+        inheritance(model, effective, scope, chain, out);
         cors_first(model, out);
     }
     for policy in model.policies() {
@@ -31,7 +41,7 @@ pub(crate) fn check(
             retry_buffer(&policy.body, out);
         }
     }
-    variables(document, model, effective, broken, out);
+    variables(document, model, effective, chain, broken, out);
 }
 
 /// Policies after `return-response` or `mock-response` in the same block never run.
@@ -83,6 +93,7 @@ fn inheritance(
     model: &PolicyDocument,
     effective: &PolicyDocument,
     scope: Scope,
+    chain: &[Broader],
     out: &mut Vec<Diagnostic>,
 ) {
     for block in &model.blocks {
@@ -103,10 +114,15 @@ fn inheritance(
                 .with_help("add `<base />` as the first element of the section, unless cutting inheritance is intended"),
             );
         }
-        if section == Section::Backend && !has_base {
-            let forwards = effective
-                .section(Section::Backend)
-                .is_some_and(|b| forwards(&b.items));
+        if section != Section::Backend {
+            continue;
+        }
+        if chain.is_empty() {
+            // Alone, `<base />` may stand for a broader `forward-request`: give it the benefit.
+            let forwards = has_base
+                || effective
+                    .section(Section::Backend)
+                    .is_some_and(|b| forwards(&b.items));
             if !forwards {
                 out.push(
                     Diagnostic::new(
@@ -115,6 +131,43 @@ fn inheritance(
                         "`backend` has neither `forward-request` nor `<base />`: the backend is never called",
                     )
                     .with_help("add `<base />` to inherit `forward-request`, or add `<forward-request />`"),
+                );
+            }
+        } else {
+            // With the broader scopes known, look at what really runs.
+            let mut layers: Vec<Layer<'_>> = chain
+                .iter()
+                .map(|b| Layer {
+                    scope: b.scope,
+                    document: &b.document,
+                })
+                .collect();
+            layers.push(Layer {
+                scope,
+                document: effective,
+            });
+            let composed = compose(&layers);
+            let runs = composed.section(Section::Backend);
+            let forwarded = runs.iter().any(|placed| {
+                matches!(
+                    placed.policy.element.as_str(),
+                    "forward-request" | "include-fragment"
+                ) || forwards(&placed.policy.body)
+                    || placed.policy.config.iter().any(|c| forwards(&c.body))
+            });
+            if !forwarded {
+                let scopes: Vec<&str> = chain.iter().map(|b| b.scope.name()).collect();
+                out.push(
+                    Diagnostic::new(
+                        Code::NoForwardRequest,
+                        block.name_span,
+                        format!(
+                            "the effective `backend` ({} and this {} policy) never forwards the request",
+                            scopes.join(", "),
+                            scope.name()
+                        ),
+                    )
+                    .with_help("add `<forward-request />` here or at a broader scope, and keep `<base />` between them"),
                 );
             }
         }
@@ -289,11 +342,15 @@ fn variables(
     document: &Document,
     model: &PolicyDocument,
     effective: &PolicyDocument,
+    chain: &[Broader],
     broken: &[Span],
     out: &mut Vec<Diagnostic>,
 ) {
     let mut set: BTreeSet<String> = BTreeSet::new();
-    for policy in effective.policies() {
+    // Variables set at broader scopes are set before this document runs (or after, in
+    // outbound, which the rule does not try to tell apart).
+    let broader = chain.iter().flat_map(|b| b.document.policies());
+    for policy in effective.policies().into_iter().chain(broader) {
         collect_sets(&policy.element, &policy.attributes, &mut set);
         collect_config_sets(&policy.config, &mut set);
     }
@@ -330,7 +387,13 @@ fn variables(
             let mut diagnostic = Diagnostic::new(
                 Code::VariableNeverSet,
                 span,
-                format!("variable `{name}` is read but no policy in this document sets it"),
+                if chain.is_empty() {
+                    format!("variable `{name}` is read but no policy in this document sets it")
+                } else {
+                    format!(
+                        "variable `{name}` is read but no policy sets it, here or at the broader scopes"
+                    )
+                },
             );
             diagnostic = match gatehouse_model::catalog::similar(&name, set.iter().map(String::as_str)) {
                 Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
