@@ -543,14 +543,24 @@ impl Builder<'_> {
     fn attribute_error(&mut self, content_start: usize, error: &AttrError, found: &[Attribute]) {
         let word_at = |at: usize| {
             let rest = self.source.get(at..).unwrap_or_default();
+            let first = rest.chars().next().map_or(0, char::len_utf8);
             let len = rest
                 .find(|c: char| c.is_whitespace() || matches!(c, '=' | '>' | '/' | '"' | '\''))
                 .unwrap_or(rest.len())
-                .max(1);
+                .max(first);
             (
                 span(at, at + len),
                 rest.get(..len).unwrap_or_default().to_owned(),
             )
+        };
+        // The character at `at`, whole: spans never split a character.
+        let char_at = |at: usize| {
+            let len = self
+                .source
+                .get(at..)
+                .and_then(|rest| rest.chars().next())
+                .map_or(0, char::len_utf8);
+            span(at, at + len)
         };
         let diagnostic = match *error {
             AttrError::ExpectedEq(at) => {
@@ -565,7 +575,7 @@ impl Builder<'_> {
             }
             AttrError::ExpectedValue(at) => Diagnostic::new(
                 Code::MalformedAttribute,
-                span(content_start + at, content_start + at + 1),
+                char_at(content_start + at),
                 "expected a quoted attribute value after `=`",
             )
             .with_help("write the value in quotes: `name=\"value\"`"),
@@ -580,7 +590,7 @@ impl Builder<'_> {
             }
             AttrError::ExpectedQuote(at, _) => Diagnostic::new(
                 Code::MalformedAttribute,
-                span(content_start + at, content_start + at + 1),
+                char_at(content_start + at),
                 "attribute value has no closing quote",
             ),
             AttrError::Duplicated(at, previous) => {

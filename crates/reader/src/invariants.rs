@@ -59,12 +59,18 @@ pub fn check_invariants(
         }
     }
     for diagnostic in &output.diagnostics {
-        let in_bounds = |span: Span| span.end as usize <= len.max(input.len());
+        // Spans index the document's text (invalid UTF-8 replaced), so renderers can slice it.
+        let source = document.source();
+        let in_bounds = |span: Span| {
+            span.end as usize <= len
+                && source.is_char_boundary(span.start as usize)
+                && source.is_char_boundary(span.end as usize)
+        };
         if !in_bounds(diagnostic.span)
             || !diagnostic.labels.iter().all(|label| in_bounds(label.span))
         {
             return Err(format!(
-                "diagnostic {} has a span outside the text",
+                "diagnostic {} has a span outside the text or inside a character",
                 diagnostic.code
             ));
         }

@@ -108,7 +108,9 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> ReadOutput {
                 String::from_utf8_lossy(bytes).into_owned(),
                 Diagnostic::new(
                     Code::InvalidUtf8,
-                    Span::from_range(at..at + 1),
+                    // The document keeps the text with the bad bytes replaced by U+FFFD;
+                    // the span covers that replacement character.
+                    Span::from_range(at..at + char::REPLACEMENT_CHARACTER.len_utf8()),
                     format!("invalid utf-8 byte sequence `{}`", bad.join(" ")),
                 )
                 .with_help("save the file as utf-8"),
