@@ -52,6 +52,31 @@ fn reader_target_corpus_and_regressions() {
     assert!(replayed >= 123, "only {replayed} inputs replayed");
 }
 
+#[test]
+fn lint_target_corpus_regressions_and_seeds() {
+    let fuzz = workspace_dir().join("fuzz");
+    let lint_tests = workspace_dir().join("crates/lint/tests");
+    let mut replayed = 0;
+    for dir in [
+        fuzz.join("corpus/lint"),
+        fuzz.join("regressions/lint"),
+        lint_tests.join("fixtures"),
+        lint_tests.join("defects"),
+        corpus_dir().join("toolkit"),
+        corpus_dir().join("snippets"),
+        corpus_dir().join("defective"),
+    ] {
+        for path in files_in(&dir) {
+            let input = std::fs::read(&path).unwrap();
+            if let Err(violation) = gatehouse_lint::invariants::check_lint(&input) {
+                panic!("{}: {violation}", path.display());
+            }
+            replayed += 1;
+        }
+    }
+    assert!(replayed >= 900, "only {replayed} inputs replayed");
+}
+
 /// The fixture the `expr` fuzz target evaluates against (it includes the same file).
 fn expr_fixture() -> String {
     std::fs::read_to_string(oracle_dir().join("fixtures/default.json")).unwrap()

@@ -3,6 +3,7 @@
 //!
 //! The linting path ends here: nothing in it is async or touches the network.
 
+pub mod invariants;
 mod rules;
 mod settings;
 mod suppress;
