@@ -14,7 +14,10 @@ use std::path::{Component, Path};
 
 use gatehouse_diagnostics::{Code, Diagnostic, Span};
 use gatehouse_expr::document::{ExpressionStats, check_document};
-use gatehouse_model::{BuildOptions, FragmentSet, Kind, Scope, build, check_includes, expand};
+use gatehouse_model::{
+    BuildOptions, FragmentSet, Kind, NamedValue, NamedValues, Scope, build, build_with,
+    check_includes, expand,
+};
 use gatehouse_reader::{Document, ReadOptions, read};
 
 pub use settings::{Settings, SettingsError};
@@ -28,7 +31,7 @@ pub struct LintOptions {
     /// Fragments `include-fragment` may name; `None` when unknown (no fragment checks).
     pub fragments: Option<FragmentSet>,
     /// Named values `{{name}}` may name; `None` when unknown.
-    pub named_values: Option<BTreeSet<String>>,
+    pub named_values: Option<NamedValues>,
     pub settings: Settings,
 }
 
@@ -49,12 +52,13 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
     let mut diagnostics = output.diagnostics;
     let known = options.scope.or_else(|| infer_scope(path));
     let scope = known.unwrap_or(Scope::Api);
-    let built = build(
+    let built = build_with(
         &document,
         BuildOptions {
             scope,
             scope_assumed: known.is_none(),
         },
+        options.named_values.as_ref(),
     );
     diagnostics.extend(built.diagnostics);
     let (expressions, found) = check_document(&document);
@@ -207,11 +211,7 @@ fn broader_chain(path: &Path, scope: Scope, options: &LintOptions) -> Vec<rules:
         .collect()
 }
 
-fn undefined_named_values(
-    document: &Document,
-    names: &BTreeSet<String>,
-    out: &mut Vec<Diagnostic>,
-) {
+fn undefined_named_values(document: &Document, names: &NamedValues, out: &mut Vec<Diagnostic>) {
     let mut seen: BTreeSet<(u32, u32)> = BTreeSet::new();
     for (name, span) in named_value_references(document) {
         if names.contains(&name) || !seen.insert((span.start, span.end)) {
@@ -222,13 +222,10 @@ fn undefined_named_values(
             span,
             format!("named value `{name}` is not defined"),
         );
-        diagnostic =
-            match gatehouse_model::catalog::similar(&name, names.iter().map(String::as_str)) {
-                Some(guess) => diagnostic.with_help(format!("did you mean `{{{{{guess}}}}}`?")),
-                None => {
-                    diagnostic.with_help("define it in the named-value set, or correct the name")
-                }
-            };
+        diagnostic = match gatehouse_model::catalog::similar(&name, names.names()) {
+            Some(guess) => diagnostic.with_help(format!("did you mean `{{{{{guess}}}}}`?")),
+            None => diagnostic.with_help("define it in the named-value set, or correct the name"),
+        };
         out.push(diagnostic);
     }
 }
@@ -312,42 +309,64 @@ pub fn load_fragments(directory: &Path, read_options: &ReadOptions) -> (Fragment
     (set, problems)
 }
 
-/// Reads named-value names: a JSON object file (`{"name": "value", …}`; values are never
-/// kept), or an APIOps `named values` folder (`<name>/namedValueInformation.json`, whose
-/// `displayName` is the name policies use).
-pub fn load_named_values(path: &Path) -> Result<BTreeSet<String>, String> {
-    let mut names = BTreeSet::new();
+/// Reads a named-value set: a JSON object file (`{"name": "value", …}`, or
+/// `{"name": {"value": "…", "secret": true}}`), or an APIOps `named values` folder
+/// (`<name>/namedValueInformation.json`: `displayName` is the name policies use, with
+/// `value` and `secret`). Values are kept only to check what they are substituted into;
+/// secret ones are never shown.
+pub fn load_named_values(path: &Path) -> Result<NamedValues, String> {
+    let mut set = NamedValues::default();
+    let parse = |file: &Path| -> Result<serde_json::Value, String> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("`{}` is not JSON: {e}", file.display()))
+    };
+    let named =
+        |value: Option<&serde_json::Value>, secret: Option<&serde_json::Value>| NamedValue {
+            value: value.and_then(serde_json::Value::as_str).map(str::to_owned),
+            secret: secret.and_then(serde_json::Value::as_bool).unwrap_or(false),
+        };
     if path.is_dir() {
         let entries = std::fs::read_dir(path)
             .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         for entry in entries.filter_map(Result::ok) {
             let info = entry.path().join("namedValueInformation.json");
-            let Ok(text) = std::fs::read_to_string(&info) else {
+            if !info.is_file() {
                 continue;
-            };
-            let value: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| format!("`{}` is not JSON: {e}", info.display()))?;
-            let display = value
-                .pointer("/properties/displayName")
+            }
+            let value = parse(&info)?;
+            let properties = value.get("properties");
+            let display = properties
+                .and_then(|p| p.get("displayName"))
                 .and_then(serde_json::Value::as_str)
                 .map(str::to_owned)
                 .or_else(|| entry.file_name().to_str().map(str::to_owned));
-            names.extend(display);
+            if let Some(display) = display {
+                let value = named(
+                    properties.and_then(|p| p.get("value")),
+                    properties.and_then(|p| p.get("secret")),
+                );
+                set.insert(display, value);
+            }
         }
-        return Ok(names);
+        return Ok(set);
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("`{}` is not JSON: {e}", path.display()))?;
+    let value = parse(path)?;
     let object = value.as_object().ok_or_else(|| {
         format!(
             "`{}` must hold a JSON object of named values",
             path.display()
         )
     })?;
-    names.extend(object.keys().cloned());
-    Ok(names)
+    for (name, entry) in object {
+        let value = if entry.is_object() {
+            named(entry.get("value"), entry.get("secret"))
+        } else {
+            named(Some(entry), None)
+        };
+        set.insert(name.clone(), value);
+    }
+    Ok(set)
 }
 
 #[cfg(test)]

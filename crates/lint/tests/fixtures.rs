@@ -4,12 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use gatehouse_diagnostics::{Code, LineIndex};
 use gatehouse_lint::{LintOptions, lint, load_fragments};
-use gatehouse_model::Scope;
+use gatehouse_model::{NamedValue, NamedValues, Scope};
 use gatehouse_reader::ReadOptions;
 
 fn fixtures() -> PathBuf {
@@ -55,16 +54,34 @@ fn render(path: &Path, options: &mut LintOptions) -> (String, Vec<Code>) {
     (out, linted.diagnostics.iter().map(|d| d.code).collect())
 }
 
+/// `known-value` and `limit` are plain; `svc-password` and `secret-limit` are secrets, whose
+/// values must never appear in a snapshot.
+fn named_values() -> NamedValues {
+    let mut set = NamedValues::default();
+    for (name, value, secret) in [
+        ("known-value", "known", false),
+        ("limit", "ten", false),
+        ("svc-password", "p4ss", true),
+        ("secret-limit", "SECRET-11x", true),
+    ] {
+        set.insert(
+            name,
+            NamedValue {
+                value: Some(value.to_owned()),
+                secret,
+            },
+        );
+    }
+    set
+}
+
 fn options() -> LintOptions {
     let (fragments, problems) =
         load_fragments(&fixtures().join("fragments"), &ReadOptions::default());
     assert!(problems.is_empty(), "{problems:?}");
     LintOptions {
         fragments: Some(fragments),
-        named_values: Some(BTreeSet::from([
-            "known-value".to_owned(),
-            "svc-password".to_owned(),
-        ])),
+        named_values: Some(named_values()),
         ..LintOptions::default()
     }
 }
@@ -85,6 +102,7 @@ fn every_lint_code_has_a_fixture_that_triggers_it() {
             "{} does not trigger its own code; it gives:\n{rendered}",
             path.display()
         );
+        assert!(!rendered.contains("SECRET-11x") && !rendered.contains("p4ss"));
         insta::assert_snapshot!(code.id(), rendered);
     }
     assert!(missing.is_empty(), "codes without a fixture: {missing:?}");

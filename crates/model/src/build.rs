@@ -7,6 +7,7 @@ use crate::catalog::{
     self, AttributeSpec, ChildSpec, PolicySpec, Scope, Section, Standing, ValueKind,
 };
 use crate::document::{Attribute, Block, Config, Content, Item, Kind, Policy, PolicyDocument};
+use crate::named_values::NamedValues;
 
 /// Where the document sits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,8 +38,19 @@ pub struct Built {
 
 /// Builds the model of a document the reader has read.
 pub fn build(document: &Document, options: BuildOptions) -> Built {
+    build_with(document, options, None)
+}
+
+/// Builds the model, also checking attribute values that come from named values once
+/// `{{name}}` is replaced (`calls="{{limit}}"` with `limit` = `ten` is not a number).
+pub fn build_with(
+    document: &Document,
+    options: BuildOptions,
+    named_values: Option<&NamedValues>,
+) -> Built {
     let mut builder = Builder {
         document,
+        named_values,
         scope: options.scope,
         scope_assumed: options.scope_assumed,
         diagnostics: Vec::new(),
@@ -107,6 +119,7 @@ impl Context {
 
 struct Builder<'d> {
     document: &'d Document,
+    named_values: Option<&'d NamedValues>,
     scope: Scope,
     scope_assumed: bool,
     diagnostics: Vec<Diagnostic>,
@@ -654,8 +667,36 @@ impl<'d> Builder<'d> {
             }
             return;
         }
-        let Some(text) = value.literal() else { return };
-        let text = text.trim();
+        // A value built from named values is checked once they are replaced, when their
+        // values are known; a secret's value is never shown.
+        let substituted;
+        let (text, shown) = match value.literal() {
+            Some(text) => (text.trim(), text.trim().to_owned()),
+            None => {
+                let Some(replaced) = self
+                    .named_values
+                    .and_then(|set| set.substitute(&value.text))
+                else {
+                    return;
+                };
+                substituted = replaced;
+                let shown = if substituted.has_secret {
+                    format!("the value of `{}`", value.text.trim())
+                } else {
+                    format!(
+                        "`{}` (from `{}`)",
+                        substituted.text.trim(),
+                        value.text.trim()
+                    )
+                };
+                (substituted.text.trim(), shown)
+            }
+        };
+        let quoted = if value.literal().is_some() {
+            format!("`{shown}`")
+        } else {
+            shown
+        };
         if text.is_empty() {
             if spec.required && is_identifier(spec.name) {
                 self.report(
@@ -675,7 +716,7 @@ impl<'d> Builder<'d> {
                     Diagnostic::new(
                         Code::InvalidEnumValue,
                         value.span,
-                        format!("`{text}` is not a valid value of `{}`", spec.name),
+                        format!("{quoted} is not a valid value of `{}`", spec.name),
                     )
                     .with_help(format!("use one of: {}", join(spec.values.iter().copied()))),
                 );
@@ -703,7 +744,7 @@ impl<'d> Builder<'d> {
                     code,
                     value.span,
                     format!(
-                        "`{text}` is not {} (attribute `{}`)",
+                        "{quoted} is not {} (attribute `{}`)",
                         spec.kind.describe(),
                         spec.name
                     ),

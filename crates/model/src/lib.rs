@@ -13,10 +13,12 @@ pub mod catalog;
 pub mod compose;
 pub mod document;
 pub mod fragments;
+pub mod named_values;
 mod rules;
 
-pub use build::{BuildOptions, Built, build};
+pub use build::{BuildOptions, Built, build, build_with};
 pub use catalog::{Scope, Section};
 pub use compose::{Effective, Layer, Placed, compose};
 pub use document::{Attribute, Block, Config, Content, Item, Kind, Policy, PolicyDocument};
 pub use fragments::{FragmentSet, check_includes, expand};
+pub use named_values::{NamedValue, NamedValues, Substituted};
