@@ -97,12 +97,14 @@ fn push_text<'d>(
 }
 
 /// The type a place requires of its expression. Text places take any value (it is written out
-/// with `ToString()`); a `condition` must be `bool`.
+/// with `ToString()`); a `condition` or `*-condition` must be `bool`.
 pub fn slot_for(place: &str) -> Slot {
     match place {
-        "condition" => Slot {
+        // `when`/`retry` `condition`, `increment-condition` of the rate limits and quotas,
+        // `sf-resolve-condition`: all decide yes or no.
+        _ if place == "condition" || place.ends_with("-condition") => Slot {
             expected: Some(Type::Bool),
-            name: Some("condition".to_owned()),
+            name: Some(place.to_owned()),
         },
         _ => Slot {
             expected: None,

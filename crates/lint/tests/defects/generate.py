@@ -117,6 +117,7 @@ inbound('bad-status', 'GH0250', ['        <return-response><set-status code="42"
 inbound('bad-url', 'GH0251', ['        <set-backend-service base-url="ftp://files.example.com" />'], 'ftp://')
 inbound('expression-syntax', 'GH0100', ['        <set-header name="X-A" exists-action="override"><value>@(context.Request.Headers..Count)</value></set-header>'], '.Count')
 inbound('expression-unknown-member', 'GH0104', ['        <set-header name="X-A" exists-action="override"><value>@(context.Request.Hedaers.Count.ToString())</value></set-header>'], 'Hedaers')
+inbound('increment-condition-not-bool', 'GH0110', ['        <rate-limit-by-key calls="5" renewal-period="60" counter-key="k" increment-condition="@(context.Response.StatusCode)" />'], 'context.Response.StatusCode)')
 inbound('condition-not-bool', 'GH0110', ['        <choose><when condition="@(context.Request.Method)"><set-header name="X-A" exists-action="delete" /></when></choose>'], 'context.Request.Method)')
 
 import os
