@@ -44,6 +44,10 @@ fn an_apiops_export_gives_each_file_its_scope_fragments_and_named_values() {
     assert!(run.stdout.contains(
         "the effective `backend` (global, workspace and this api policy) never forwards the request"
     ));
+    // Products: `orders` is in `starter`, which sets `plan`, and in `gold`, which does not.
+    assert!(run.stdout.contains(
+        "variable `plan` is read but nothing sets it when the request comes through product `gold`"
+    ));
     assert!(
         !run.stdout.contains("TOP-SECRET-VALUE-123"),
         "a named value's value was printed"

@@ -10,7 +10,7 @@ mod suppress;
 mod variables;
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 use gatehouse_diagnostics::{Code, Diagnostic, Span};
 use gatehouse_expr::document::{ExpressionStats, check_document};
@@ -86,7 +86,7 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
         .map(|d| d.span)
         .collect();
     let chain = match (options.scope, known) {
-        (None, Some(_)) => broader_chain(path, scope, options),
+        (None, Some(_)) => broader_chains(path, scope, options),
         _ => Vec::new(),
     };
     rules::check(
@@ -150,10 +150,11 @@ pub fn infer_scope(path: &Path) -> Option<Scope> {
     }
 }
 
-/// The policy documents of the scopes broader than an APIOps file's, broadest first, as far
-/// as the layout says: the export's `policy.xml` (global), a workspace's, and for an
-/// operation its API's. Products are left out: an API may belong to several.
-fn broader_chain(path: &Path, scope: Scope, options: &LintOptions) -> Vec<rules::Broader> {
+/// The chains of broader scopes around an APIOps file, as far as the layout says: the
+/// export's `policy.xml` (global), a workspace's, for an API or an operation each product
+/// that includes the API (`products/<p>/apis/<api>/`, one chain per product), and for an
+/// operation its API's.
+fn broader_chains(path: &Path, scope: Scope, options: &LintOptions) -> Vec<rules::Chain> {
     let directory = |levels: usize| {
         let mut dir = path.parent();
         for _ in 0..levels {
@@ -164,14 +165,31 @@ fn broader_chain(path: &Path, scope: Scope, options: &LintOptions) -> Vec<rules:
     // From the file's folder: `apis/<a>` is 2 levels below its root, an operation 4.
     let (root, api) = match scope {
         Scope::Operation => (directory(4), directory(2)),
-        Scope::Api | Scope::Product => (directory(2), None),
+        Scope::Api => (directory(2), directory(0)),
+        Scope::Product => (directory(2), None),
         Scope::Workspace => (directory(0), None),
         Scope::Global | Scope::GraphqlResolver => (None, None),
     };
-    let mut layers: Vec<(Scope, std::path::PathBuf)> = Vec::new();
     let Some(root) = root else {
         return Vec::new();
     };
+    let load = |scope: Scope, file: PathBuf| -> Option<rules::Broader> {
+        let bytes = std::fs::read(&file).ok()?;
+        let output = read(&bytes, &options.read);
+        let built = build(
+            &output.document,
+            BuildOptions {
+                scope,
+                scope_assumed: false,
+            },
+        );
+        let document = match &options.fragments {
+            Some(set) => expand(&built.document, set),
+            None => built.document,
+        };
+        (document.kind == Kind::Policies).then_some(rules::Broader { scope, document })
+    };
+    let mut common = Vec::new();
     // A workspace's own folder sits two levels below the export root.
     let in_workspace = root
         .parent()
@@ -179,36 +197,59 @@ fn broader_chain(path: &Path, scope: Scope, options: &LintOptions) -> Vec<rules:
         .is_some_and(|n| n == "workspaces");
     if in_workspace {
         if let Some(export) = root.parent().and_then(Path::parent) {
-            layers.push((Scope::Global, export.join("policy.xml")));
+            common.extend(load(Scope::Global, export.join("policy.xml")));
         }
         if scope != Scope::Workspace {
-            layers.push((Scope::Workspace, root.join("policy.xml")));
+            common.extend(load(Scope::Workspace, root.join("policy.xml")));
         }
     } else if scope != Scope::Workspace {
-        layers.push((Scope::Global, root.join("policy.xml")));
+        common.extend(load(Scope::Global, root.join("policy.xml")));
     }
-    if let Some(api) = api {
-        layers.push((Scope::Api, api.join("policy.xml")));
+    let api_layer = match (scope, &api) {
+        (Scope::Operation, Some(api)) => load(Scope::Api, api.join("policy.xml")),
+        _ => None,
+    };
+    // The products that include this API; a product without a policy inherits everything.
+    let api_name = api.as_deref().and_then(Path::file_name);
+    let mut products: Vec<(String, PathBuf)> = Vec::new();
+    if let (Some(api_name), Ok(entries)) = (api_name, std::fs::read_dir(root.join("products"))) {
+        for entry in entries.filter_map(Result::ok) {
+            if entry.path().join("apis").join(api_name).is_dir()
+                && let Some(name) = entry.file_name().to_str()
+            {
+                products.push((name.to_owned(), entry.path().join("policy.xml")));
+            }
+        }
     }
-    layers
-        .into_iter()
-        .filter_map(|(scope, file)| {
-            let bytes = std::fs::read(&file).ok()?;
-            let output = read(&bytes, &options.read);
-            let built = build(
-                &output.document,
-                BuildOptions {
-                    scope,
-                    scope_assumed: false,
-                },
-            );
-            let document = match &options.fragments {
-                Some(set) => expand(&built.document, set),
-                None => built.document,
-            };
-            (document.kind == Kind::Policies).then_some(rules::Broader { scope, document })
-        })
-        .collect()
+    products.sort();
+    let chain = |product: Option<(String, PathBuf)>| {
+        let mut layers: Vec<rules::Broader> = common
+            .iter()
+            .map(|b| rules::Broader {
+                scope: b.scope,
+                document: b.document.clone(),
+            })
+            .collect();
+        let name = product.map(|(name, file)| {
+            layers.extend(load(Scope::Product, file));
+            name
+        });
+        if let Some(api) = &api_layer {
+            layers.push(rules::Broader {
+                scope: api.scope,
+                document: api.document.clone(),
+            });
+        }
+        rules::Chain {
+            product: name,
+            layers,
+        }
+    };
+    if products.is_empty() {
+        vec![chain(None)]
+    } else {
+        products.into_iter().map(|p| chain(Some(p))).collect()
+    }
 }
 
 fn undefined_named_values(document: &Document, names: &NamedValues, out: &mut Vec<Diagnostic>) {

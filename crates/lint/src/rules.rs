@@ -7,11 +7,43 @@ use gatehouse_model::{
     Config, Content, Item, Kind, Layer, Policy, PolicyDocument, Scope, Section, compose,
 };
 
-/// A broader scope's document (fragments expanded), broadest first.
+/// A broader scope's document (fragments expanded).
 #[derive(Debug)]
 pub(crate) struct Broader {
     pub scope: Scope,
     pub document: PolicyDocument,
+}
+
+/// One way a request reaches this document: the broader scopes' documents, broadest first.
+/// An API in two products has two chains, one per product.
+#[derive(Debug)]
+pub(crate) struct Chain {
+    /// The product the chain goes through, if any.
+    pub product: Option<String>,
+    pub layers: Vec<Broader>,
+}
+
+impl Chain {
+    /// `global, product `starter``: for messages.
+    fn describe(&self) -> String {
+        self.layers
+            .iter()
+            .map(|b| match (&self.product, b.scope) {
+                (Some(product), Scope::Product) => format!("product `{product}`"),
+                _ => b.scope.name().to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn sets(&self) -> BTreeSet<String> {
+        let mut set = BTreeSet::new();
+        for policy in self.layers.iter().flat_map(|b| b.document.policies()) {
+            collect_sets(&policy.element, &policy.attributes, &mut set);
+            collect_config_sets(&policy.config, &mut set);
+        }
+        set
+    }
 }
 use gatehouse_reader::Document;
 
@@ -24,7 +56,7 @@ pub(crate) fn check(
     model: &PolicyDocument,
     effective: &PolicyDocument,
     scope: Scope,
-    chain: &[Broader],
+    chains: &[Chain],
     broken: &[Span],
     out: &mut Vec<Diagnostic>,
 ) {
@@ -32,7 +64,7 @@ pub(crate) fn check(
         unreachable(&block.items, out);
     }
     if model.kind == Kind::Policies {
-        inheritance(model, effective, scope, chain, out);
+        inheritance(model, effective, scope, chains, out);
         cors_first(model, out);
     }
     for policy in model.policies() {
@@ -41,7 +73,7 @@ pub(crate) fn check(
             retry_buffer(&policy.body, out);
         }
     }
-    variables(document, model, effective, chain, broken, out);
+    variables(document, model, effective, chains, broken, out);
 }
 
 /// Policies after `return-response` or `mock-response` in the same block never run.
@@ -93,7 +125,7 @@ fn inheritance(
     model: &PolicyDocument,
     effective: &PolicyDocument,
     scope: Scope,
-    chain: &[Broader],
+    chains: &[Chain],
     out: &mut Vec<Diagnostic>,
 ) {
     for block in &model.blocks {
@@ -117,7 +149,7 @@ fn inheritance(
         if section != Section::Backend {
             continue;
         }
-        if chain.is_empty() {
+        if chains.is_empty() {
             // Alone, `<base />` may stand for a broader `forward-request`: give it the benefit.
             let forwards = has_base
                 || effective
@@ -134,41 +166,43 @@ fn inheritance(
                 );
             }
         } else {
-            // With the broader scopes known, look at what really runs.
-            let mut layers: Vec<Layer<'_>> = chain
-                .iter()
-                .map(|b| Layer {
-                    scope: b.scope,
-                    document: &b.document,
-                })
-                .collect();
-            layers.push(Layer {
-                scope,
-                document: effective,
-            });
-            let composed = compose(&layers);
-            let runs = composed.section(Section::Backend);
-            let forwarded = runs.iter().any(|placed| {
-                matches!(
-                    placed.policy.element.as_str(),
-                    "forward-request" | "include-fragment"
-                ) || forwards(&placed.policy.body)
-                    || placed.policy.config.iter().any(|c| forwards(&c.body))
-            });
-            if !forwarded {
-                let scopes: Vec<&str> = chain.iter().map(|b| b.scope.name()).collect();
-                out.push(
-                    Diagnostic::new(
-                        Code::NoForwardRequest,
-                        block.name_span,
-                        format!(
-                            "the effective `backend` ({} and this {} policy) never forwards the request",
-                            scopes.join(", "),
-                            scope.name()
-                        ),
-                    )
-                    .with_help("add `<forward-request />` here or at a broader scope, and keep `<base />` between them"),
-                );
+            // With the broader scopes known, look at what really runs, along each chain.
+            for chain in chains {
+                let mut layers: Vec<Layer<'_>> = chain
+                    .layers
+                    .iter()
+                    .map(|b| Layer {
+                        scope: b.scope,
+                        document: &b.document,
+                    })
+                    .collect();
+                layers.push(Layer {
+                    scope,
+                    document: effective,
+                });
+                let composed = compose(&layers);
+                let forwarded = composed.section(Section::Backend).iter().any(|placed| {
+                    matches!(
+                        placed.policy.element.as_str(),
+                        "forward-request" | "include-fragment"
+                    ) || forwards(&placed.policy.body)
+                        || placed.policy.config.iter().any(|c| forwards(&c.body))
+                });
+                if !forwarded {
+                    out.push(
+                        Diagnostic::new(
+                            Code::NoForwardRequest,
+                            block.name_span,
+                            format!(
+                                "the effective `backend` ({} and this {} policy) never forwards the request",
+                                chain.describe(),
+                                scope.name()
+                            ),
+                        )
+                        .with_help("add `<forward-request />` here or at a broader scope, and keep `<base />` between them"),
+                    );
+                    break;
+                }
             }
         }
     }
@@ -342,18 +376,20 @@ fn variables(
     document: &Document,
     model: &PolicyDocument,
     effective: &PolicyDocument,
-    chain: &[Broader],
+    chains: &[Chain],
     broken: &[Span],
     out: &mut Vec<Diagnostic>,
 ) {
     let mut set: BTreeSet<String> = BTreeSet::new();
-    // Variables set at broader scopes are set before this document runs (or after, in
-    // outbound, which the rule does not try to tell apart).
-    let broader = chain.iter().flat_map(|b| b.document.policies());
-    for policy in effective.policies().into_iter().chain(broader) {
+    for policy in effective.policies() {
         collect_sets(&policy.element, &policy.attributes, &mut set);
         collect_config_sets(&policy.config, &mut set);
     }
+    // Variables set at broader scopes are set before this document runs (or after, in
+    // outbound, which the rule does not try to tell apart); a read must find its variable
+    // along every chain.
+    let chain_sets: Vec<(&Chain, BTreeSet<String>)> =
+        chains.iter().map(|chain| (chain, chain.sets())).collect();
     let mut mentioned: BTreeSet<String> = BTreeSet::new();
     let mut reads: Vec<(String, Span)> = Vec::new();
     for expression in document.expressions() {
@@ -381,20 +417,28 @@ fn variables(
     if model.kind == Kind::Policies {
         let mut reported = BTreeSet::new();
         for (name, span) in reads {
-            if set.contains(&name) || !reported.insert(name.clone()) {
+            if set.contains(&name) || reported.contains(&name) {
                 continue;
             }
-            let mut diagnostic = Diagnostic::new(
-                Code::VariableNeverSet,
-                span,
-                if chain.is_empty() {
+            let missing_in = chain_sets.iter().find(|(_, sets)| !sets.contains(&name));
+            let message = match (chains.is_empty(), missing_in) {
+                (true, _) => {
                     format!("variable `{name}` is read but no policy in this document sets it")
-                } else {
-                    format!(
-                        "variable `{name}` is read but no policy sets it, here or at the broader scopes"
-                    )
+                }
+                (false, None) => continue,
+                (false, Some((chain, _))) => match &chain.product {
+                    Some(product) => format!(
+                        "variable `{name}` is read but nothing sets it when the request comes through product `{product}` ({})",
+                        chain.describe()
+                    ),
+                    None => format!(
+                        "variable `{name}` is read but no policy sets it, here or at the broader scopes ({})",
+                        chain.describe()
+                    ),
                 },
-            );
+            };
+            reported.insert(name.clone());
+            let mut diagnostic = Diagnostic::new(Code::VariableNeverSet, span, message);
             diagnostic = match gatehouse_model::catalog::similar(&name, set.iter().map(String::as_str)) {
                 Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
                 None => diagnostic.with_help(
