@@ -85,7 +85,7 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
         })
         .map(|d| d.span)
         .collect();
-    let chain = match (options.scope, known) {
+    let chains = match (options.scope, known) {
         (None, Some(_)) => broader_chains(path, scope, options),
         _ => Vec::new(),
     };
@@ -94,7 +94,7 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
         &built.document,
         &effective,
         scope,
-        &chain,
+        &chains,
         &broken,
         &mut diagnostics,
     );
