@@ -47,7 +47,7 @@ impl Chain {
 }
 use gatehouse_reader::Document;
 
-use crate::variables::{Access, accesses};
+use crate::variables::{Access, accesses, blank_comments};
 
 /// `document` is the source tree, `model` its model, `effective` the model with fragments
 /// expanded (what runs). Problems are reported only at positions in this file.
@@ -410,7 +410,7 @@ fn variables(
         }
         // A name written anywhere in code counts as used for the output-variable rule:
         // it may be read through a local (`var key = "token"; Variables[key]`).
-        for name in string_literals(code) {
+        for name in string_literals(&blank_comments(code)) {
             mentioned.insert(name);
         }
     }

@@ -12,8 +12,10 @@ pub(crate) enum Access {
     Probe,
 }
 
-/// `(name, byte offset of the name's opening quote in code, access)`.
+/// `(name, byte offset of the name's opening quote in code, access)`. Comments do not count.
 pub(crate) fn accesses(code: &str) -> Vec<(String, usize, Access)> {
+    let blanked = blank_comments(code);
+    let code = blanked.as_str();
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(at) = code.get(from..).and_then(|rest| rest.find("Variables")) {
@@ -65,6 +67,95 @@ pub(crate) fn accesses(code: &str) -> Vec<(String, usize, Access)> {
     found
 }
 
+/// The code with `//` and `/* */` comments replaced by spaces (offsets kept), skipping over
+/// string and character literals so that `"http://x"` is not taken for a comment.
+pub(crate) fn blank_comments(code: &str) -> String {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Code,
+        Line,
+        Block,
+        Str { verbatim: bool },
+        Char,
+    }
+    let mut out = String::with_capacity(code.len());
+    let mut state = State::Code;
+    let mut chars = code.chars().peekable();
+    let mut previous = '\0';
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        match state {
+            State::Code => match (c, next) {
+                ('/', Some('/')) => {
+                    state = State::Line;
+                    out.push(' ');
+                }
+                ('/', Some('*')) => {
+                    state = State::Block;
+                    out.push(' ');
+                    out.push(' ');
+                    chars.next();
+                }
+                ('"', _) => {
+                    state = State::Str {
+                        verbatim: previous == '@',
+                    };
+                    out.push(c);
+                }
+                ('\'', _) => {
+                    state = State::Char;
+                    out.push(c);
+                }
+                _ => out.push(c),
+            },
+            State::Line => {
+                if c == '\n' {
+                    state = State::Code;
+                    out.push(c);
+                } else {
+                    out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+                }
+            }
+            State::Block => {
+                if c == '*' && next == Some('/') {
+                    chars.next();
+                    out.push_str("  ");
+                    state = State::Code;
+                } else if c == '\n' {
+                    out.push(c);
+                } else {
+                    out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+                }
+            }
+            State::Str { verbatim } => {
+                out.push(c);
+                if verbatim && c == '"' && next == Some('"') {
+                    out.push('"');
+                    chars.next();
+                } else if !verbatim && c == '\\' {
+                    if let Some(escaped) = chars.next() {
+                        out.push(escaped);
+                    }
+                } else if c == '"' {
+                    state = State::Code;
+                }
+            }
+            State::Char => {
+                out.push(c);
+                if c == '\\' {
+                    if let Some(escaped) = chars.next() {
+                        out.push(escaped);
+                    }
+                } else if c == '\'' {
+                    state = State::Code;
+                }
+            }
+        }
+        previous = c;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +176,17 @@ mod tests {
         );
         let at = accesses(code).first().map_or(0, |(_, at, _)| *at);
         assert_eq!(code.get(at..at + 3), Some("\"a\""));
+    }
+
+    #[test]
+    fn comments_do_not_count_but_urls_in_strings_stay() {
+        let code = "/* var x = context.Variables[\"a\"]; */\n// context.Variables[\"b\"]\nvar u = \"http://x\" + context.Variables[\"c\"];";
+        let names: Vec<String> = accesses(code).into_iter().map(|(n, _, _)| n).collect();
+        assert_eq!(names, ["c"]);
+        let blanked = blank_comments(code);
+        assert_eq!(blanked.len(), code.len());
+        let at = accesses(code).first().map_or(0, |(_, at, _)| *at);
+        assert_eq!(code.get(at..at + 3), Some("\"c\""));
     }
 
     #[test]
