@@ -64,9 +64,13 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
     let (expressions, found) = check_document(&document);
     diagnostics.extend(found);
     diagnostics.extend(check_includes(&built.document, options.fragments.as_ref()));
+    let expanded;
     let effective = match &options.fragments {
-        Some(set) => expand(&built.document, set),
-        None => built.document.clone(),
+        Some(set) => {
+            expanded = expand(&built.document, set);
+            &expanded
+        }
+        None => &built.document,
     };
     // Expressions that do not parse say nothing reliable about the variables they use.
     let broken: Vec<Span> = diagnostics
@@ -92,7 +96,7 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
     rules::check(
         &document,
         &built.document,
-        &effective,
+        effective,
         scope,
         &chains,
         &broken,
