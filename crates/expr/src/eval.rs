@@ -1069,19 +1069,8 @@ impl<'a> Cx<'a> {
         value: Value,
         span: Span,
     ) -> Result<(), Fault> {
-        if target.is_null() {
-            return Err(null_reference(span));
-        }
-        let mut call = Call {
-            this: target,
-            args: smallvec::smallvec![value],
-            type_args: &[],
-            name: "set",
-            span,
-        };
-        self.cycles.note_call(&call.this, &call.args);
-        setter(self, &mut call)?;
-        Ok(())
+        // A property setter is an indexer setter with no index.
+        self.set_index(setter, target, crate::library::Args::new(), value, span)
     }
 
     fn set_index(
