@@ -601,6 +601,12 @@ method in capitals, without spaces.";
         "url is not an absolute http or https url"
         "Backend and request URLs must be absolute: scheme, host, optional port and path.\n\nFix: \
 `https://backend.example.com/api`.";
+
+    LegacyTrace = "GH0252" "legacy-trace" Warning
+        "trace text written without a message element"
+        "`<trace source=\"…\">text</trace>` is the form of the earlier trace page. APIM still \
+accepts it, but the current form puts the text in `<message>`, which also allows `severity` and \
+`<metadata>` for Application Insights.\n\nFix: `<trace source=\"orders\"><message>text</message></trace>`.";
 }
 
 #[cfg(test)]

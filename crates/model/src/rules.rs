@@ -125,6 +125,53 @@ fn check_config_blocks(config: &[Config], out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `trace` takes its text in `<message>`; the earlier form wrote it as the element's text.
+fn check_trace(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let message = policy.config("message").next().is_some();
+    match policy.text.as_ref().map(trimmed_span) {
+        Some(text) if message => out.push(
+            Diagnostic::new(
+                Code::LegacyTrace,
+                text,
+                "`trace` has both text and a `message` element",
+            )
+            .with_help("keep the text in `<message>` and remove the text outside it"),
+        ),
+        Some(text) => out.push(
+            Diagnostic::new(
+                Code::LegacyTrace,
+                text,
+                "`trace` text written without a `message` element is the legacy form",
+            )
+            .with_help("move the text into `<message>…</message>`"),
+        ),
+        None if !message => out.push(
+            Diagnostic::new(
+                Code::MissingChild,
+                policy.name_span,
+                "`trace` needs a `message` element",
+            )
+            .with_help("add `<message>` inside `<trace>`"),
+        ),
+        None => {}
+    }
+}
+
+/// The span of the text without its surrounding white space (indentation is never encoded
+/// as entities, so the decoded text's white space has the same length in the source).
+fn trimmed_span(content: &Content) -> Span {
+    let length = |text: &str| u32::try_from(text.len()).unwrap_or(u32::MAX);
+    let leading = length(&content.text) - length(content.text.trim_start());
+    let trailing = length(&content.text) - length(content.text.trim_end());
+    let start = content
+        .span
+        .start
+        .saturating_add(leading)
+        .min(content.span.end);
+    let end = content.span.end.saturating_sub(trailing).max(start);
+    Span { start, end }
+}
+
 fn duplicate(policy: &Policy, first: Span, place: &str) -> Diagnostic {
     Diagnostic::new(
         Code::DuplicatePolicy,
@@ -174,6 +221,7 @@ fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
     match name {
         "send-request" | "send-one-way-request" => check_request(policy, out),
         "set-method" => check_method(policy.text.as_ref(), policy.name_span, out),
+        "trace" => check_trace(policy, out),
         "set-backend-service" => {
             if let Some(attribute) = policy.attribute("base-url") {
                 check_url(&attribute.value, out);

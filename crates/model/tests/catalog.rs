@@ -7,7 +7,7 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn reference_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/policies.json")
@@ -17,10 +17,79 @@ fn table_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/catalog/table.rs")
 }
 
-/// Corrections where the official documentation disagrees with the reference (see
-/// `DOC_CORRECTIONS` in the crate): (policy, attribute, field, value).
-const CORRECTIONS: &[(&str, &str, &str, &str)] =
-    &[("cors", "terminate-unmatched-request", "default", "false")];
+/// Corrections to the reference, each with its reason in `DOC_CORRECTIONS` in the crate.
+/// Applied to the parsed reference before the table is written, so the generator itself
+/// knows nothing of particular policies. A correction whose target the reference lacks is an
+/// error, so none can silently stop applying.
+fn apply_corrections(reference: &mut Value) -> Result<(), String> {
+    // cors-policy.md's attribute table gives `false`; the reference copied `true` from prose.
+    set_attribute_field(
+        reference,
+        &["cors"],
+        "terminate-unmatched-request",
+        "default",
+        json!("false"),
+    )?;
+    // The docs' table says required, but the docs' own examples, APIM's policy toolkit
+    // (`StatusConfig.Reason` is optional) and Microsoft's snippets all omit it.
+    for owner in [&["set-status"][..], &["return-response", "set-status"][..]] {
+        set_attribute_field(reference, owner, "reason", "required", json!(false))?;
+    }
+    // quota-policy.md's policy statement gives `api`/`operation` without `renewal-period`
+    // (the table says required); the toolkit's `EntityQuotaConfig` has no such attribute.
+    for owner in [&["quota", "api"][..], &["quota", "api", "operation"][..]] {
+        set_attribute_field(reference, owner, "renewal-period", "required", json!(false))?;
+    }
+    // An empty body is a body: `<set-body />` clears the message body.
+    *element_mut(reference, &["set-body"])?
+        .pointer_mut("/text_content/required")
+        .ok_or("set-body has no text_content")? = json!(false);
+    // The earlier trace page documented `<trace source="…">text</trace>` in every section,
+    // on-error included; APIM keeps accepting saved policies of that form, and the toolkit
+    // allows on-error. The text form is reported as legacy by a rule (GH0252).
+    let trace = element_mut(reference, &["trace"])?;
+    trace["sections"]
+        .as_array_mut()
+        .ok_or("trace has no sections")?
+        .push(json!("on-error"));
+    trace["text_content"] = json!({"required": false, "expressions": true});
+    element_mut(reference, &["trace", "message"])?["required"] = json!(false);
+    Ok(())
+}
+
+/// The policy `path[0]`, then its child elements `path[1..]`.
+fn element_mut<'r>(reference: &'r mut Value, path: &[&str]) -> Result<&'r mut Value, String> {
+    let missing = || format!("a correction names {path:?}, which the reference lacks");
+    let (policy, children) = path.split_first().ok_or_else(missing)?;
+    let mut element = reference
+        .as_array_mut()
+        .and_then(|all| all.iter_mut().find(|p| p["name"] == *policy))
+        .ok_or_else(missing)?;
+    for child in children {
+        element = element["children"]
+            .as_array_mut()
+            .and_then(|all| all.iter_mut().find(|c| c["name"] == *child))
+            .ok_or_else(missing)?;
+    }
+    Ok(element)
+}
+
+fn set_attribute_field(
+    reference: &mut Value,
+    owner: &[&str],
+    attribute: &str,
+    field: &str,
+    value: Value,
+) -> Result<(), String> {
+    let found = element_mut(reference, owner)?["attributes"]
+        .as_array_mut()
+        .and_then(|all| all.iter_mut().find(|a| a["name"] == attribute))
+        .ok_or_else(|| {
+            format!("a correction names {owner:?} `{attribute}`, which the reference lacks")
+        })?;
+    found[field] = value;
+    Ok(())
+}
 
 fn generate(reference: &Value) -> String {
     let mut out = String::from(
@@ -61,21 +130,19 @@ fn generate(reference: &Value) -> String {
         let _ = writeln!(
             out,
             "        attributes: {},",
-            attributes(name, policy.get("attributes"), 8)
+            attributes(policy.get("attributes"), 8)
         );
         let _ = writeln!(
             out,
             "        children: {},",
-            children(name, policy.get("children"), 8)
+            children(policy.get("children"), 8)
         );
         match policy.get("text_content") {
             Some(text) => {
-                // An empty body is a body: `<set-body />` clears the message body.
-                let required = bool_of(text, "required") && name != "set-body";
                 let _ = writeln!(
                     out,
                     "        text: Some(TextSpec {{ required: {}, expressions: {} }}),",
-                    required,
+                    bool_of(text, "required"),
                     bool_of(text, "expressions")
                 );
             }
@@ -90,7 +157,7 @@ fn generate(reference: &Value) -> String {
     out
 }
 
-fn attributes(policy: &str, value: Option<&Value>, indent: usize) -> String {
+fn attributes(value: Option<&Value>, indent: usize) -> String {
     let items: Vec<&Value> = value
         .and_then(Value::as_array)
         .into_iter()
@@ -103,18 +170,10 @@ fn attributes(policy: &str, value: Option<&Value>, indent: usize) -> String {
     let mut out = String::from("&[\n");
     for attribute in items {
         let name = str_of(attribute, "name");
-        let corrected = |field: &str| {
-            CORRECTIONS
-                .iter()
-                .find(|(p, a, f, _)| *p == policy && *a == name && *f == field)
-                .map(|(_, _, _, value)| *value)
-        };
-        let default = corrected("default").map(str::to_owned).or_else(|| {
-            attribute
-                .get("default")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        });
+        let default = attribute
+            .get("default")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let values: Vec<String> = attribute
             .get("values")
             .and_then(Value::as_array)
@@ -141,7 +200,7 @@ fn attributes(policy: &str, value: Option<&Value>, indent: usize) -> String {
     out
 }
 
-fn children(policy: &str, value: Option<&Value>, indent: usize) -> String {
+fn children(value: Option<&Value>, indent: usize) -> String {
     let items: Vec<&Value> = value
         .and_then(Value::as_array)
         .into_iter()
@@ -174,12 +233,12 @@ fn children(policy: &str, value: Option<&Value>, indent: usize) -> String {
         let _ = writeln!(
             out,
             "{inner}attributes: {},",
-            attributes(policy, child.get("attributes"), indent + 8)
+            attributes(child.get("attributes"), indent + 8)
         );
         let _ = writeln!(
             out,
             "{inner}children: {},",
-            children(policy, child.get("children"), indent + 8)
+            children(child.get("children"), indent + 8)
         );
         let _ = writeln!(out, "{pad}}},");
     }
@@ -245,19 +304,24 @@ fn bool_of(value: &Value, key: &str) -> bool {
     value.get(key).and_then(Value::as_bool).unwrap_or(false)
 }
 
-fn load_reference() -> Option<Value> {
-    let text = std::fs::read_to_string(reference_path()).ok()?;
-    serde_json::from_str(&text).ok()
+/// The reference with the documentation's corrections applied.
+fn load_reference() -> Result<Value, String> {
+    let path = reference_path();
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "the reference file {} cannot be read ({e}); the shared folder must sit beside \
+             the repository",
+            path.display()
+        )
+    })?;
+    let mut reference = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    apply_corrections(&mut reference)?;
+    Ok(reference)
 }
 
 #[test]
 fn table_matches_the_reference() {
-    let Some(reference) = load_reference() else {
-        panic!(
-            "the reference file {} is missing; the shared folder must sit beside the repository",
-            reference_path().display()
-        );
-    };
+    let reference = load_reference().unwrap_or_else(|e| panic!("{e}"));
     let expected = generate(&reference);
     let actual = std::fs::read_to_string(table_path()).unwrap_or_default();
     assert!(
@@ -269,7 +333,7 @@ fn table_matches_the_reference() {
 
 #[test]
 fn the_table_holds_every_reference_policy() {
-    let reference = load_reference().unwrap_or_default();
+    let reference = load_reference().unwrap_or_else(|e| panic!("{e}"));
     let count = reference.as_array().map_or(0, Vec::len);
     assert_eq!(count, 75);
     assert_eq!(gatehouse_model::catalog::POLICIES.len(), count);
@@ -278,6 +342,6 @@ fn the_table_holds_every_reference_policy() {
 #[test]
 #[ignore = "rewrites src/catalog/table.rs"]
 fn regenerate() {
-    let reference = load_reference().unwrap_or_default();
+    let reference = load_reference().unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(table_path(), generate(&reference)).unwrap_or_else(|e| panic!("{e}"));
 }

@@ -119,6 +119,7 @@ inbound('expression-syntax', 'GH0100', ['        <set-header name="X-A" exists-a
 inbound('expression-unknown-member', 'GH0104', ['        <set-header name="X-A" exists-action="override"><value>@(context.Request.Hedaers.Count.ToString())</value></set-header>'], 'Hedaers')
 inbound('increment-condition-not-bool', 'GH0110', ['        <rate-limit-by-key calls="5" renewal-period="60" counter-key="k" increment-condition="@(context.Response.StatusCode)" />'], 'context.Response.StatusCode)')
 inbound('condition-not-bool', 'GH0110', ['        <choose><when condition="@(context.Request.Method)"><set-header name="X-A" exists-action="delete" /></when></choose>'], 'context.Request.Method)')
+inbound('legacy-trace', 'GH0252', ['        <trace source="orders">order received</trace>'], 'order received')
 
 import os
 import re

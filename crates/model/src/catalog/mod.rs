@@ -214,11 +214,36 @@ pub fn lookup(element: &str, backend_id: Option<&str>) -> Option<&'static Policy
 
 /// Places where the official documentation says something other than the reference file;
 /// the generator applies these, and `gatehouse explain` users can read why.
-pub const DOC_CORRECTIONS: &[(&str, &str)] = &[(
-    "cors/terminate-unmatched-request default false",
-    "cors-policy.md (2024-07-23) gives the default as `false` in its attribute table; the \
-     reference copied `true` from the page's troubleshooting text",
-)];
+pub const DOC_CORRECTIONS: &[(&str, &str)] = &[
+    (
+        "cors/terminate-unmatched-request default false",
+        "cors-policy.md (2024-07-23) gives the default as `false` in its attribute table; the \
+         reference copied `true` from the page's troubleshooting text",
+    ),
+    (
+        "set-status/reason optional",
+        "set-status-policy.md's table marks `reason` required, but the docs' own examples \
+         (get-authorization-context: `<set-status code=\"200\" />`), APIM's policy toolkit \
+         (`StatusConfig.Reason` is optional) and 13 of Microsoft's policy snippets omit it; \
+         without it the response carries the standard reason phrase",
+    ),
+    (
+        "quota/api and quota/api/operation renewal-period optional",
+        "quota-policy.md's policy statement writes `<api … calls>` and `<operation … calls>` \
+         without `renewal-period` while its tables say required; the toolkit's \
+         `EntityQuotaConfig` has no such attribute: the quota's own period applies",
+    ),
+    (
+        "set-body text optional",
+        "an empty body is a body: `<set-body />` clears the message body",
+    ),
+    (
+        "trace in on-error; legacy text form",
+        "the earlier trace page documented `<trace source=\"…\">text</trace>` for inbound, \
+         outbound, backend and on-error; APIM keeps running saved policies of that form and \
+         the toolkit allows on-error. The text form is accepted with warning GH0252",
+    ),
+];
 
 /// Names similar to `name` among `candidates`, best first: for "did you mean".
 pub fn similar<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {

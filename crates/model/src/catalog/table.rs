@@ -103,7 +103,7 @@ pub static POLICIES: &[PolicySpec] = &[
                     AttributeSpec { name: "id", kind: ValueKind::String, required: false, default: None, expressions: false, values: &[] },
                     AttributeSpec { name: "calls", kind: ValueKind::Integer, required: false, default: None, expressions: false, values: &[] },
                     AttributeSpec { name: "bandwidth", kind: ValueKind::Integer, required: false, default: None, expressions: false, values: &[] },
-                    AttributeSpec { name: "renewal-period", kind: ValueKind::Integer, required: true, default: None, expressions: false, values: &[] },
+                    AttributeSpec { name: "renewal-period", kind: ValueKind::Integer, required: false, default: None, expressions: false, values: &[] },
                 ],
                 children: &[
                     ChildSpec {
@@ -118,7 +118,7 @@ pub static POLICIES: &[PolicySpec] = &[
                             AttributeSpec { name: "id", kind: ValueKind::String, required: false, default: None, expressions: false, values: &[] },
                             AttributeSpec { name: "calls", kind: ValueKind::Integer, required: false, default: None, expressions: false, values: &[] },
                             AttributeSpec { name: "bandwidth", kind: ValueKind::Integer, required: false, default: None, expressions: false, values: &[] },
-                            AttributeSpec { name: "renewal-period", kind: ValueKind::Integer, required: true, default: None, expressions: false, values: &[] },
+                            AttributeSpec { name: "renewal-period", kind: ValueKind::Integer, required: false, default: None, expressions: false, values: &[] },
                         ],
                         children: &[],
                     },
@@ -1426,7 +1426,7 @@ pub static POLICIES: &[PolicySpec] = &[
         contains_policies: false,
         attributes: &[
             AttributeSpec { name: "code", kind: ValueKind::Integer, required: true, default: None, expressions: true, values: &[] },
-            AttributeSpec { name: "reason", kind: ValueKind::String, required: true, default: None, expressions: true, values: &[] },
+            AttributeSpec { name: "reason", kind: ValueKind::String, required: false, default: None, expressions: true, values: &[] },
         ],
         children: &[],
         text: None,
@@ -1612,7 +1612,7 @@ pub static POLICIES: &[PolicySpec] = &[
                 foreign_content: false,
                 attributes: &[
                     AttributeSpec { name: "code", kind: ValueKind::Integer, required: true, default: None, expressions: true, values: &[] },
-                    AttributeSpec { name: "reason", kind: ValueKind::String, required: true, default: None, expressions: true, values: &[] },
+                    AttributeSpec { name: "reason", kind: ValueKind::String, required: false, default: None, expressions: true, values: &[] },
                 ],
                 children: &[],
             },
@@ -2195,7 +2195,7 @@ pub static POLICIES: &[PolicySpec] = &[
     PolicySpec {
         name: "trace",
         element: "trace",
-        sections: &[Section::Inbound, Section::Outbound, Section::Backend],
+        sections: &[Section::Inbound, Section::Outbound, Section::Backend, Section::OnError],
         scopes: &[Scope::Global, Scope::Workspace, Scope::Product, Scope::Api, Scope::Operation],
         contains_policies: false,
         attributes: &[
@@ -2205,7 +2205,7 @@ pub static POLICIES: &[PolicySpec] = &[
         children: &[
             ChildSpec {
                 name: "message",
-                required: true,
+                required: false,
                 repeat: false,
                 text_expressions: true,
                 contains_policies: false,
@@ -2227,7 +2227,7 @@ pub static POLICIES: &[PolicySpec] = &[
                 children: &[],
             },
         ],
-        text: None,
+        text: Some(TextSpec { required: false, expressions: true }),
         standing: Standing::Documented,
     },
     PolicySpec {
