@@ -320,6 +320,9 @@ impl Compiler {
                             .collect();
                         if members.is_empty() {
                             self.compile_args_for_errors(args);
+                            if self.unimplemented_member(&ty, name) {
+                                return Typed::error(span);
+                            }
                             let names = self.registry.member_names(&ty, true);
                             let help = super::closest(&name.name, names).map_or_else(
                                 || {
@@ -344,6 +347,9 @@ impl Compiler {
                     }
                     Target::Namespace(path) => {
                         self.compile_args_for_errors(args);
+                        if self.unimplemented_type(&path.to_string(), receiver.span) {
+                            return Typed::error(span);
+                        }
                         self.error(
                             Code::UnknownType,
                             receiver.span,

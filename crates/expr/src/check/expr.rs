@@ -122,12 +122,14 @@ impl Compiler {
                     Some(suggestion) => format!("did you mean `{suggestion}`?"),
                     None => "use one of the .NET types APIM allows, or an APIM interface such as `IResponse`".to_owned(),
                 };
-                self.error(
-                    Code::UnknownType,
-                    span,
-                    &format!("unknown type `{name}`"),
-                    &help,
-                );
+                if !self.unimplemented_type(name, span) {
+                    self.error(
+                        Code::UnknownType,
+                        span,
+                        &format!("unknown type `{name}`"),
+                        &help,
+                    );
+                }
                 None
             }
         }
@@ -164,6 +166,9 @@ impl Compiler {
                         Typed::error(span)
                     }
                     Target::Namespace(path) => {
+                        if self.unimplemented_type(&path.to_string(), span) {
+                            return Typed::error(span);
+                        }
                         self.error(
                             Code::UnknownType,
                             span,
@@ -747,7 +752,14 @@ impl Compiler {
     }
 
     pub(super) fn unknown_member(&mut self, ty: &Type, name: &Ident) {
-        let names = self.registry.member_names(ty, false);
+        if self.unimplemented_member(ty, name) {
+            return;
+        }
+        let names = self
+            .registry
+            .member_names(ty, false)
+            .into_iter()
+            .chain(crate::library::unimplemented_members(ty));
         let help = if *ty == Type::Object {
             "the value is an `object`: cast it to the type that has this member, e.g. `((string)value).Length`".to_owned()
         } else {

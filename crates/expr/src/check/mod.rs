@@ -250,6 +250,36 @@ impl Compiler {
         self.report(code, span, message, help);
     }
 
+    /// GH0114 when `path` goes through a type APIM allows and Gatehouse does not implement;
+    /// true when it did (the caller then reports nothing else).
+    fn unimplemented_type(&mut self, path: &str, span: Span) -> bool {
+        let Some(name) = crate::library::unimplemented_type(path) else {
+            return false;
+        };
+        self.error(
+            Code::NotImplemented,
+            span,
+            &format!("gatehouse does not implement `{name}` yet"),
+            "",
+        );
+        true
+    }
+
+    /// GH0114 when `member` of `ty` is a .NET member APIM allows and Gatehouse does not
+    /// evaluate; true when it did.
+    fn unimplemented_member(&mut self, ty: &Type, member: &ast::Ident) -> bool {
+        if !crate::library::unimplemented_member(ty, &member.name) {
+            return false;
+        }
+        self.error(
+            Code::NotImplemented,
+            member.span,
+            &format!("gatehouse does not implement `{ty}.{}` yet", member.name),
+            "",
+        );
+        true
+    }
+
     /// Starts compiling a nested function (a lambda or local function).
     fn enter_function(&mut self, declared_return: Option<Type>) {
         let outer = std::mem::replace(&mut self.current, FunctionScope::new(declared_return));

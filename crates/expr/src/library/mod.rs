@@ -23,6 +23,7 @@ mod regex;
 mod strings;
 mod text;
 mod time;
+mod unimplemented;
 mod xml;
 
 use std::collections::HashMap;
@@ -43,6 +44,9 @@ pub(crate) use self::core::{
 };
 pub(crate) use self::json::{from_jtoken, to_jtoken};
 pub(crate) use self::linq::{collect, enumerate};
+pub(crate) use self::unimplemented::{
+    unimplemented_member, unimplemented_members, unimplemented_type,
+};
 
 /// Arguments of one call: almost always few, so kept inline.
 pub type Args = smallvec::SmallVec<[Value; 4]>;
