@@ -96,20 +96,17 @@ fn push_text<'d>(
     }
 }
 
-/// The type a place requires of its expression. Text places take any value (it is written out
-/// with `ToString()`); a `condition` or `*-condition` must be `bool`.
+/// The type a place requires of its expression when nothing more is known about it: text
+/// places take any value (it is written out with `ToString()`); a `condition` or
+/// `*-condition` must be `bool`. Lint knows more from the policy catalog and passes its own
+/// slots to [`check_document_with`].
 pub fn slot_for(place: &str) -> Slot {
-    match place {
-        // `when`/`retry` `condition`, `increment-condition` of the rate limits and quotas,
-        // `sf-resolve-condition`: all decide yes or no.
-        _ if place == "condition" || place.ends_with("-condition") => Slot {
-            expected: Some(Type::Bool),
-            name: Some(place.to_owned()),
-        },
-        _ => Slot {
-            expected: None,
-            name: Some(place.to_owned()),
-        },
+    // `when`/`retry` `condition`, `increment-condition` of the rate limits and quotas,
+    // `sf-resolve-condition`: all decide yes or no.
+    if place == "condition" || place.ends_with("-condition") {
+        Slot::typed(place, Type::Bool)
+    } else {
+        Slot::text(place)
     }
 }
 
@@ -167,8 +164,17 @@ pub fn check_expression(document: &Document, expression: &Expression, slot: &Slo
     }
 }
 
-/// Checks every expression of a document (skipping those the reader already found broken).
+/// Checks every expression of a document (skipping those the reader already found broken),
+/// each against the slot its place gets from [`slot_for`].
 pub fn check_document(document: &Document) -> (ExpressionStats, Vec<Diagnostic>) {
+    check_document_with(document, |located| slot_for(&located.place))
+}
+
+/// Checks every expression of a document against the slot `slot_of` gives its place.
+pub fn check_document_with(
+    document: &Document,
+    slot_of: impl Fn(&Located<'_>) -> Slot,
+) -> (ExpressionStats, Vec<Diagnostic>) {
     let mut stats = ExpressionStats::default();
     let mut diagnostics = Vec::new();
     for located in locate(document) {
@@ -176,7 +182,7 @@ pub fn check_document(document: &Document) -> (ExpressionStats, Vec<Diagnostic>)
         if !located.expression.well_formed {
             continue;
         }
-        let slot = slot_for(&located.place);
+        let slot = slot_of(&located);
         let checked = check_expression(document, located.expression, &slot);
         stats.parsed += usize::from(checked.parsed);
         stats.checked += usize::from(checked.compiled.is_some());

@@ -24,10 +24,7 @@ fn every_checker_code_has_a_case() {
             None => (Form::Inline, code),
         };
         let slot = if name == "condition-not-bool" {
-            Slot {
-                expected: Some(Type::Bool),
-                name: Some("condition".to_owned()),
-            }
+            Slot::typed("condition", Type::Bool)
         } else {
             Slot::default()
         };

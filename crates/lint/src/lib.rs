@@ -6,6 +6,7 @@
 pub mod invariants;
 mod rules;
 mod settings;
+mod slots;
 mod suppress;
 mod variables;
 
@@ -13,7 +14,7 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use gatehouse_diagnostics::{Code, Diagnostic, Span};
-use gatehouse_expr::document::{ExpressionStats, check_document};
+use gatehouse_expr::document::ExpressionStats;
 use gatehouse_model::{
     BuildOptions, FragmentSet, Kind, NamedValue, NamedValues, Scope, build, build_with,
     check_includes, expand,
@@ -61,7 +62,7 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
         options.named_values.as_ref(),
     );
     diagnostics.extend(built.diagnostics);
-    let (expressions, found) = check_document(&document);
+    let (expressions, found) = slots::check_expressions(&document, &built.document);
     diagnostics.extend(found);
     diagnostics.extend(check_includes(&built.document, options.fragments.as_ref()));
     let expanded;

@@ -3,7 +3,7 @@
 use gatehouse_diagnostics::Span;
 use gatehouse_reader::{Document, ValuePart};
 
-use crate::catalog::{ChildSpec, PolicySpec, Section};
+use crate::catalog::{AttributeSpec, ChildSpec, PolicySpec, Section};
 
 /// Which root the document has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +35,52 @@ impl PolicyDocument {
             collect_policies(&block.items, &mut out);
         }
         out
+    }
+}
+
+impl PolicyDocument {
+    /// Every expression in an attribute the catalog describes, by the expression's span,
+    /// with the attribute's entry: what type its value must have.
+    pub fn attribute_expressions(&self) -> Vec<(Span, &'static AttributeSpec)> {
+        let mut out = Vec::new();
+        for block in &self.blocks {
+            items_attribute_expressions(&block.items, &mut out);
+        }
+        out
+    }
+}
+
+fn items_attribute_expressions(items: &[Item], out: &mut Vec<(Span, &'static AttributeSpec)>) {
+    for item in items {
+        if let Item::Policy(policy) = item {
+            if let Some(spec) = policy.spec {
+                push_attribute_expressions(&policy.attributes, |name| spec.attribute(name), out);
+            }
+            items_attribute_expressions(&policy.body, out);
+            config_attribute_expressions(&policy.config, out);
+        }
+    }
+}
+
+fn config_attribute_expressions(config: &[Config], out: &mut Vec<(Span, &'static AttributeSpec)>) {
+    for child in config {
+        if let Some(spec) = child.spec {
+            push_attribute_expressions(&child.attributes, |name| spec.attribute(name), out);
+        }
+        items_attribute_expressions(&child.body, out);
+        config_attribute_expressions(&child.config, out);
+    }
+}
+
+fn push_attribute_expressions(
+    attributes: &[Attribute],
+    spec_of: impl Fn(&str) -> Option<&'static AttributeSpec>,
+    out: &mut Vec<(Span, &'static AttributeSpec)>,
+) {
+    for attribute in attributes {
+        if let Some(spec) = spec_of(&attribute.name) {
+            out.extend(attribute.value.expressions.iter().map(|span| (*span, spec)));
+        }
     }
 }
 

@@ -27,6 +27,38 @@ pub struct Slot {
     pub expected: Option<Type>,
     /// The attribute or element, for messages (`condition`).
     pub name: Option<String>,
+    /// The place also takes a `string` or `object` value and converts it to `expected` when
+    /// the policy runs (numeric attributes): only values no conversion can help are errors.
+    pub converts_text: bool,
+}
+
+impl Slot {
+    /// A place that takes any value and writes it out as text.
+    pub fn text(name: &str) -> Slot {
+        Slot {
+            expected: None,
+            name: Some(name.to_owned()),
+            converts_text: false,
+        }
+    }
+
+    /// A place whose value must convert implicitly to `expected` (`bool` for a condition).
+    pub fn typed(name: &str, expected: Type) -> Slot {
+        Slot {
+            expected: Some(expected),
+            name: Some(name.to_owned()),
+            converts_text: false,
+        }
+    }
+
+    /// A typed place that also converts text or an `object` when the policy runs (numeric and
+    /// boolean attributes other than conditions).
+    pub fn converted(name: &str, expected: Type) -> Slot {
+        Slot {
+            converts_text: true,
+            ..Slot::typed(name, expected)
+        }
+    }
 }
 
 /// A successful check.
@@ -69,8 +101,11 @@ pub fn compile(body: &ast::Body, slot: &Slot) -> (Option<Compiled>, Vec<Diagnost
             (FunctionBody::Block(statements), ty, block.span)
         }
     };
+    let converted_later =
+        slot.converts_text && matches!(result_type, Type::String | Type::Object | Type::Null);
     if let Some(expected) = &slot.expected
         && !result_type.is_unknown()
+        && !converted_later
         && crate::types::implicit(&result_type, expected).is_none()
     {
         let what = slot

@@ -119,6 +119,13 @@ inbound('expression-syntax', 'GH0100', ['        <set-header name="X-A" exists-a
 inbound('expression-unknown-member', 'GH0104', ['        <set-header name="X-A" exists-action="override"><value>@(context.Request.Hedaers.Count.ToString())</value></set-header>'], 'Hedaers')
 inbound('increment-condition-not-bool', 'GH0110', ['        <rate-limit-by-key calls="5" renewal-period="60" counter-key="k" increment-condition="@(context.Response.StatusCode)" />'], 'context.Response.StatusCode)')
 inbound('condition-not-bool', 'GH0110', ['        <choose><when condition="@(context.Request.Method)"><set-header name="X-A" exists-action="delete" /></when></choose>'], 'context.Request.Method)')
+inbound('number-attribute-given-an-object', 'GH0110', [
+    '        <send-request mode="new" response-variable-name="r" timeout="@(context.Request.Body.As&lt;JObject&gt;())">',
+    '            <set-url>https://backend.example.com/check</set-url>',
+    '            <set-method>GET</set-method>',
+    '        </send-request>',
+    '        <set-header name="X-R" exists-action="override"><value>@(((IResponse)context.Variables["r"]).StatusCode.ToString())</value></set-header>',
+], 'context.Request.Body.As', shift=0)
 inbound('legacy-trace', 'GH0252', ['        <trace source="orders">order received</trace>'], 'order received')
 
 import os

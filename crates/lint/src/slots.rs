@@ -1,0 +1,111 @@
+//! What type each expression must produce, from the catalog entry of the attribute it sits
+//! in. The expression checker knows C#; only the catalog knows that `calls` is a number.
+
+use std::collections::HashMap;
+
+use gatehouse_diagnostics::Diagnostic;
+use gatehouse_expr::Slot;
+use gatehouse_expr::document::{ExpressionStats, check_document_with, slot_for};
+use gatehouse_expr::types::Type;
+use gatehouse_model::catalog::{AttributeSpec, ValueKind};
+use gatehouse_model::document::PolicyDocument;
+use gatehouse_reader::Document;
+
+/// Checks every expression of `document` against the type its attribute takes in `model`.
+/// Element text and attributes the catalog does not describe take any value (conditions
+/// excepted, by name).
+pub(crate) fn check_expressions(
+    document: &Document,
+    model: &PolicyDocument,
+) -> (ExpressionStats, Vec<Diagnostic>) {
+    let typed: HashMap<_, _> = model.attribute_expressions().into_iter().collect();
+    check_document_with(document, |located| {
+        match typed.get(&located.expression.span) {
+            Some(spec) => slot_of(spec),
+            None => slot_for(&located.place),
+        }
+    })
+}
+
+/// APIM converts an attribute's value to the attribute's type when the policy runs, so a
+/// number or flag may come as text or an `object` (a variable); a condition must be a `bool`,
+/// as the docs and C# require.
+/// Where the catalog allows no expression at all (GH0209 says so), the type is not checked
+/// too.
+fn slot_of(spec: &AttributeSpec) -> Slot {
+    let name = spec.name;
+    if !spec.expressions {
+        return Slot::text(name);
+    }
+    match spec.kind {
+        ValueKind::Boolean if name == "condition" || name.ends_with("-condition") => {
+            Slot::typed(name, Type::Bool)
+        }
+        ValueKind::Boolean => Slot::converted(name, Type::Bool),
+        ValueKind::Integer | ValueKind::Seconds => Slot::converted(name, Type::Int64),
+        ValueKind::Double => Slot::converted(name, Type::Double),
+        ValueKind::Decimal => Slot::converted(name, Type::Decimal),
+        ValueKind::String
+        | ValueKind::Char
+        | ValueKind::Bytes
+        | ValueKind::DateTime
+        | ValueKind::Any => Slot::text(name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use gatehouse_diagnostics::Code;
+
+    use crate::{LintOptions, lint};
+
+    /// The attributes whose expression has the wrong type, in document order.
+    fn mistyped(inbound: &str) -> Vec<String> {
+        let policy = format!(
+            "<policies><inbound><base />{inbound}</inbound><backend><base /></backend>\
+             <outbound><base /></outbound></policies>"
+        );
+        let linted = lint(
+            Path::new("policy.xml"),
+            policy.as_bytes(),
+            &LintOptions::default(),
+        );
+        linted
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::ResultTypeMismatch)
+            .map(|d| d.message.split('`').nth(1).unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn numbers_and_flags_take_their_type_text_or_an_object() {
+        let fine = r#"<rate-limit-by-key calls="@(5)" renewal-period="@("60")"
+            counter-key="@(context.Request.IpAddress)" />
+            <send-request mode="new" response-variable-name="r"
+                timeout="@((long)context.Variables["t"])">
+                <set-url>https://example.com</set-url><set-method>GET</set-method>
+            </send-request>
+            <set-variable name="t" value="@(true)" />
+            <cache-lookup-value key="k" variable-name="v"
+                default-value="@(context.Variables["t"])" />"#;
+        assert_eq!(mistyped(fine), Vec::<String>::new());
+        let wrong = r#"<rate-limit-by-key calls="@(true)" renewal-period="@(DateTime.UtcNow)"
+            counter-key="@(context.Request.IpAddress)" />
+            <send-request mode="new" response-variable-name="r"
+                timeout="@(context.Request.Body.As<JObject>())">
+                <set-url>https://example.com</set-url><set-method>GET</set-method>
+            </send-request>"#;
+        assert_eq!(mistyped(wrong), ["calls", "renewal-period", "timeout"]);
+    }
+
+    #[test]
+    fn conditions_take_a_bool_and_nothing_else() {
+        let policy = r#"<rate-limit-by-key calls="5" renewal-period="60" counter-key="k"
+            increment-condition="@("yes")" />
+            <choose><when condition="@(context.Variables["flag"])"><set-variable name="x" value="1" /></when></choose>"#;
+        assert_eq!(mistyped(policy), ["increment-condition", "condition"]);
+    }
+}
