@@ -606,6 +606,8 @@ impl<'d> Builder<'d> {
         is_policy: bool,
     ) -> Vec<Attribute> {
         let mut out = Vec::with_capacity(element.attributes.len());
+        // Unknown attributes with the known name they most resemble.
+        let mut unknown: Vec<(Diagnostic, Option<&'static str>)> = Vec::new();
         for attribute in &element.attributes {
             let name = self.text(attribute.name);
             let value = Content::from_value(self.document, &attribute.value);
@@ -615,21 +617,13 @@ impl<'d> Builder<'d> {
                 None if is_policy && name == "id" => {}
                 None if name == "xmlns" || name.starts_with("xmlns:") => {}
                 None => {
-                    let mut diagnostic = Diagnostic::new(
+                    let diagnostic = Diagnostic::new(
                         Code::UnknownAttribute,
                         attribute.name,
                         format!("`{owner}` has no attribute `{name}`"),
                     );
-                    diagnostic = match catalog::similar(name, specs.iter().map(|s| s.name)) {
-                        Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
-                        None if specs.is_empty() => diagnostic
-                            .with_help(format!("`{owner}` takes no attributes; remove it")),
-                        None => diagnostic.with_help(format!(
-                            "`{owner}` takes: {}",
-                            join(specs.iter().map(|s| s.name))
-                        )),
-                    };
-                    self.report(diagnostic);
+                    let guess = catalog::similar(name, specs.iter().map(|s| s.name));
+                    unknown.push((diagnostic, guess));
                 }
             }
             out.push(Attribute {
@@ -638,15 +632,34 @@ impl<'d> Builder<'d> {
                 value,
             });
         }
-        for spec in specs.iter().filter(|s| s.required) {
-            if !out.iter().any(|a| a.name == spec.name) {
+        let missing: Vec<&'static str> = specs
+            .iter()
+            .filter(|s| s.required && !out.iter().any(|a| a.name == s.name))
+            .map(|s| s.name)
+            .collect();
+        let misspelt: Vec<&str> = unknown.iter().filter_map(|(_, guess)| *guess).collect();
+        for (diagnostic, guess) in unknown {
+            let help = match guess {
+                // One misspelling, one error: the required attribute it was meant to be is
+                // not reported missing as well.
+                Some(guess) if missing.contains(&guess) => {
+                    format!("did you mean `{guess}`? `{owner}` requires it")
+                }
+                Some(guess) => format!("did you mean `{guess}`?"),
+                None if specs.is_empty() => format!("`{owner}` takes no attributes; remove it"),
+                None => format!("`{owner}` takes: {}", join(specs.iter().map(|s| s.name))),
+            };
+            self.report(diagnostic.with_help(help));
+        }
+        for name in missing {
+            if !misspelt.contains(&name) {
                 self.report(
                     Diagnostic::new(
                         Code::MissingAttribute,
                         element.name,
-                        format!("`{owner}` needs the attribute `{}`", spec.name),
+                        format!("`{owner}` needs the attribute `{name}`"),
                     )
-                    .with_help(format!("add `{}=\"…\"`", spec.name)),
+                    .with_help(format!("add `{name}=\"…\"`")),
                 );
             }
         }
