@@ -499,7 +499,12 @@ impl<'d> Builder<'d> {
                 order.check(self, specs, child_spec, child);
                 config.push(self.config(child, child_spec, nested));
             } else if contains_policies {
-                if child_name == "base" {
+                let misspelt_child = catalog::lookup(child_name, None).is_none()
+                    && catalog::similar(child_name, specs.iter().map(|s| s.name)).is_some();
+                if misspelt_child {
+                    // `<whn>` in `choose`: a typo of its element, not an unknown policy.
+                    self.unknown_child(child, owner, specs);
+                } else if child_name == "base" {
                     let mut seen = None;
                     self.base(child, nested, &mut seen);
                     body.push(Item::Base(child.span));
@@ -554,8 +559,21 @@ impl<'d> Builder<'d> {
         specs: &'static [ChildSpec],
         given: &[Config],
     ) {
+        let missing: Vec<&'static str> = specs
+            .iter()
+            .filter(|s| s.required && !given.iter().any(|c| c.name == s.name))
+            .map(|s| s.name)
+            .collect();
+        // A misspelt required element was reported as unknown, with "did you mean": one
+        // typo, one error.
+        let misspelt: Vec<&str> = element
+            .child_elements()
+            .map(|child| self.text(child.name))
+            .filter(|child| !specs.iter().any(|s| s.name == *child))
+            .filter_map(|child| catalog::similar(child, missing.iter().copied()))
+            .collect();
         for spec in specs.iter().filter(|s| s.required) {
-            if !given.iter().any(|c| c.name == spec.name) {
+            if missing.contains(&spec.name) && !misspelt.contains(&spec.name) {
                 self.report(
                     Diagnostic::new(
                         Code::MissingChild,
