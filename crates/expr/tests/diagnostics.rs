@@ -45,6 +45,12 @@ fn every_checker_code_has_a_case() {
                 diagnostic.span.end,
                 diagnostic.message
             ));
+            for label in &diagnostic.labels {
+                rendered.push_str(&format!(
+                    "    label {}..{}: {}\n",
+                    label.span.start, label.span.end, label.message
+                ));
+            }
             if let Some(help) = &diagnostic.help {
                 rendered.push_str(&format!("    help: {help}\n"));
             }

@@ -90,12 +90,7 @@ impl Compiler {
         }
         match Type::by_name(name, args) {
             Some(Type::Class(class)) if class.kind() == ClassKind::Forbidden => {
-                self.error(
-                    Code::TypeNotAllowed,
-                    span,
-                    &format!("`{}` is not on APIM's list of allowed types", class.name()),
-                    forbidden_help(class),
-                );
+                self.forbidden_type(class, span);
                 None
             }
             Some(ty) => Some(ty),
@@ -495,12 +490,7 @@ impl Compiler {
                     if let Type::Class(class) = ty
                         && class.kind() == ClassKind::Forbidden
                     {
-                        self.error(
-                            Code::TypeNotAllowed,
-                            span,
-                            &format!("`{}` is not on APIM's list of allowed types", class.name()),
-                            forbidden_help(class),
-                        );
+                        self.forbidden_type(class, span);
                         return Target::Value(Typed::error(span));
                     }
                     return Target::Type(ty);
@@ -545,15 +535,7 @@ impl Compiler {
                             if let Type::Class(class) = ty
                                 && class.kind() == ClassKind::Forbidden
                             {
-                                self.error(
-                                    Code::TypeNotAllowed,
-                                    span,
-                                    &format!(
-                                        "`{}` is not on APIM's list of allowed types",
-                                        class.name()
-                                    ),
-                                    forbidden_help(class),
-                                );
+                                self.forbidden_type(class, span);
                                 return Target::Value(Typed::error(span));
                             }
                             return Target::Type(ty);
@@ -749,6 +731,24 @@ impl Compiler {
         }
         self.unknown_member(&receiver_type, name);
         Typed::error(span)
+    }
+
+    /// GH0106 for a type APIM does not allow: once per expression, later uses of the same
+    /// type labelled on the first report (`XmlReader r = XmlReader.Create(…)` is one fault).
+    fn forbidden_type(&mut self, class: Class, span: Span) {
+        let message = format!("`{}` is not on APIM's list of allowed types", class.name());
+        if let Some(first) = self
+            .diagnostics
+            .iter_mut()
+            .find(|d| d.code == Code::TypeNotAllowed && d.message == message)
+        {
+            first.labels.push(gatehouse_diagnostics::Label {
+                span,
+                message: "also used here".to_owned(),
+            });
+            return;
+        }
+        self.error(Code::TypeNotAllowed, span, &message, forbidden_help(class));
     }
 
     pub(super) fn unknown_member(&mut self, ty: &Type, name: &Ident) {
