@@ -607,6 +607,13 @@ method in capitals, without spaces.";
         "`<trace source=\"…\">text</trace>` is the form of the earlier trace page. APIM still \
 accepts it, but the current form puts the text in `<message>`, which also allows `severity` and \
 `<metadata>` for Application Insights.\n\nFix: `<trace source=\"orders\"><message>text</message></trace>`.";
+
+    UnverifiedAttribute = "GH0253" "unverified-attribute" Warning
+        "attribute is not in the official documentation"
+        "The policy's documentation page does not list the attribute, but Microsoft's policy toolkit \
+writes it (`cache-id` on the semantic-cache lookups, `increment-count` on `quota-by-key`): it may \
+be newer than the documentation, or the toolkit may be wrong.\n\nFix: check that your APIM \
+instance accepts it, then suppress this warning or turn it off in `gatehouse.toml`.";
 }
 
 #[cfg(test)]

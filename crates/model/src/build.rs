@@ -634,6 +634,16 @@ impl<'d> Builder<'d> {
                 Some(spec) => self.attribute_value(spec, owner, &value),
                 None if is_policy && name == "id" => {}
                 None if name == "xmlns" || name.starts_with("xmlns:") => {}
+                None if is_policy && catalog::toolkit_attribute(owner, name) => {
+                    self.report(
+                        Diagnostic::new(
+                            Code::UnverifiedAttribute,
+                            attribute.name,
+                            format!("`{owner}` attribute `{name}` is not in the official documentation"),
+                        )
+                        .with_help("the policy toolkit from Microsoft writes it; check that your APIM instance accepts it"),
+                    );
+                }
                 None => {
                     let diagnostic = Diagnostic::new(
                         Code::UnknownAttribute,

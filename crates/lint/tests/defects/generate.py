@@ -126,6 +126,7 @@ inbound('number-attribute-given-an-object', 'GH0110', [
     '        </send-request>',
     '        <set-header name="X-R" exists-action="override"><value>@(((IResponse)context.Variables["r"]).StatusCode.ToString())</value></set-header>',
 ], 'context.Request.Body.As', shift=0)
+inbound('toolkit-only-attribute', 'GH0253', ['        <quota-by-key counter-key="k" calls="5" renewal-period="3600" increment-count="2" />'], 'increment-count')
 inbound('legacy-trace', 'GH0252', ['        <trace source="orders">order received</trace>'], 'order received')
 
 import os

@@ -245,6 +245,22 @@ pub const DOC_CORRECTIONS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Attributes the policy pages do not list but Microsoft's policy toolkit writes
+/// (`src/Core/Compiling/Policy/*Compiler.cs`): accepted with warning GH0253 rather than
+/// rejected, as toolkit-only policies are (GH0237). A toolkit attribute that is a near
+/// miss of a documented one (`error-variable-name` for `errors-variable-name` on
+/// validate-status-code) is not listed: the documentation names the attribute.
+pub const TOOLKIT_ATTRIBUTES: &[(&str, &str)] = &[
+    ("azure-openai-semantic-cache-lookup", "cache-id"),
+    ("llm-semantic-cache-lookup", "cache-id"),
+    ("quota-by-key", "increment-count"),
+];
+
+/// Whether the toolkit writes `attribute` on `policy` though the documentation does not list it.
+pub fn toolkit_attribute(policy: &str, attribute: &str) -> bool {
+    TOOLKIT_ATTRIBUTES.contains(&(policy, attribute))
+}
+
 /// Names similar to `name` among `candidates`, best first: for "did you mean".
 pub fn similar<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let limit = (name.chars().count() / 3).max(1);
