@@ -806,10 +806,20 @@ fn is_duration(text: &str) -> bool {
         || (text.split(':').count() == 3 && text.split(':').all(|p| p.parse::<f64>().is_ok()))
 }
 
+/// Children of an ordered policy whose relative order the documentation does not settle:
+/// validate-azure-ad-token's statement lists `client-application-ids` first on
+/// learn.microsoft.com and `backend-application-ids` first on docs.azure.cn, and the
+/// policy toolkit from Microsoft writes `backend-application-ids` first.
+const ORDER_TIES: &[(&str, &[&str])] = &[(
+    "validate-azure-ad-token",
+    &["client-application-ids", "backend-application-ids"],
+)];
+
 /// Checks that configuration children are not repeated, and follow the documented order
 /// where the policy requires it.
 struct Order {
     ordered: bool,
+    ties: &'static [&'static str],
     latest: Option<(usize, &'static str)>,
     seen: Vec<&'static str>,
 }
@@ -818,8 +828,27 @@ impl Order {
     fn new(owner: &str) -> Order {
         Order {
             ordered: ORDERED.contains(&owner),
+            ties: ORDER_TIES
+                .iter()
+                .find(|(policy, _)| *policy == owner)
+                .map_or(&[], |(_, ties)| *ties),
             latest: None,
             seen: Vec::new(),
+        }
+    }
+
+    /// The child's place in the documented order; tied children share the first place.
+    fn rank(&self, specs: &'static [ChildSpec], spec: &'static ChildSpec) -> usize {
+        let position = |name: &str| specs.iter().position(|s| s.name == name);
+        let own = position(spec.name).unwrap_or(0);
+        if self.ties.contains(&spec.name) {
+            self.ties
+                .iter()
+                .filter_map(|t| position(t))
+                .min()
+                .unwrap_or(own)
+        } else {
+            own
         }
     }
 
@@ -830,10 +859,7 @@ impl Order {
         spec: &'static ChildSpec,
         element: &Element,
     ) {
-        let index = specs
-            .iter()
-            .position(|s| std::ptr::eq(s, spec))
-            .unwrap_or(0);
+        let index = self.rank(specs, spec);
         if !spec.repeat && self.seen.contains(&spec.name) {
             builder.report(
                 Diagnostic::new(

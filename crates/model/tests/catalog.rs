@@ -40,6 +40,13 @@ fn apply_corrections(reference: &mut Value) -> Result<(), String> {
     for owner in [&["quota", "api"][..], &["quota", "api", "operation"][..]] {
         set_attribute_field(reference, owner, "renewal-period", "required", json!(false))?;
     }
+    // validate-azure-ad-token-policy.md (newer than the 2022 version the reference read):
+    // "If a client application ID isn't provided, one or more `audience` claims should be
+    // specified", Required: No.
+    element_mut(
+        reference,
+        &["validate-azure-ad-token", "client-application-ids"],
+    )?["required"] = json!(false);
     // An empty body is a body: `<set-body />` clears the message body.
     *element_mut(reference, &["set-body"])?
         .pointer_mut("/text_content/required")

@@ -84,7 +84,7 @@ inbound('secret-header', 'GH0215', ['        <set-header name="x-functions-key" 
 inbound('variable-never-set', 'GH0216', ['        <set-header name="X-B" exists-action="override"><value>@((string)context.Variables["usr"])</value></set-header>'], '"usr"')
 inbound('output-variable-unused', 'GH0217', ['        <authentication-managed-identity resource="https://vault.azure.net" output-token-variable-name="kv-token" />'], 'kv-token')
 inbound('unknown-child', 'GH0218', ['        <set-header name="X-A" exists-action="override"><values>a</values></set-header>'], 'values>')
-inbound('missing-child', 'GH0219', ['        <validate-azure-ad-token tenant-id="contoso.onmicrosoft.com" />'], 'validate-azure-ad-token')
+inbound('missing-child', 'GH0219', ['        <choose><otherwise><set-header name="X-A" exists-action="delete" /></otherwise></choose>'], 'choose')
 inbound('duplicate-child', 'GH0220', [
     '        <validate-jwt header-name="Authorization">',
     '            <audiences><audience>a</audience></audiences>',

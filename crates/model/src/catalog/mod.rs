@@ -234,6 +234,12 @@ pub const DOC_CORRECTIONS: &[(&str, &str)] = &[
          `EntityQuotaConfig` has no such attribute: the quota's own period applies",
     ),
     (
+        "validate-azure-ad-token/client-application-ids optional",
+        "validate-azure-ad-token-policy.md (newer than the 2022 version the reference read) \
+         marks it Required: No: \"if a client application ID isn't provided, one or more \
+         `audience` claims should be specified\"",
+    ),
+    (
         "set-body text optional",
         "an empty body is a body: `<set-body />` clears the message body",
     ),

@@ -535,7 +535,7 @@ pub static POLICIES: &[PolicySpec] = &[
         children: &[
             ChildSpec {
                 name: "client-application-ids",
-                required: true,
+                required: false,
                 repeat: false,
                 text_expressions: false,
                 contains_policies: false,
