@@ -54,6 +54,7 @@ pub fn build_with(
         scope: options.scope,
         scope_assumed: options.scope_assumed,
         diagnostics: Vec::new(),
+        misspelt: Vec::new(),
     };
     let built = match document.root() {
         Some(root) if document.text(root.name) == "policies" => builder.policies(root),
@@ -72,7 +73,7 @@ pub fn build_with(
         },
     };
     let mut diagnostics = builder.diagnostics;
-    crate::rules::check(&built, options.scope, &mut diagnostics);
+    crate::rules::check(&built, &builder.misspelt, &mut diagnostics);
     Built {
         document: built,
         diagnostics,
@@ -123,6 +124,9 @@ struct Builder<'d> {
     scope: Scope,
     scope_assumed: bool,
     diagnostics: Vec<Diagnostic>,
+    /// Unknown child elements reported with "did you mean": (the parent's name span, the
+    /// known element it resembles), so that rules do not report that element missing too.
+    misspelt: Vec<(Span, &'static str)>,
 }
 
 const WAIT_CHILDREN: &[&str] = &["send-request", "cache-lookup-value", "choose"];
@@ -503,7 +507,7 @@ impl<'d> Builder<'d> {
                     && catalog::similar(child_name, specs.iter().map(|s| s.name)).is_some();
                 if misspelt_child {
                     // `<whn>` in `choose`: a typo of its element, not an unknown policy.
-                    self.unknown_child(child, owner, specs);
+                    self.unknown_child(child, element, owner, specs);
                 } else if child_name == "base" {
                     let mut seen = None;
                     self.base(child, nested, &mut seen);
@@ -512,7 +516,7 @@ impl<'d> Builder<'d> {
                     body.push(Item::Policy(policy));
                 }
             } else {
-                self.unknown_child(child, owner, specs);
+                self.unknown_child(child, element, owner, specs);
             }
         }
         self.missing_children(element, owner, specs, &config);
@@ -532,7 +536,13 @@ impl<'d> Builder<'d> {
             .collect()
     }
 
-    fn unknown_child(&mut self, child: &Element, parent: &str, known: &'static [ChildSpec]) {
+    fn unknown_child(
+        &mut self,
+        child: &Element,
+        parent_element: &Element,
+        parent: &str,
+        known: &'static [ChildSpec],
+    ) {
         let child_name = self.text(child.name);
         let mut diagnostic = Diagnostic::new(
             Code::UnknownChild,
@@ -540,7 +550,10 @@ impl<'d> Builder<'d> {
             format!("`{child_name}` is not a known child of `{parent}`"),
         );
         diagnostic = match catalog::similar(child_name, known.iter().map(|c| c.name)) {
-            Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
+            Some(guess) => {
+                self.misspelt.push((parent_element.name, guess));
+                diagnostic.with_help(format!("did you mean `{guess}`?"))
+            }
             None if known.is_empty() => {
                 diagnostic.with_help(format!("`{parent}` takes no child elements"))
             }

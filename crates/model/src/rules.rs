@@ -4,7 +4,6 @@
 use gatehouse_diagnostics::{Code, Diagnostic, Span};
 
 use crate::build::join;
-use crate::catalog::Scope;
 use crate::document::{Config, Content, Item, Policy, PolicyDocument};
 
 /// How often a policy may appear.
@@ -75,7 +74,13 @@ const PROTECTED_HEADERS: &[&str] = &[
     "transfer-encoding",
 ];
 
-pub(crate) fn check(document: &PolicyDocument, _scope: Scope, out: &mut Vec<Diagnostic>) {
+/// `misspelt`: unknown child elements already reported with "did you mean" (the parent's
+/// name span and the element meant), which rules do not report missing again.
+pub(crate) fn check(
+    document: &PolicyDocument,
+    misspelt: &[(Span, &'static str)],
+    out: &mut Vec<Diagnostic>,
+) {
     let policies = document.policies();
     for (name, once) in ONCE {
         if let Once::PerDocument = once {
@@ -89,7 +94,7 @@ pub(crate) fn check(document: &PolicyDocument, _scope: Scope, out: &mut Vec<Diag
         check_block(&block.items, out);
     }
     for policy in &policies {
-        check_policy(policy, out);
+        check_policy(policy, misspelt, out);
     }
 }
 
@@ -182,7 +187,7 @@ fn duplicate(policy: &Policy, first: Span, place: &str) -> Diagnostic {
     .with_help("merge the two into one, or choose between them with `choose`")
 }
 
-fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
+fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Vec<Diagnostic>) {
     let name = policy.element.as_str();
     for (owner, group, required) in EXCLUSIVE {
         if *owner != name {
@@ -219,7 +224,7 @@ fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
         }
     }
     match name {
-        "send-request" | "send-one-way-request" => check_request(policy, out),
+        "send-request" | "send-one-way-request" => check_request(policy, misspelt, out),
         "set-method" => check_method(policy.text.as_ref(), policy.name_span, out),
         "trace" => check_trace(policy, out),
         "set-backend-service" => {
@@ -294,7 +299,7 @@ fn check_range(
     }
 }
 
-fn check_request(policy: &Policy, out: &mut Vec<Diagnostic>) {
+fn check_request(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Vec<Diagnostic>) {
     let copy = policy
         .literal("mode")
         .is_some_and(|m| m.trim().eq_ignore_ascii_case("copy"));
@@ -302,6 +307,7 @@ fn check_request(policy: &Policy, out: &mut Vec<Diagnostic>) {
         let missing: Vec<&str> = ["set-url", "set-method"]
             .into_iter()
             .filter(|c| policy.config(c).next().is_none())
+            .filter(|c| !misspelt.contains(&(policy.name_span, *c)))
             .collect();
         if !missing.is_empty() {
             out.push(
