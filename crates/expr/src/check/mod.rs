@@ -116,7 +116,13 @@ pub fn compile(body: &ast::Body, slot: &Slot) -> (Option<Compiled>, Vec<Diagnost
             Code::ResultTypeMismatch,
             end_span,
             &format!("{what} needs a `{expected}`, but the expression is `{result_type}`"),
-            &format!("make the expression produce a `{expected}`"),
+            &if slot.converts_text {
+                format!(
+                    "make the expression produce a `{expected}`, or text that APIM converts to one"
+                )
+            } else {
+                format!("make the expression produce a `{expected}`")
+            },
         );
     }
     let scope = std::mem::replace(&mut compiler.current, FunctionScope::new(None));
