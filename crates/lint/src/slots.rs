@@ -27,9 +27,9 @@ pub(crate) fn check_expressions(
     })
 }
 
-/// APIM converts an attribute's value to the attribute's type when the policy runs, so a
-/// number or flag may come as text or an `object` (a variable); a condition must be a `bool`,
-/// as the docs and C# require.
+/// A number or flag may come as text or an `object` (a variable), converted when the policy
+/// runs: APIM does not document its rule for such values, so lint does not reject them. A
+/// condition must be a `bool`, as the docs and C# require.
 /// Where the catalog allows no expression at all (GH0209 says so), the type is not checked
 /// too.
 fn slot_of(spec: &AttributeSpec) -> Slot {

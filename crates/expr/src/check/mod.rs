@@ -27,8 +27,9 @@ pub struct Slot {
     pub expected: Option<Type>,
     /// The attribute or element, for messages (`condition`).
     pub name: Option<String>,
-    /// The place also takes a `string` or `object` value and converts it to `expected` when
-    /// the policy runs (numeric attributes): only values no conversion can help are errors.
+    /// The place also takes a `string` or `object` value, converted to `expected` when the
+    /// policy runs (number and flag attributes): only values no conversion can help are
+    /// errors. APIM does not document its rule for such values, so lint does not reject them.
     pub converts_text: bool,
 }
 
@@ -118,7 +119,7 @@ pub fn compile(body: &ast::Body, slot: &Slot) -> (Option<Compiled>, Vec<Diagnost
             &format!("{what} needs a `{expected}`, but the expression is `{result_type}`"),
             &if slot.converts_text {
                 format!(
-                    "make the expression produce a `{expected}`, or text that APIM converts to one"
+                    "make the expression produce a `{expected}`; text or an `object` holding one is converted when the policy runs"
                 )
             } else {
                 format!("make the expression produce a `{expected}`")
