@@ -133,7 +133,15 @@ fn inheritance(
             continue;
         };
         let has_base = block.items.iter().any(|i| matches!(i, Item::Base(_)));
-        if scope != Scope::Global && !has_base {
+        // A lone file's backend with neither `<base />` nor `forward-request` gets one report
+        // (GH0213, which names both), not a second for the missing `<base />`.
+        let lone_backend_never_called = section == Section::Backend
+            && chains.is_empty()
+            && !has_base
+            && !effective
+                .section(Section::Backend)
+                .is_some_and(|b| forwards(&b.items));
+        if scope != Scope::Global && !has_base && !lone_backend_never_called {
             out.push(
                 Diagnostic::new(
                     Code::MissingBase,
@@ -151,11 +159,7 @@ fn inheritance(
         }
         if chains.is_empty() {
             // Alone, `<base />` may stand for a broader `forward-request`: give it the benefit.
-            let forwards = has_base
-                || effective
-                    .section(Section::Backend)
-                    .is_some_and(|b| forwards(&b.items));
-            if !forwards {
+            if lone_backend_never_called {
                 out.push(
                     Diagnostic::new(
                         Code::NoForwardRequest,
