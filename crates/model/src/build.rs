@@ -572,21 +572,11 @@ impl<'d> Builder<'d> {
         specs: &'static [ChildSpec],
         given: &[Config],
     ) {
-        let missing: Vec<&'static str> = specs
-            .iter()
-            .filter(|s| s.required && !given.iter().any(|c| c.name == s.name))
-            .map(|s| s.name)
-            .collect();
-        // A misspelt required element was reported as unknown, with "did you mean": one
-        // typo, one error.
-        let misspelt: Vec<&str> = element
-            .child_elements()
-            .map(|child| self.text(child.name))
-            .filter(|child| !specs.iter().any(|s| s.name == *child))
-            .filter_map(|child| catalog::similar(child, missing.iter().copied()))
-            .collect();
         for spec in specs.iter().filter(|s| s.required) {
-            if missing.contains(&spec.name) && !misspelt.contains(&spec.name) {
+            // A misspelt required element was reported as unknown, with "did you mean" naming
+            // it (`unknown_child`): one typo, one error.
+            let misspelt = self.misspelt.contains(&(element.name, spec.name));
+            if !given.iter().any(|c| c.name == spec.name) && !misspelt {
                 self.report(
                     Diagnostic::new(
                         Code::MissingChild,
