@@ -43,22 +43,19 @@ impl PolicyDocument {
     /// with the attribute's entry: what type its value must have.
     pub fn attribute_expressions(&self) -> Vec<(Span, &'static AttributeSpec)> {
         let mut out = Vec::new();
-        for block in &self.blocks {
-            items_attribute_expressions(&block.items, &mut out);
+        // `policies()` already reaches the policies inside `when`, `retry` and the like;
+        // what remains is each policy's own configuration elements.
+        for policy in self.policies() {
+            if let Some(spec) = policy.spec {
+                push_attribute_expressions(
+                    &policy.attributes,
+                    |name| spec.attribute(name),
+                    &mut out,
+                );
+            }
+            config_attribute_expressions(&policy.config, &mut out);
         }
         out
-    }
-}
-
-fn items_attribute_expressions(items: &[Item], out: &mut Vec<(Span, &'static AttributeSpec)>) {
-    for item in items {
-        if let Item::Policy(policy) = item {
-            if let Some(spec) = policy.spec {
-                push_attribute_expressions(&policy.attributes, |name| spec.attribute(name), out);
-            }
-            items_attribute_expressions(&policy.body, out);
-            config_attribute_expressions(&policy.config, out);
-        }
     }
 }
 
@@ -67,7 +64,6 @@ fn config_attribute_expressions(config: &[Config], out: &mut Vec<(Span, &'static
         if let Some(spec) = child.spec {
             push_attribute_expressions(&child.attributes, |name| spec.attribute(name), out);
         }
-        items_attribute_expressions(&child.body, out);
         config_attribute_expressions(&child.config, out);
     }
 }
