@@ -200,3 +200,21 @@ fn linq_block_steps() {
     cx.run(&compiled.function).unwrap();
     eprintln!("steps: {}", cx.steps());
 }
+
+/// `context.Deployment.Certificates` exists (APIM documents it), and is empty until the gateway
+/// has a certificate store: a lookup fails as APIM's does for a thumbprint it does not hold.
+#[test]
+fn deployment_certificates_are_an_empty_dictionary() {
+    assert_eq!(
+        run("return context.Deployment.Certificates.Count;"),
+        "int 0"
+    );
+    assert_eq!(
+        run("return context.Deployment.Certificates.ContainsKey(\"AB12\");"),
+        "bool False"
+    );
+    assert_eq!(
+        run("return context.Deployment.Certificates[\"AB12\"] == null;"),
+        "!System.Collections.Generic.KeyNotFoundException"
+    );
+}

@@ -684,6 +684,22 @@ pub(super) fn register(r: &mut Registry) {
     text_properties!(r, group, UserGroup: "Id" => id, "Name" => name);
     let deployment = Owner::Class(Class::Deployment);
     text_properties!(r, deployment, Deployment: "GatewayId" => gateway_id, "Region" => region, "ServiceName" => service_name, "ServiceId" => service_id);
+    // The certificates uploaded to the instance, by thumbprint. Gatehouse has no certificate
+    // store yet, so the dictionary is empty and a lookup throws KeyNotFoundException, as APIM's
+    // does for a thumbprint it does not hold.
+    r.property(
+        deployment,
+        "Certificates",
+        "IReadOnlyDictionary<string, X509Certificate2>",
+        |_, _| {
+            Ok(Value::object(Object::Dictionary {
+                key: Type::String,
+                value: Type::Class(Class::X509Certificate2),
+                entries: RwLock::new(IndexMap::new()),
+                ignore_case: false,
+            }))
+        },
+    );
     let last_error = Owner::Class(Class::LastError);
     optional_text_properties!(r, last_error, LastError:
         "Source" => source, "Reason" => reason, "Message" => message, "Scope" => scope, "Section" => section, "Path" => path, "PolicyId" => policy_id);
