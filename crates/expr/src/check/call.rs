@@ -635,7 +635,8 @@ impl Compiler {
     }
 
     /// The type a lambda's body has when its parameters have `param_types`; `None` if it does
-    /// not compile so. Nothing it reports is kept.
+    /// not compile so. Nothing it reports is kept. Warnings do not make it fail: a body that
+    /// uses a member Gatehouse does not implement (GH0114) still binds, as it does in APIM.
     fn trial_lambda(
         &mut self,
         lambda: &Expr,
@@ -643,13 +644,22 @@ impl Compiler {
         declared: Option<&Type>,
     ) -> Option<Type> {
         let before = self.diagnostics.len();
+        // `report_once` may add labels to earlier diagnostics; a trial keeps none of them.
+        let labels_before: Vec<usize> = self.diagnostics.iter().map(|d| d.labels.len()).collect();
         let expected = Type::Func(
             param_types.to_vec(),
             Box::new(declared.cloned().unwrap_or(Type::Unknown)),
         );
         let typed = self.expr(lambda, Some(&expected));
-        let failed = self.diagnostics.len() > before;
+        let failed = self
+            .diagnostics
+            .iter()
+            .skip(before)
+            .any(gatehouse_diagnostics::Diagnostic::is_error);
         self.diagnostics.truncate(before);
+        for (diagnostic, count) in self.diagnostics.iter_mut().zip(labels_before) {
+            diagnostic.labels.truncate(count);
+        }
         if failed {
             return None;
         }

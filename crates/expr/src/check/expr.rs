@@ -498,6 +498,9 @@ impl Compiler {
                 if known_namespace(&name.name) {
                     return Target::Namespace(name.name.clone());
                 }
+                if self.unimplemented_type(&name.name, name.span) {
+                    return Target::Value(Typed::error(span));
+                }
                 let mut candidates = self.local_names();
                 candidates.push("context".to_owned());
                 let help = match closest(&name.name, candidates.iter().map(String::as_str)) {
@@ -737,18 +740,7 @@ impl Compiler {
     /// type labelled on the first report (`XmlReader r = XmlReader.Create(…)` is one fault).
     fn forbidden_type(&mut self, class: Class, span: Span) {
         let message = format!("`{}` is not on APIM's list of allowed types", class.name());
-        if let Some(first) = self
-            .diagnostics
-            .iter_mut()
-            .find(|d| d.code == Code::TypeNotAllowed && d.message == message)
-        {
-            first.labels.push(gatehouse_diagnostics::Label {
-                span,
-                message: "also used here".to_owned(),
-            });
-            return;
-        }
-        self.error(Code::TypeNotAllowed, span, &message, forbidden_help(class));
+        self.report_once(Code::TypeNotAllowed, span, &message, forbidden_help(class));
     }
 
     pub(super) fn unknown_member(&mut self, ty: &Type, name: &Ident) {

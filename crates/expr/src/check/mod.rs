@@ -292,13 +292,30 @@ impl Compiler {
         self.report(code, span, message, help);
     }
 
+    /// Reports `message` once per expression: a later occurrence becomes an "also used here"
+    /// label on the first report, so one cause is one diagnostic.
+    fn report_once(&mut self, code: Code, span: Span, message: &str, help: &str) {
+        if let Some(first) = self
+            .diagnostics
+            .iter_mut()
+            .find(|d| d.code == code && d.message == message)
+        {
+            first.labels.push(gatehouse_diagnostics::Label {
+                span,
+                message: "also used here".to_owned(),
+            });
+            return;
+        }
+        self.report(code, span, message, help);
+    }
+
     /// GH0114 when `path` goes through a type APIM allows and Gatehouse does not implement;
     /// true when it did (the caller then reports nothing else).
     fn unimplemented_type(&mut self, path: &str, span: Span) -> bool {
         let Some(name) = crate::library::unimplemented_type(path) else {
             return false;
         };
-        self.error(
+        self.report_once(
             Code::NotImplemented,
             span,
             &format!("gatehouse does not implement `{name}` yet"),
@@ -313,7 +330,7 @@ impl Compiler {
         if !crate::library::unimplemented_member(ty, &member.name) {
             return false;
         }
-        self.error(
+        self.report_once(
             Code::NotImplemented,
             member.span,
             &format!("gatehouse does not implement `{ty}.{}` yet", member.name),
