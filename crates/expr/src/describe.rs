@@ -156,8 +156,7 @@ fn describe_value(
             | Object::Groups(_)
             | Object::Multimap(_)
             | Object::MatchedParameters(_)
-            | Object::Variables
-            | Object::FormData(_) => {
+            | Object::Variables => {
                 let address = std::sync::Arc::as_ptr(object) as usize;
                 if enclosing.contains(&address) {
                     return Ok("seq [...]".to_owned());

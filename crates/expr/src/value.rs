@@ -455,8 +455,6 @@ pub enum Object {
         user_id: Str,
         password: Str,
     },
-    /// `AsFormUrlEncodedContent()`: `IDictionary<string, IList<string>>`.
-    FormData(RwLock<IndexMap<Str, Vec<Str>>>),
     X509Certificate,
     /// A `System.Type` (`GetType()`, `typeof`). .NET has one object per type, so these compare
     /// by the type they describe.
@@ -549,13 +547,6 @@ impl Object {
             Object::LastError(_) => Type::Class(Class::LastError),
             Object::Jwt(_) => Type::Class(Class::Jwt),
             Object::BasicAuth { .. } => Type::Class(Class::BasicAuthCredentials),
-            Object::FormData(_) => Type::Generic(
-                crate::types::Generic::IDictionary,
-                vec![
-                    Type::String,
-                    Type::Generic(crate::types::Generic::IList, vec![Type::String]),
-                ],
-            ),
             Object::X509Certificate => Type::Class(Class::X509Certificate2),
             Object::RuntimeType(_) => Type::Class(Class::SystemType),
         }

@@ -488,6 +488,14 @@ namespace Gatehouse.Oracle
 
     public static class ApimExtensions
     {
+        // APIM's counterpart of AsFormUrlEncodedContent; modelled on .NET's FormUrlEncodedContent
+        // (Uri.EscapeDataString, then %20 as +), as Gatehouse implements it.
+        public static string ToFormUrlEncodedContent(this IDictionary<string, IList<string>> form)
+        {
+            Func<string, string> encode = text => Uri.EscapeDataString(text).Replace("%20", "+");
+            return string.Join("&", form.SelectMany(pair => pair.Value.Select(value => encode(pair.Key) + "=" + encode(value))));
+        }
+
         public static string GetValueOrDefault(this IReadOnlyDictionary<string, string[]> dictionary, string name)
         {
             return GetValueOrDefault(dictionary, name, null);

@@ -113,6 +113,39 @@ fn form_data(text: &str) -> IndexMap<Str, Vec<Str>> {
     map
 }
 
+/// `AsFormUrlEncodedContent()`: a dictionary whose values are list objects of their own, so
+/// that `form["name"].Add(value)` changes the form, as it does in .NET.
+fn form_dictionary(form: IndexMap<Str, Vec<Str>>) -> Value {
+    let entries = form
+        .into_iter()
+        .map(|(name, values)| {
+            let key = Value::String(name);
+            let list = Value::object(Object::List {
+                element: Type::String,
+                items: RwLock::new(values.into_iter().map(Value::String).collect()),
+            });
+            (super::core::dict_key(&key, false), (key, list))
+        })
+        .collect();
+    Value::object(Object::Dictionary {
+        key: Type::String,
+        value: Type::Generic(Generic::IList, vec![Type::String]),
+        entries: RwLock::new(entries),
+        ignore_case: false,
+    })
+}
+
+/// `ToFormUrlEncodedContent()`: `name=value` pairs joined by `&`, one per value, in order.
+/// Encoded as .NET's `FormUrlEncodedContent` does: `Uri.EscapeDataString`, then `%20` as `+`.
+fn form_text(pairs: &[(String, String)]) -> String {
+    let encode = |text: &str| crate::net::uri::escape_data_string(text).replace("%20", "+");
+    pairs
+        .iter()
+        .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 fn base64url_decode(text: &str) -> Option<Vec<u8>> {
     let mut standard: String = text
         .chars()
@@ -500,9 +533,7 @@ pub(super) fn register(r: &mut Registry) {
             Object::Body(body) => {
                 let preserve = c.boolean(0).unwrap_or(false);
                 let text = String::from_utf8_lossy(body.read(!preserve)).into_owned();
-                Ok(Value::object(Object::FormData(RwLock::new(form_data(
-                    &text,
-                )))))
+                Ok(form_dictionary(form_data(&text)))
             }
             _ => Err(c.internal("not an IMessageBody")),
         },
@@ -790,6 +821,24 @@ pub(super) fn register(r: &mut Registry) {
                 }),
             );
             Ok(Value::Bool(ok))
+        },
+    );
+
+    r.extension(
+        "ToFormUrlEncodedContent",
+        "(this IDictionary<string, IList<string>> form) -> string",
+        |cx, c| {
+            if c.arg(0).is_null() {
+                return Err(c.null_argument("form"));
+            }
+            let mut pairs = Vec::new();
+            for (name, values) in super::collections::dict_entries(cx, c, c.arg(0))? {
+                let name = super::to_display_string(&name);
+                for value in super::linq::collect(cx, &values, c.span)? {
+                    pairs.push((name.clone(), super::to_display_string(&value)));
+                }
+            }
+            Ok(new_str(form_text(&pairs)))
         },
     );
 

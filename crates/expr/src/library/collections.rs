@@ -74,16 +74,6 @@ pub(crate) fn dict_get(
         Object::Variables => string_key(key)
             .and_then(|k| cx.context.variables.get(k))
             .cloned(),
-        Object::FormData(map) => {
-            string_key(key)
-                .and_then(|k| read(map).get(k).cloned())
-                .map(|values| {
-                    Value::object(Object::List {
-                        element: Type::String,
-                        items: RwLock::new(values.into_iter().map(Value::String).collect()),
-                    })
-                })
-        }
         _ => return Err(call.internal("not a dictionary")),
     })
 }
@@ -112,18 +102,6 @@ pub(crate) fn dict_entries(
             .iter()
             .map(|(k, v)| (crate::value::new_str(k), v.clone()))
             .collect(),
-        Object::FormData(map) => read(map)
-            .iter()
-            .map(|(k, v)| {
-                (
-                    Value::String(Arc::clone(k)),
-                    Value::object(Object::List {
-                        element: Type::String,
-                        items: RwLock::new(v.iter().cloned().map(Value::String).collect()),
-                    }),
-                )
-            })
-            .collect(),
         _ => return Err(call.internal("not a dictionary")),
     })
 }
@@ -135,10 +113,6 @@ fn dict_types(object: &Object) -> (Type, Type) {
         Object::Multimap(_) => (Type::String, Type::array(Type::String)),
         Object::MatchedParameters(_) => (Type::String, Type::String),
         Object::Variables => (Type::String, Type::Object),
-        Object::FormData(_) => (
-            Type::String,
-            Type::Generic(Generic::IList, vec![Type::String]),
-        ),
         _ => (Type::Object, Type::Object),
     }
 }
@@ -186,7 +160,6 @@ fn list_len(call: &Call<'_>) -> Result<usize, Fault> {
         Object::Dictionary { entries, .. } => read(entries).len(),
         Object::Multimap(map) => map.len(),
         Object::MatchedParameters(map) => map.len(),
-        Object::FormData(map) => read(map).len(),
         _ => return Err(call.internal("not a collection")),
     })
 }
@@ -263,6 +236,18 @@ fn element_set(call: &Call<'_>) -> R {
 fn list_items_lock<'c>(call: &'c Call<'_>) -> Result<&'c RwLock<Vec<Value>>, Fault> {
     match object_of(call, &call.this)? {
         Object::List { items, .. } | Object::Array { items, .. } => Ok(items),
+        _ => Err(call.internal("not a List")),
+    }
+}
+
+/// The items of a list that can grow or shrink; an array (fixed size) throws, as in .NET.
+fn growable_items<'c>(call: &'c Call<'_>) -> Result<&'c RwLock<Vec<Value>>, Fault> {
+    match object_of(call, &call.this)? {
+        Object::List { items, .. } => Ok(items),
+        Object::Array { .. } => Err(call.throw(
+            Class::NotSupportedException,
+            "Collection was of a fixed size.",
+        )),
         _ => Err(call.internal("not a List")),
     }
 }
@@ -604,11 +589,6 @@ pub(super) fn register(r: &mut Registry) {
         |_, c| element_get(c),
         Some(|_, c| element_set(c)),
     );
-    r.method(list, "Add", "<T>(T item) -> void", |cx, c| {
-        cx.charge(1, c.span)?;
-        write(list_items_lock(c)?).push(c.arg(0).clone());
-        Ok(Value::Null)
-    });
     r.method(
         list,
         "AddRange",
@@ -622,35 +602,6 @@ pub(super) fn register(r: &mut Registry) {
             Ok(Value::Null)
         },
     );
-    r.method(list, "Insert", "<T>(int index, T item) -> void", |_, c| {
-        let lock = list_items_lock(c)?;
-        let mut items = write(lock);
-        let index = usize::try_from(c.int(0)?)
-            .ok()
-            .filter(|i| *i <= items.len())
-            .ok_or_else(|| c.out_of_range("index"))?;
-        items.insert(index, c.arg(1).clone());
-        Ok(Value::Null)
-    });
-    r.method(list, "Remove", "<T>(T item) -> bool", |_, c| {
-        let mut items = write(list_items_lock(c)?);
-        match items
-            .iter()
-            .position(|item| super::value_equals(item, c.arg(0)))
-        {
-            Some(index) => {
-                items.remove(index);
-                Ok(Value::Bool(true))
-            }
-            None => Ok(Value::Bool(false)),
-        }
-    });
-    r.method(list, "RemoveAt", "<T>(int index) -> void", |_, c| {
-        let mut items = write(list_items_lock(c)?);
-        let index = index_of(c, 0, items.len(), false)?;
-        items.remove(index);
-        Ok(Value::Null)
-    });
     r.method(
         list,
         "RemoveAll",
@@ -673,10 +624,6 @@ pub(super) fn register(r: &mut Registry) {
             Ok(Value::Int32(removed))
         },
     );
-    r.method(list, "Clear", "<T>() -> void", |_, c| {
-        write(list_items_lock(c)?).clear();
-        Ok(Value::Null)
-    });
     r.method(list, "Contains", "<T>(T item) -> bool", |_, c| {
         Ok(Value::Bool(
             read(list_items_lock(c)?)
@@ -805,6 +752,47 @@ pub(super) fn register(r: &mut Registry) {
 
     // ----- IList<T> (form data values, declared interface types)
     let ilist = Owner::Generic(Generic::IList);
+    // The changing members of `IList<T>`, shared with `List<T>`. An array is an `IList<T>` of
+    // fixed size: these throw on it, as in .NET.
+    for owner in [list, ilist] {
+        r.method(owner, "Add", "<T>(T item) -> void", |cx, c| {
+            cx.charge(1, c.span)?;
+            write(growable_items(c)?).push(c.arg(0).clone());
+            Ok(Value::Null)
+        });
+        r.method(owner, "Insert", "<T>(int index, T item) -> void", |_, c| {
+            let mut items = write(growable_items(c)?);
+            let index = usize::try_from(c.int(0)?)
+                .ok()
+                .filter(|i| *i <= items.len())
+                .ok_or_else(|| c.out_of_range("index"))?;
+            items.insert(index, c.arg(1).clone());
+            Ok(Value::Null)
+        });
+        r.method(owner, "Remove", "<T>(T item) -> bool", |_, c| {
+            let mut items = write(growable_items(c)?);
+            match items
+                .iter()
+                .position(|item| super::value_equals(item, c.arg(0)))
+            {
+                Some(index) => {
+                    items.remove(index);
+                    Ok(Value::Bool(true))
+                }
+                None => Ok(Value::Bool(false)),
+            }
+        });
+        r.method(owner, "RemoveAt", "<T>(int index) -> void", |_, c| {
+            let mut items = write(growable_items(c)?);
+            let index = index_of(c, 0, items.len(), false)?;
+            items.remove(index);
+            Ok(Value::Null)
+        });
+        r.method(owner, "Clear", "<T>() -> void", |_, c| {
+            write(growable_items(c)?).clear();
+            Ok(Value::Null)
+        });
+    }
     r.property(ilist, "Count", "int", |cx, c| count_value(c, cx));
     r.indexer(
         ilist,
@@ -897,8 +885,11 @@ pub(super) fn register(r: &mut Registry) {
             Ok(created)
         },
     );
+    // The members of the `IDictionary<K, V>` interface, which `Dictionary<K, V>` finds through
+    // it: a form from `AsFormUrlEncodedContent()` is only an `IDictionary`.
+    let idictionary = Owner::Generic(Generic::IDictionary);
     r.indexer(
-        dictionary,
+        idictionary,
         "<K, V>(K key) -> V",
         |cx, c| {
             let key = c.arg(0).clone();
@@ -922,7 +913,7 @@ pub(super) fn register(r: &mut Registry) {
         }),
     );
     r.method(
-        dictionary,
+        idictionary,
         "Add",
         "<K, V>(K key, V value) -> void",
         |cx, c| {
@@ -963,7 +954,7 @@ pub(super) fn register(r: &mut Registry) {
             Ok(Value::Bool(true))
         },
     );
-    r.method(dictionary, "Remove", "<K, V>(K key) -> bool", |_, c| {
+    r.method(idictionary, "Remove", "<K, V>(K key) -> bool", |_, c| {
         let (entries, ignore_case) = dictionary_parts(c)?;
         let key = c.arg(0).clone();
         if key.is_null() {
@@ -988,7 +979,7 @@ pub(super) fn register(r: &mut Registry) {
             ))
         },
     );
-    r.method(dictionary, "Clear", "<K, V>() -> void", |_, c| {
+    r.method(idictionary, "Clear", "<K, V>() -> void", |_, c| {
         write(dictionary_parts(c)?.0).clear();
         Ok(Value::Null)
     });

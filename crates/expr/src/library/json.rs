@@ -242,8 +242,7 @@ fn convert_object(
         Object::Dictionary { .. }
         | Object::Multimap(_)
         | Object::MatchedParameters(_)
-        | Object::Variables
-        | Object::FormData(_) => {
+        | Object::Variables => {
             let call = Call {
                 this: Value::Null,
                 args: super::Args::new(),

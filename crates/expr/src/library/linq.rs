@@ -192,8 +192,7 @@ pub fn enumerate(cx: &mut Cx<'_>, value: &Value, span: Span) -> Result<Iter, Fau
             Object::Dictionary { .. }
             | Object::Multimap(_)
             | Object::MatchedParameters(_)
-            | Object::Variables
-            | Object::FormData(_) => {
+            | Object::Variables => {
                 let call = Call {
                     this: Value::Null,
                     args: super::Args::new(),
