@@ -150,6 +150,18 @@ const ORDERED: &[&str] = &[
 ];
 
 /// Attributes that name or identify something: empty, they name nothing.
+/// Whether `element` is a policy the author forgot to close (`<set-variable …>` for
+/// `<set-variable … />`) that takes neither child elements nor text. The reader nests what
+/// follows inside it and reports the missing end tag (GH0006, GH0007); the author meant those
+/// elements as its siblings, so the model reads them so, and one typo stays one error.
+fn swallows_siblings(element: &Element, spec: &PolicySpec) -> bool {
+    element.end_tag.is_none()
+        && !element.self_closing
+        && spec.children.is_empty()
+        && !spec.contains_policies
+        && spec.text.is_none()
+}
+
 fn is_identifier(attribute: &str) -> bool {
     matches!(
         attribute,
@@ -238,7 +250,11 @@ impl<'d> Builder<'d> {
     fn items(&mut self, parent: &Element, context: Context) -> Vec<Item> {
         let mut items = Vec::new();
         let mut base_seen: Option<Span> = None;
-        for element in parent.child_elements() {
+        // Elements still to read, the next one last: an unclosed leaf policy hands its
+        // children back to this list (see `swallows_siblings`).
+        let mut pending: Vec<&Element> = parent.child_elements().collect();
+        pending.reverse();
+        while let Some(element) = pending.pop() {
             let name = self.text(element.name);
             if name == "base" {
                 self.base(element, context, &mut base_seen);
@@ -246,6 +262,18 @@ impl<'d> Builder<'d> {
                 continue;
             }
             if let Some(policy) = self.policy(element, context) {
+                if policy
+                    .spec
+                    .is_some_and(|spec| swallows_siblings(element, spec))
+                {
+                    pending.extend(
+                        element
+                            .child_elements()
+                            .collect::<Vec<_>>()
+                            .into_iter()
+                            .rev(),
+                    );
+                }
                 items.push(Item::Policy(policy));
             }
         }
@@ -341,7 +369,7 @@ impl<'d> Builder<'d> {
             body: Vec::new(),
             text: self.element_text(element),
         };
-        if !BODY_ELEMENTS.contains(&name) {
+        if !BODY_ELEMENTS.contains(&name) && !swallows_siblings(element, spec) {
             let in_wait = spec.element == "wait";
             (policy.config, policy.body) = self.children(
                 element,

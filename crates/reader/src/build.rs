@@ -663,7 +663,9 @@ impl Builder<'_> {
                         open.name,
                         format!("`<{open_name}>` is opened here and never closed"),
                     )
-                    .with_help(format!("close it with `</{open_name}>` before `</{name}>`")),
+                    .with_help(format!(
+                        "close it with `</{open_name}>` before `</{name}>`, or end its start tag with `/>` if it has no content"
+                    )),
                 );
             }
             // Elements between the innermost one and the matched one are unclosed too.
@@ -682,7 +684,9 @@ impl Builder<'_> {
                         name_span,
                         format!("element `<{skipped_name}>` is never closed"),
                     )
-                    .with_help(format!("add `</{skipped_name}>`")),
+                    .with_help(format!(
+                        "add `</{skipped_name}>`, or end the start tag with `/>`"
+                    )),
                 );
             }
             while self.open.len() > index + 1 {

@@ -128,6 +128,12 @@ inbound('number-attribute-given-an-object', 'GH0110', [
 ], 'context.Request.Body.As', shift=0)
 inbound('toolkit-only-attribute', 'GH0253', ['        <quota-by-key counter-key="k" calls="5" renewal-period="3600" increment-count="2" />'], 'increment-count')
 inbound('legacy-trace', 'GH0252', ['        <trace source="orders">order received</trace>'], 'order received')
+# An unclosed leaf policy: the reader reports the end tag; what it swallowed is still read
+# as its siblings, so nothing more is reported (no GH0218 for set-header, no GH0216).
+inbound('unclosed-leaf-policy', 'GH0007', [
+    '        <set-variable name="late" value="1">',
+    '        <set-header name="X-Late" exists-action="override"><value>@((string)context.Variables["late"])</value></set-header>',
+], '</inbound>')
 
 import os
 import re
