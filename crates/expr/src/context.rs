@@ -236,6 +236,16 @@ pub struct Request {
     pub body: Option<Arc<Body>>,
     pub ip_address: Str,
     pub matched_parameters: Arc<IndexMap<Str, Str>>,
+    /// `None` unless the request came through a private endpoint connection.
+    pub private_endpoint_connection: Option<Arc<PrivateEndpointConnection>>,
+}
+
+/// `IPrivateEndpointConnection`.
+#[derive(Clone, Debug, Default)]
+pub struct PrivateEndpointConnection {
+    pub name: Str,
+    pub group_id: Str,
+    pub member_name: Str,
 }
 
 /// `IResponse`: the backend's response, or one stored by `send-request`.
@@ -299,6 +309,7 @@ pub struct Product {
     pub subscription_limit: Option<i32>,
     pub state: Str,
     pub groups: Vec<Arc<Group>>,
+    pub apis: Vec<Arc<Api>>,
 }
 
 /// `ISubscription`.
@@ -324,6 +335,14 @@ pub struct User {
     pub note: Str,
     pub registration_date: Option<DateTime>,
     pub groups: Vec<Arc<Group>>,
+    pub identities: Vec<Arc<UserIdentity>>,
+}
+
+/// `IUserIdentity`: an identity provider account of a user.
+#[derive(Clone, Debug, Default)]
+pub struct UserIdentity {
+    pub id: Str,
+    pub provider: Str,
 }
 
 /// `IDeployment`.

@@ -46,18 +46,7 @@ pub fn context_from_json(text: &str) -> Result<Context, String> {
         }
     }
     if let Some(api) = json::get(&root, "api") {
-        context.api = Some(Arc::new(context::Api {
-            id: text_of(&api, "id"),
-            name: text_of(&api, "name"),
-            path: text_of(&api, "path"),
-            protocols: strings(&api, "protocols"),
-            service_url: Arc::new(Url::parse(&text_of(&api, "serviceUrl")).unwrap_or_default()),
-            subscription_key_header: text_of(&api, "subscriptionKeyHeader"),
-            subscription_key_query: text_of(&api, "subscriptionKeyQuery"),
-            is_current_revision: bool_of(&api, "isCurrentRevision").unwrap_or(true),
-            revision: text_of(&api, "revision"),
-            version: json::get(&api, "version").and_then(|v| string_value(&v)),
-        }));
+        context.api = Some(api_of(&api));
     }
     if let Some(operation) = json::get(&root, "operation") {
         context.operation = Some(Arc::new(context::Operation {
@@ -78,6 +67,9 @@ pub fn context_from_json(text: &str) -> Result<Context, String> {
                 .and_then(|v| i32::try_from(v).ok()),
             state: text_of(&product, "state"),
             groups: groups(&product),
+            apis: json::get(&product, "apis")
+                .map(|list| json::children(&list).iter().map(api_of).collect())
+                .unwrap_or_default(),
         }));
     }
     if let Some(subscription) = json::get(&root, "subscription") {
@@ -101,6 +93,19 @@ pub fn context_from_json(text: &str) -> Result<Context, String> {
             note: text_of(&user, "note"),
             registration_date: date_of(&user, "registrationDate"),
             groups: groups(&user),
+            identities: json::get(&user, "identities")
+                .map(|list| {
+                    json::children(&list)
+                        .iter()
+                        .map(|identity| {
+                            Arc::new(context::UserIdentity {
+                                id: text_of(identity, "id"),
+                                provider: text_of(identity, "provider"),
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }));
     }
     if let Some(deployment) = json::get(&root, "deployment") {
@@ -181,6 +186,21 @@ fn date_of(token: &JToken, name: &str) -> Option<DateTime> {
         ticks: parsed.ticks
             - i64::from(parsed.offset_minutes.unwrap_or(0)) * time::TICKS_PER_MINUTE,
         kind: Kind::Utc,
+    })
+}
+
+fn api_of(api: &JToken) -> Arc<context::Api> {
+    Arc::new(context::Api {
+        id: text_of(api, "id"),
+        name: text_of(api, "name"),
+        path: text_of(api, "path"),
+        protocols: strings(api, "protocols"),
+        service_url: Arc::new(Url::parse(&text_of(api, "serviceUrl")).unwrap_or_default()),
+        subscription_key_header: text_of(api, "subscriptionKeyHeader"),
+        subscription_key_query: text_of(api, "subscriptionKeyQuery"),
+        is_current_revision: bool_of(api, "isCurrentRevision").unwrap_or(true),
+        revision: text_of(api, "revision"),
+        version: json::get(api, "version").and_then(|v| string_value(&v)),
     })
 }
 
@@ -284,6 +304,15 @@ fn request_of(token: &JToken) -> Result<Request, String> {
         body: body(token),
         ip_address: text_of(token, "ipAddress"),
         matched_parameters: Arc::new(matched),
+        private_endpoint_connection: json::get(token, "privateEndpointConnection").map(
+            |connection| {
+                Arc::new(context::PrivateEndpointConnection {
+                    name: text_of(&connection, "name"),
+                    group_id: text_of(&connection, "groupId"),
+                    member_name: text_of(&connection, "memberName"),
+                })
+            },
+        ),
     })
 }
 

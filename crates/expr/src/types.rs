@@ -205,6 +205,9 @@ classes! {
     Subscription "ISubscription" "Microsoft.Azure.ApiManagement" Root Abstract;
     User "IUser" "Microsoft.Azure.ApiManagement" Root Abstract;
     UserGroup "IGroup" "Microsoft.Azure.ApiManagement" Root Abstract;
+    UserIdentity "IUserIdentity" "Microsoft.Azure.ApiManagement" Root Abstract;
+    SubscriptionKeyParameterNames "ISubscriptionKeyParameterNames" "Microsoft.Azure.ApiManagement" Root Abstract;
+    PrivateEndpointConnection "IPrivateEndpointConnection" "Microsoft.Azure.ApiManagement" Root Abstract;
     Deployment "IDeployment" "Microsoft.Azure.ApiManagement" Root Abstract;
     LastError "ILastError" "Microsoft.Azure.ApiManagement" Root Abstract;
     Jwt "Jwt" "Microsoft.Azure.ApiManagement" Root Abstract;

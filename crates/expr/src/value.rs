@@ -448,6 +448,10 @@ pub enum Object {
     Subscription(Arc<context::Subscription>),
     User(Arc<context::User>),
     UserGroup(Arc<context::Group>),
+    UserIdentity(Arc<context::UserIdentity>),
+    /// `IApi.SubscriptionKeyParameterNames`, read from its API.
+    SubscriptionKeyParameterNames(Arc<context::Api>),
+    PrivateEndpointConnection(Arc<context::PrivateEndpointConnection>),
     Deployment(Arc<context::Deployment>),
     LastError(Arc<context::LastError>),
     Jwt(Arc<JwtData>),
@@ -543,6 +547,11 @@ impl Object {
             Object::Subscription(_) => Type::Class(Class::Subscription),
             Object::User(_) => Type::Class(Class::User),
             Object::UserGroup(_) => Type::Class(Class::UserGroup),
+            Object::UserIdentity(_) => Type::Class(Class::UserIdentity),
+            Object::SubscriptionKeyParameterNames(_) => {
+                Type::Class(Class::SubscriptionKeyParameterNames)
+            }
+            Object::PrivateEndpointConnection(_) => Type::Class(Class::PrivateEndpointConnection),
             Object::Deployment(_) => Type::Class(Class::Deployment),
             Object::LastError(_) => Type::Class(Class::LastError),
             Object::Jwt(_) => Type::Class(Class::Jwt),

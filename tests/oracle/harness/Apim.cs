@@ -40,7 +40,12 @@ namespace Gatehouse.Oracle
         IMessageBody Body { get; }
         string IpAddress { get; }
         IReadOnlyDictionary<string, string> MatchedParameters { get; }
+        IPrivateEndpointConnection PrivateEndpointConnection { get; }
     }
+
+    public interface IPrivateEndpointConnection { string Name { get; } string GroupId { get; } string MemberName { get; } }
+    public interface ISubscriptionKeyParameterNames { string Header { get; } string Query { get; } }
+    public interface IUserIdentity { string Id { get; } string Provider { get; } }
 
     public interface IResponse
     {
@@ -57,6 +62,7 @@ namespace Gatehouse.Oracle
         string Path { get; }
         IEnumerable<string> Protocols { get; }
         IUrl ServiceUrl { get; }
+        ISubscriptionKeyParameterNames SubscriptionKeyParameterNames { get; }
         bool IsCurrentRevision { get; }
         string Revision { get; }
         string Version { get; }
@@ -74,6 +80,7 @@ namespace Gatehouse.Oracle
         int? SubscriptionLimit { get; }
         string State { get; }
         IEnumerable<IGroup> Groups { get; }
+        IEnumerable<IApi> Apis { get; }
     }
 
     public interface ISubscription
@@ -86,6 +93,7 @@ namespace Gatehouse.Oracle
     {
         string Id { get; } string Email { get; } string FirstName { get; } string LastName { get; } string Note { get; }
         DateTime RegistrationDate { get; } IEnumerable<IGroup> Groups { get; }
+        IEnumerable<IUserIdentity> Identities { get; }
     }
 
     public interface IDeployment { string GatewayId { get; } string Region { get; } string ServiceName { get; } string ServiceId { get; } }
@@ -241,7 +249,12 @@ namespace Gatehouse.Oracle
         public IMessageBody Body { get; set; }
         public string IpAddress { get; set; }
         public IReadOnlyDictionary<string, string> MatchedParameters { get; set; }
+        public IPrivateEndpointConnection PrivateEndpointConnection { get; set; }
     }
+
+    class ModelPrivateEndpointConnection : IPrivateEndpointConnection { public string Name { get; set; } public string GroupId { get; set; } public string MemberName { get; set; } }
+    class ModelSubscriptionKeyParameterNames : ISubscriptionKeyParameterNames { public string Header { get; set; } public string Query { get; set; } }
+    class ModelUserIdentity : IUserIdentity { public string Id { get; set; } public string Provider { get; set; } }
 
     class ModelResponse : IResponse
     {
@@ -255,6 +268,7 @@ namespace Gatehouse.Oracle
     {
         public string Id { get; set; } public string Name { get; set; } public string Path { get; set; }
         public IEnumerable<string> Protocols { get; set; } public IUrl ServiceUrl { get; set; }
+        public ISubscriptionKeyParameterNames SubscriptionKeyParameterNames { get; set; }
         public bool IsCurrentRevision { get; set; } public string Revision { get; set; } public string Version { get; set; }
     }
 
@@ -266,6 +280,7 @@ namespace Gatehouse.Oracle
         public string Id { get; set; } public string Name { get; set; } public bool ApprovalRequired { get; set; }
         public bool SubscriptionRequired { get; set; } public int? SubscriptionLimit { get; set; } public string State { get; set; }
         public IEnumerable<IGroup> Groups { get; set; }
+        public IEnumerable<IApi> Apis { get; set; }
     }
 
     class ModelSubscription : ISubscription
@@ -280,6 +295,7 @@ namespace Gatehouse.Oracle
         public string Id { get; set; } public string Email { get; set; } public string FirstName { get; set; }
         public string LastName { get; set; } public string Note { get; set; } public DateTime RegistrationDate { get; set; }
         public IEnumerable<IGroup> Groups { get; set; }
+        public IEnumerable<IUserIdentity> Identities { get; set; }
     }
 
     class ModelDeployment : IDeployment { public string GatewayId { get; set; } public string Region { get; set; } public string ServiceName { get; set; } public string ServiceId { get; set; } }
@@ -361,6 +377,25 @@ namespace Gatehouse.Oracle
             };
         }
 
+        static IApi ApiOf(JToken api)
+        {
+            return new ModelApi
+            {
+                Id = Text(api, "id"), Name = Text(api, "name"), Path = Text(api, "path"),
+                Protocols = (Get(api, "protocols") as JArray ?? new JArray()).Select(v => (string)v).ToArray(),
+                ServiceUrl = ModelUrl.Parse(Text(api, "serviceUrl")),
+                SubscriptionKeyParameterNames = new ModelSubscriptionKeyParameterNames { Header = Text(api, "subscriptionKeyHeader"), Query = Text(api, "subscriptionKeyQuery") },
+                IsCurrentRevision = Get(api, "isCurrentRevision") == null || (bool)Get(api, "isCurrentRevision"),
+                Revision = Text(api, "revision"), Version = OptionalText(api, "version"),
+            };
+        }
+
+        static IPrivateEndpointConnection PrivateEndpoint(JToken request)
+        {
+            var connection = request == null ? null : Get(request, "privateEndpointConnection") as JObject;
+            return connection == null ? null : new ModelPrivateEndpointConnection { Name = Text(connection, "name"), GroupId = Text(connection, "groupId"), MemberName = Text(connection, "memberName") };
+        }
+
         static IEnumerable<IGroup> Groups(JToken token)
         {
             var groups = Get(token, "groups") as JArray;
@@ -418,6 +453,7 @@ namespace Gatehouse.Oracle
                 Body = request == null ? null : Body(request),
                 IpAddress = request == null ? "" : Text(request, "ipAddress"),
                 MatchedParameters = matched,
+                PrivateEndpointConnection = PrivateEndpoint(request),
             };
             var response = Get(root, "response");
             context.Response = response == null
@@ -430,14 +466,7 @@ namespace Gatehouse.Oracle
             context.Variables = variables;
             var api = Get(root, "api") as JObject;
             if (api != null)
-                context.Api = new ModelApi
-                {
-                    Id = Text(api, "id"), Name = Text(api, "name"), Path = Text(api, "path"),
-                    Protocols = (Get(api, "protocols") as JArray ?? new JArray()).Select(v => (string)v).ToArray(),
-                    ServiceUrl = ModelUrl.Parse(Text(api, "serviceUrl")),
-                    IsCurrentRevision = Get(api, "isCurrentRevision") == null || (bool)Get(api, "isCurrentRevision"),
-                    Revision = Text(api, "revision"), Version = OptionalText(api, "version"),
-                };
+                context.Api = ApiOf(api);
             var op = Get(root, "operation") as JObject;
             if (op != null)
                 context.Operation = new ModelOperation { Id = Text(op, "id"), Method = Text(op, "method"), Name = Text(op, "name"), UrlTemplate = Text(op, "urlTemplate") };
@@ -449,6 +478,7 @@ namespace Gatehouse.Oracle
                     ApprovalRequired = Get(product, "approvalRequired") != null && (bool)Get(product, "approvalRequired"),
                     SubscriptionRequired = Get(product, "subscriptionRequired") == null || (bool)Get(product, "subscriptionRequired"),
                     SubscriptionLimit = (int?)Get(product, "subscriptionLimit"), State = Text(product, "state"), Groups = Groups(product),
+                    Apis = (Get(product, "apis") as JArray ?? new JArray()).Select(ApiOf).ToArray(),
                 };
             var s = Get(root, "subscription") as JObject;
             if (s != null)
@@ -463,6 +493,7 @@ namespace Gatehouse.Oracle
                 {
                     Id = Text(u, "id"), Email = Text(u, "email"), FirstName = Text(u, "firstName"), LastName = Text(u, "lastName"), Note = Text(u, "note"),
                     RegistrationDate = Date(u, "registrationDate") ?? new DateTime(0, DateTimeKind.Utc), Groups = Groups(u),
+                    Identities = (Get(u, "identities") as JArray ?? new JArray()).Select(i => (IUserIdentity)new ModelUserIdentity { Id = Text(i, "id"), Provider = Text(i, "provider") }).ToArray(),
                 };
             var d = Get(root, "deployment") as JObject;
             if (d != null)

@@ -476,6 +476,22 @@ pub(super) fn register(r: &mut Registry) {
     r.property(request, "Certificate", "X509Certificate2", |_, _| {
         Ok(Value::Null)
     });
+    r.property(
+        request,
+        "PrivateEndpointConnection",
+        "IPrivateEndpointConnection",
+        |_, c| match object_of(c)? {
+            Object::Request(request) => Ok(request
+                .private_endpoint_connection
+                .as_ref()
+                .map_or(Value::Null, |p| {
+                    Value::object(Object::PrivateEndpointConnection(Arc::clone(p)))
+                })),
+            _ => Err(c.internal("not an IRequest")),
+        },
+    );
+    let connection = Owner::Class(Class::PrivateEndpointConnection);
+    text_properties!(r, connection, PrivateEndpointConnection: "Name" => name, "GroupId" => group_id, "MemberName" => member_name);
     let response = Owner::Class(Class::Response);
     r.property(response, "StatusCode", "int", |_, c| match object_of(c)? {
         Object::Response(response) => Ok(Value::Int32(response.status_code)),
@@ -616,6 +632,19 @@ pub(super) fn register(r: &mut Registry) {
         Object::Api(api) => Ok(url(&api.service_url)),
         _ => Err(c.internal("not an IApi")),
     });
+    r.property(
+        api,
+        "SubscriptionKeyParameterNames",
+        "ISubscriptionKeyParameterNames",
+        |_, c| match object_of(c)? {
+            Object::Api(api) => Ok(Value::object(Object::SubscriptionKeyParameterNames(
+                Arc::clone(api),
+            ))),
+            _ => Err(c.internal("not an IApi")),
+        },
+    );
+    let key_names = Owner::Class(Class::SubscriptionKeyParameterNames);
+    text_properties!(r, key_names, SubscriptionKeyParameterNames: "Header" => subscription_key_header, "Query" => subscription_key_query);
     let operation = Owner::Class(Class::Operation);
     text_properties!(r, operation, Operation: "Id" => id, "Method" => method, "Name" => name, "UrlTemplate" => url_template);
     let product = Owner::Class(Class::Product);
@@ -653,6 +682,21 @@ pub(super) fn register(r: &mut Registry) {
         "IEnumerable<IGroup>",
         |_, c| match object_of(c)? {
             Object::Product(p) => Ok(groups(&p.groups)),
+            _ => Err(c.internal("not an IProduct")),
+        },
+    );
+    r.property(
+        product,
+        "Apis",
+        "IEnumerable<IApi>",
+        |_, c| match object_of(c)? {
+            Object::Product(p) => Ok(Value::array(
+                Type::Class(Class::Api),
+                p.apis
+                    .iter()
+                    .map(|a| Value::object(Object::Api(Arc::clone(a))))
+                    .collect(),
+            )),
             _ => Err(c.internal("not an IProduct")),
         },
     );
@@ -711,6 +755,23 @@ pub(super) fn register(r: &mut Registry) {
             _ => Err(c.internal("not an IUser")),
         },
     );
+    r.property(
+        user,
+        "Identities",
+        "IEnumerable<IUserIdentity>",
+        |_, c| match object_of(c)? {
+            Object::User(u) => Ok(Value::array(
+                Type::Class(Class::UserIdentity),
+                u.identities
+                    .iter()
+                    .map(|i| Value::object(Object::UserIdentity(Arc::clone(i))))
+                    .collect(),
+            )),
+            _ => Err(c.internal("not an IUser")),
+        },
+    );
+    let identity = Owner::Class(Class::UserIdentity);
+    text_properties!(r, identity, UserIdentity: "Id" => id, "Provider" => provider);
     let group = Owner::Class(Class::UserGroup);
     text_properties!(r, group, UserGroup: "Id" => id, "Name" => name);
     let deployment = Owner::Class(Class::Deployment);
