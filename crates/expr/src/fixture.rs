@@ -189,6 +189,37 @@ fn date_of(token: &JToken, name: &str) -> Option<DateTime> {
     })
 }
 
+/// `{"accessToken": "…", "claims": {"scope": "repo", "expires_in": 3600}}`: claims become
+/// what `JValue.Value` gives in .NET (`string`, `long`, `double`, `bool`, or null).
+fn authorization_of(token: &JToken) -> Result<Value, String> {
+    let mut claims = Vec::new();
+    if let Some(object) = json::get(token, "claims") {
+        for property in json::children(&object) {
+            let name = json::property_name(&property).unwrap_or_default();
+            let value = json::property_value(&property).ok_or("claim without a value")?;
+            let value = match value.value() {
+                Some(JValue::String(s)) => Value::String(s),
+                Some(JValue::Integer(i)) => Value::Int64(i),
+                Some(JValue::Float(f)) => Value::Double(f),
+                Some(JValue::Boolean(b)) => Value::Bool(b),
+                Some(JValue::Null) => Value::Null,
+                _ => {
+                    return Err(format!(
+                        "claim `{name}`: only strings, numbers, booleans and null"
+                    ));
+                }
+            };
+            claims.push((Str::from(name.as_ref()), value));
+        }
+    }
+    Ok(Value::object(crate::value::Object::Authorization(
+        Arc::new(crate::value::AuthorizationData {
+            access_token: text_of(token, "accessToken"),
+            claims,
+        }),
+    )))
+}
+
 fn api_of(api: &JToken) -> Arc<context::Api> {
     Arc::new(context::Api {
         id: text_of(api, "id"),
@@ -378,6 +409,7 @@ fn variable(token: &JToken) -> Result<Value, String> {
         ("IResponse", _) => Value::object(crate::value::Object::Response(Arc::new(response_of(
             &value,
         )?))),
+        ("Authorization", _) => authorization_of(&value)?,
         (other, _) => return Err(format!("unsupported variable type or value for `{other}`")),
     })
 }

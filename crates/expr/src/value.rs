@@ -363,6 +363,14 @@ pub struct JwtData {
     pub issued_at: Option<DateTime>,
 }
 
+/// `Authorization`, what `get-authorization-context` stores in its variable: the access token
+/// of a credential connection and the claims of the authorization server's token response.
+#[derive(Debug)]
+pub struct AuthorizationData {
+    pub access_token: Str,
+    pub claims: Vec<(Str, Value)>,
+}
+
 /// Reference-type values.
 #[derive(Debug)]
 pub enum Object {
@@ -455,6 +463,7 @@ pub enum Object {
     Deployment(Arc<context::Deployment>),
     LastError(Arc<context::LastError>),
     Jwt(Arc<JwtData>),
+    Authorization(Arc<AuthorizationData>),
     BasicAuth {
         user_id: Str,
         password: Str,
@@ -555,6 +564,7 @@ impl Object {
             Object::Deployment(_) => Type::Class(Class::Deployment),
             Object::LastError(_) => Type::Class(Class::LastError),
             Object::Jwt(_) => Type::Class(Class::Jwt),
+            Object::Authorization(_) => Type::Class(Class::Authorization),
             Object::BasicAuth { .. } => Type::Class(Class::BasicAuthCredentials),
             Object::X509Certificate => Type::Class(Class::X509Certificate2),
             Object::RuntimeType(_) => Type::Class(Class::SystemType),

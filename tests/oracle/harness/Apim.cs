@@ -137,6 +137,13 @@ namespace Gatehouse.Oracle
         public DateTime? IssuedAt { get; set; }
     }
 
+    // What get-authorization-context stores (get-authorization-context-policy.md).
+    public class Authorization
+    {
+        public string AccessToken { get; set; }
+        public IReadOnlyDictionary<string, object> Claims { get; set; }
+    }
+
     public class BasicAuthCredentials
     {
         public string UserId { get; set; }
@@ -428,6 +435,12 @@ namespace Gatehouse.Oracle
                 case "JArray":
                 case "JToken": return JToken.Parse(value.ToString(Formatting.None));
                 case "IResponse": return ResponseOf(value);
+                case "Authorization":
+                    return new Authorization
+                    {
+                        AccessToken = Text(value, "accessToken"),
+                        Claims = (Get(value, "claims") as JObject ?? new JObject()).Properties().ToDictionary(p => p.Name, p => ((JValue)p.Value).Value),
+                    };
                 default: throw new ArgumentException("unsupported variable type " + type);
             }
         }

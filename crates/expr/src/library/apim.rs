@@ -796,6 +796,42 @@ pub(super) fn register(r: &mut Registry) {
     optional_text_properties!(r, last_error, LastError:
         "Source" => source, "Reason" => reason, "Message" => message, "Scope" => scope, "Section" => section, "Path" => path, "PolicyId" => policy_id);
 
+    // ----- Authorization (get-authorization-context)
+    let authorization = Owner::Class(Class::Authorization);
+    r.property(
+        authorization,
+        "AccessToken",
+        "string",
+        |_, c| match object_of(c)? {
+            Object::Authorization(a) => Ok(Value::String(Arc::clone(&a.access_token))),
+            _ => Err(c.internal("not an Authorization")),
+        },
+    );
+    r.property(
+        authorization,
+        "Claims",
+        "IReadOnlyDictionary<string, object>",
+        |_, c| match object_of(c)? {
+            Object::Authorization(a) => {
+                let entries = a
+                    .claims
+                    .iter()
+                    .map(|(name, value)| {
+                        let key = Value::String(Arc::clone(name));
+                        (super::core::dict_key(&key, false), (key, value.clone()))
+                    })
+                    .collect();
+                Ok(Value::object(Object::Dictionary {
+                    key: Type::String,
+                    value: Type::Object,
+                    entries: RwLock::new(entries),
+                    ignore_case: false,
+                }))
+            }
+            _ => Err(c.internal("not an Authorization")),
+        },
+    );
+
     // ----- Jwt and Basic credentials
     let jwt = Owner::Class(Class::Jwt);
     r.property(jwt, "Id", "string", |_, c| {
