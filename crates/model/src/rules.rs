@@ -54,6 +54,17 @@ const AT_LEAST_ONE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Attributes that mean something only together: given one, the docs require the other
+/// ("either `tokens-per-minute` or both `token-quota` and `token-quota-period`").
+const TOGETHER: &[(&str, &str, &str)] = &[
+    ("llm-token-limit", "token-quota", "token-quota-period"),
+    (
+        "azure-openai-token-limit",
+        "token-quota",
+        "token-quota-period",
+    ),
+];
+
 /// Documented bounds of numeric attributes (inclusive).
 const RANGES: &[(&str, &str, i64, i64)] = &[
     ("retry", "count", 1, 50),
@@ -210,6 +221,26 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
     for (owner, group) in AT_LEAST_ONE {
         if *owner == name && !group.iter().any(|a| policy.attribute(a).is_some()) {
             out.push(missing_one_of(policy, group));
+        }
+    }
+    for (owner, first, second) in TOGETHER {
+        if *owner != name {
+            continue;
+        }
+        for (given, missing) in [(first, second), (second, first)] {
+            if let (Some(attribute), None) = (policy.attribute(given), policy.attribute(missing)) {
+                out.push(
+                    Diagnostic::new(
+                        Code::MissingAttribute,
+                        policy.name_span,
+                        format!("`{name}` needs the attribute `{missing}`"),
+                    )
+                    .with_label(attribute.name_span, format!("`{given}` is given here"))
+                    .with_help(format!(
+                        "`{given}` takes effect only with `{missing}`: add it"
+                    )),
+                );
+            }
         }
     }
     for (owner, attribute, low, high) in RANGES {
