@@ -126,7 +126,14 @@ pub fn read_str(text: &str, options: &ReadOptions) -> ReadOutput {
     }
     let prepass = prepass::run(text);
     let xml = prepass.masked.as_deref().unwrap_or(text);
-    let (nodes, root, kind, diagnostics) = build::build(text, xml, &prepass.expressions, options);
+    let (nodes, root, kind, mut diagnostics) =
+        build::build(text, xml, &prepass.expressions, options);
+    diagnostics.extend(
+        prepass
+            .stray_quotes
+            .iter()
+            .filter_map(|quotes| stray_quotes(text, quotes)),
+    );
     ReadOutput {
         document: Document {
             source: text.to_owned(),
@@ -136,6 +143,30 @@ pub fn read_str(text: &str, options: &ReadOptions) -> ReadOutput {
         },
         diagnostics,
     }
+}
+
+/// One error for the quote marks written inside one attribute value: the value is read as the
+/// author meant it, but APIM's XML parser would end the value at the first of them.
+fn stray_quotes(text: &str, quotes: &[usize]) -> Option<Diagnostic> {
+    let (&first, rest) = quotes.split_first()?;
+    let quote = text.get(first..=first)?;
+    let (entity, other) = if quote == "\"" {
+        ("&quot;", "'")
+    } else {
+        ("&apos;", "\"")
+    };
+    let mut diagnostic = Diagnostic::new(
+        Code::MalformedAttribute,
+        Span::from_range(first..first + 1),
+        format!("`{quote}` inside an attribute value quoted with `{quote}`"),
+    )
+    .with_help(format!(
+        "write it as `{entity}`, or quote the value with `{other}`"
+    ));
+    for &at in rest {
+        diagnostic = diagnostic.with_label(Span::from_range(at..at + 1), "and here");
+    }
+    Some(diagnostic)
 }
 
 /// A document that was refused before reading: all of it is one unparsed node.

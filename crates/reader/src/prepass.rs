@@ -21,6 +21,9 @@ pub(crate) struct Prepass {
     pub masked: Option<String>,
     /// Every expression, in document order.
     pub expressions: Vec<Scanned>,
+    /// Quote marks inside attribute values that the author meant literally, one list per
+    /// value, in document order (see [`Walker::is_stray_quote`]). They are masked too.
+    pub stray_quotes: Vec<Vec<usize>>,
 }
 
 pub(crate) fn run(source: &str) -> Prepass {
@@ -29,6 +32,7 @@ pub(crate) fn run(source: &str) -> Prepass {
         bytes,
         expressions: Vec::new(),
         mask: Vec::new(),
+        stray_quotes: Vec::new(),
     };
     walker.text(0);
     let masked = if walker.mask.is_empty() {
@@ -40,13 +44,15 @@ pub(crate) fn run(source: &str) -> Prepass {
                 region.fill(b'_');
             }
         }
-        // Masked regions start at an ASCII `@` and end at ASCII delimiters or the end of the
-        // text, so the copy is still UTF-8; if that ever failed, reading goes on unmasked.
+        // Masked regions start at an ASCII `@` or are one ASCII quote, and end at ASCII
+        // delimiters or the end of the text, so the copy is still UTF-8; if that ever failed,
+        // reading goes on unmasked.
         String::from_utf8(masked).ok()
     };
     Prepass {
         masked,
         expressions: walker.expressions,
+        stray_quotes: walker.stray_quotes,
     }
 }
 
@@ -54,6 +60,7 @@ struct Walker<'a> {
     bytes: &'a [u8],
     expressions: Vec<Scanned>,
     mask: Vec<std::ops::Range<usize>>,
+    stray_quotes: Vec<Vec<usize>>,
 }
 
 impl Walker<'_> {
@@ -144,10 +151,29 @@ impl Walker<'_> {
 
     /// From the first byte of a quoted value: the position after its closing quote.
     fn attribute_value(&mut self, mut pos: usize, quote: u8) -> usize {
+        let mut strays = Vec::new();
+        // Where the value really ends, once a look-ahead has found it.
+        let mut close = None;
         while let Some(found) = memchr2(quote, b'@', self.rest(pos)) {
             let at = pos + found;
             if self.bytes.get(at) == Some(&quote) {
-                return at + 1;
+                if close.is_none_or(|end| at >= end) {
+                    close = self.is_stray_quote(at, quote);
+                }
+                match close {
+                    Some(end) if at < end => {
+                        strays.push(at);
+                        self.mask.push(at..at + 1);
+                        pos = at + 1;
+                        continue;
+                    }
+                    _ => {
+                        if !strays.is_empty() {
+                            self.stray_quotes.push(strays);
+                        }
+                        return at + 1;
+                    }
+                }
             }
             pos = if scan::expression_at(self.bytes, at).is_some() {
                 self.expression(at, self.bytes.len(), Context::Attribute { quote })
@@ -156,6 +182,58 @@ impl Walker<'_> {
             };
         }
         self.bytes.len()
+    }
+
+    /// Whether the `quote` at `at`, which would close an attribute value, is one the author
+    /// meant as part of the value (`subject="O="Contoso, Inc.", CN=x"`): it is followed by
+    /// neither white space, `/`, `>` nor another attribute (`name="…`), and a later quote
+    /// before the next `<` or expression is. Returns that later quote's position, where the
+    /// value then ends; `None` when the quote does close the value.
+    fn is_stray_quote(&self, at: usize, quote: u8) -> Option<usize> {
+        let ends_value = |next: Option<&u8>| {
+            next.is_none_or(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
+        };
+        if ends_value(self.bytes.get(at + 1)) || self.attribute_follows(at + 1) {
+            return None;
+        }
+        let mut pos = at + 1;
+        loop {
+            let found = memchr3(quote, b'<', b'@', self.rest(pos))?;
+            let next = pos + found;
+            match self.bytes.get(next) {
+                Some(b'<') => return None,
+                Some(b'@') if scan::expression_at(self.bytes, next).is_some() => return None,
+                Some(&b) if b == quote => {
+                    if ends_value(self.bytes.get(next + 1)) {
+                        return Some(next);
+                    }
+                    if self.attribute_follows(next + 1) {
+                        return None;
+                    }
+                }
+                _ => {}
+            }
+            pos = next + 1;
+        }
+    }
+
+    /// Whether `name="` or `name='` (another attribute, missing its white space) starts at
+    /// `pos`.
+    fn attribute_follows(&self, pos: usize) -> bool {
+        let rest = self.rest(pos);
+        if !rest.first().copied().is_some_and(is_name_start_byte) {
+            return false;
+        }
+        let name = rest
+            .iter()
+            .position(|&b| !(is_name_start_byte(b) || b.is_ascii_digit() || b == b'-' || b == b'.'))
+            .unwrap_or(rest.len());
+        let after = rest.get(name..).unwrap_or_default();
+        let after = after.trim_ascii_start();
+        let Some(after) = after.strip_prefix(b"=") else {
+            return false;
+        };
+        matches!(after.trim_ascii_start().first(), Some(b'"' | b'\''))
     }
 
     /// After `<!DOCTYPE`: the position after its `>`, skipping quoted literals and the internal
@@ -192,6 +270,29 @@ mod tests {
             prepass.masked.as_deref(),
             Some(r#"<a v="___________">________<![CDATA[@(z)]]><!-- @(c) --></a>"#)
         );
+    }
+
+    #[test]
+    fn quotes_meant_inside_a_value_are_masked_and_listed() {
+        let source = r#"<i subject="O="Contoso, Inc.", CN=x" issuer="y"/>"#;
+        let prepass = run(source);
+        assert_eq!(prepass.stray_quotes, vec![vec![14, 28]]);
+        assert_eq!(
+            prepass.masked.as_deref(),
+            Some(r#"<i subject="O=_Contoso, Inc._, CN=x" issuer="y"/>"#)
+        );
+    }
+
+    #[test]
+    fn attributes_without_white_space_are_not_stray_quotes() {
+        for source in [
+            r#"<a b="1"c="2"/>"#,
+            r#"<a b="1"/>"#,
+            r#"<a b="x"y>"#,
+            "<a b=\"x\"y\n",
+        ] {
+            assert!(run(source).stray_quotes.is_empty(), "{source}");
+        }
     }
 
     #[test]

@@ -87,6 +87,8 @@ cases! {
     unquoted_attribute_value: policy(r#"    <set-header name=accept />"#) => [("GH0010", 3, 22)];
     attributes_without_whitespace: policy(r#"    <set-header name="a"exists-action="skip" />"#) => [("GH0010", 3, 25)];
     less_than_in_attribute_value: policy(r#"    <set-header name="a<b" />"#) => [("GH0012", 3, 24)];
+    // One error for the quotes of `O="Contoso, Inc."`, not three about the pieces they cut.
+    quotes_inside_attribute_value: policy(r#"    <identity subject="O="Contoso, Inc.", CN=x" issuer-subject="CN=y" />"#) => [("GH0010", 3, 26)];
 
     // ----- text and references -----
     unescaped_less_than_in_text: policy("    <set-body>x < 5</set-body>") => [("GH0012", 3, 17)];
