@@ -303,7 +303,14 @@ fn secrets(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        "set-header" => header_secret(policy.literal("name"), &policy.config, out),
+        "set-header" => header_secret(policy.literal("name"), &policy.config, "has its value", out),
+        // The value a caller must send is as much a credential as one the gateway sends.
+        "check-header" => header_secret(
+            policy.literal("name"),
+            &policy.config,
+            "is checked against a value",
+            out,
+        ),
         "set-body" => body_secret(policy.text.as_ref(), out),
         _ => {}
     }
@@ -312,6 +319,7 @@ fn secrets(policy: &Policy, out: &mut Vec<Diagnostic>) {
             "set-header" => header_secret(
                 config.attribute("name").and_then(|a| a.literal()),
                 &config.config,
+                "has its value",
                 out,
             ),
             "set-body" => body_secret(config.text.as_ref(), out),
@@ -320,7 +328,8 @@ fn secrets(policy: &Policy, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn header_secret(name: Option<&str>, values: &[Config], out: &mut Vec<Diagnostic>) {
+/// `what` completes "header `X` … written in the policy".
+fn header_secret(name: Option<&str>, values: &[Config], what: &str, out: &mut Vec<Diagnostic>) {
     let Some(name) = name else { return };
     if !secret_header(name) {
         return;
@@ -331,10 +340,7 @@ fn header_secret(name: Option<&str>, values: &[Config], out: &mut Vec<Diagnostic
         {
             out.push(secret(
                 text.span,
-                &format!(
-                    "header `{}` has its value written in the policy",
-                    name.trim()
-                ),
+                &format!("header `{}` {what} written in the policy", name.trim()),
             ));
         }
     }
