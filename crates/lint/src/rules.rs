@@ -401,7 +401,8 @@ fn variables(
     let chain_sets: Vec<(&Chain, BTreeSet<String>)> =
         chains.iter().map(|chain| (chain, chain.sets())).collect();
     let mut mentioned: BTreeSet<String> = BTreeSet::new();
-    let mut reads: Vec<(String, Span)> = Vec::new();
+    // (name, where, read by `return-response` rather than by an expression)
+    let mut reads: Vec<(String, Span, bool)> = Vec::new();
     for expression in document.expressions() {
         if !expression.well_formed || broken.iter().any(|b| expression.span.contains(*b)) {
             continue;
@@ -415,7 +416,7 @@ fn variables(
                 let end = expression.source_offset(
                     offset.saturating_add(u32::try_from(name.len() + 2).unwrap_or(0)),
                 );
-                reads.push((name, Span::new(start, end)));
+                reads.push((name, Span::new(start, end), false));
             }
         }
         // A name written anywhere in code counts as used for the output-variable rule:
@@ -424,14 +425,29 @@ fn variables(
             mentioned.insert(name);
         }
     }
+    for policy in model.policies() {
+        for attribute in &policy.attributes {
+            if reads_variable(&policy.element, &attribute.name)
+                && let Some(name) = attribute.literal()
+                && !name.trim().is_empty()
+            {
+                mentioned.insert(name.trim().to_owned());
+                reads.push((name.trim().to_owned(), attribute.value.span, true));
+            }
+        }
+    }
+    reads.sort_by_key(|(_, span, _)| span.start);
     if model.kind == Kind::Policies {
         let mut reported = BTreeSet::new();
-        for (name, span) in reads {
+        for (name, span, by_return_response) in reads {
             if set.contains(&name) || reported.contains(&name) {
                 continue;
             }
             let missing_in = chain_sets.iter().find(|(_, sets)| !sets.contains(&name));
             let message = match (chains.is_empty(), missing_in) {
+                (true, _) if by_return_response => format!(
+                    "`return-response` starts from the response in variable `{name}`, which no policy in this document sets"
+                ),
                 (true, _) => {
                     format!("variable `{name}` is read but no policy in this document sets it")
                 }
@@ -451,6 +467,9 @@ fn variables(
             let mut diagnostic = Diagnostic::new(Code::VariableNeverSet, span, message);
             diagnostic = match gatehouse_model::catalog::similar(&name, set.iter().map(String::as_str)) {
                 Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
+                None if by_return_response => diagnostic.with_help(
+                    "to build a new response, remove `response-variable-name`; to return a stored one, name the variable of a `send-request`",
+                ),
                 None => diagnostic.with_help(
                     "set it with `set-variable` first; if a broader scope sets it, suppress this warning",
                 ),
@@ -483,11 +502,18 @@ fn collect_sets(
 ) {
     for attribute in attributes {
         let names_variable = (element == "set-variable" && attribute.name == "name")
-            || attribute.name.ends_with("variable-name");
+            || (attribute.name.ends_with("variable-name")
+                && !reads_variable(element, &attribute.name));
         if names_variable && let Some(name) = attribute.literal() {
             set.insert(name.trim().to_owned());
         }
     }
+}
+
+/// The one `*-variable-name` attribute that names a variable to read, not one to set:
+/// `return-response` returns the response stored there.
+fn reads_variable(element: &str, attribute: &str) -> bool {
+    element == "return-response" && attribute == "response-variable-name"
 }
 
 fn collect_config_sets(config: &[Config], set: &mut BTreeSet<String>) {
