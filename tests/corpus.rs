@@ -8,7 +8,7 @@
 )]
 
 use gatehouse_reader::{ReadOptions, check_invariants, read};
-use gatehouse_tests::{corpus_dir, gatehouse, xml_files};
+use gatehouse_tests::{corpus_dir, diagnostic_lines, gatehouse, xml_files};
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 use serde_json::Value;
@@ -102,39 +102,6 @@ fn the_corpus_holds_470_expressions_all_well_formed() {
         }
     }
     assert_eq!(found, 470);
-}
-
-/// Every diagnostic of a lint run as `file:line:column code`, sorted.
-fn diagnostic_lines(output: &Value) -> Vec<String> {
-    let mut lines: Vec<String> = output["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|file| {
-            let path = file["path"]
-                .as_str()
-                .unwrap()
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .to_owned();
-            file["diagnostics"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(move |d| {
-                    format!(
-                        "{path}:{}:{} {} {}",
-                        d["line"].as_u64().unwrap(),
-                        d["column"].as_u64().unwrap(),
-                        d["code"].as_str().unwrap(),
-                        d["message"].as_str().unwrap()
-                    )
-                })
-        })
-        .collect();
-    lines.sort();
-    lines
 }
 
 #[test]

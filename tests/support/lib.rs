@@ -100,3 +100,36 @@ pub fn corpus_expressions(folders: &[&str]) -> Vec<CorpusExpression> {
     }
     found
 }
+
+/// Every diagnostic of a lint run as `file:line:column code`, sorted.
+pub fn diagnostic_lines(output: &serde_json::Value) -> Vec<String> {
+    let mut lines: Vec<String> = output["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|file| {
+            let path = file["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned();
+            file["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |d| {
+                    format!(
+                        "{path}:{}:{} {} {}",
+                        d["line"].as_u64().unwrap(),
+                        d["column"].as_u64().unwrap(),
+                        d["code"].as_str().unwrap(),
+                        d["message"].as_str().unwrap()
+                    )
+                })
+        })
+        .collect();
+    lines.sort();
+    lines
+}
