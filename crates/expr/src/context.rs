@@ -366,6 +366,14 @@ pub struct LastError {
     pub policy_id: Option<Str>,
 }
 
+/// `context.GraphQL` in a resolver (set-graphql-resolver-policy.md, http-data-source-policy.md):
+/// the field's arguments and the parent object it is resolved on, as JSON objects.
+#[derive(Clone, Debug)]
+pub struct GraphQl {
+    pub arguments: crate::json::JToken,
+    pub parent: crate::json::JToken,
+}
+
 /// `context`, for one request.
 #[derive(Clone, Debug)]
 pub struct Context {
@@ -380,6 +388,8 @@ pub struct Context {
     pub user: Option<Arc<User>>,
     pub deployment: Arc<Deployment>,
     pub last_error: Option<Arc<LastError>>,
+    /// `context.GraphQL`: set only while a GraphQL resolver runs.
+    pub graphql: Option<Arc<GraphQl>>,
     pub request_id: [u8; 16],
     pub timestamp: DateTime,
     pub elapsed: TimeSpan,
@@ -401,6 +411,7 @@ impl Default for Context {
             user: None,
             deployment: Arc::new(Deployment::default()),
             last_error: None,
+            graphql: None,
             request_id: [0; 16],
             timestamp: DateTime {
                 ticks: 0,

@@ -128,6 +128,18 @@ pub fn context_from_json(text: &str) -> Result<Context, String> {
             policy_id: field("policyId"),
         }));
     }
+    if let Some(graphql) = json::get(&root, "graphql") {
+        // Each object is parsed again from text, so that the context owns its own tokens.
+        let object = |name: &str| -> Result<JToken, String> {
+            let text = json::get(&graphql, name)
+                .map_or_else(|| "{}".to_owned(), |v| json::write_string(&v, false));
+            json::parse(&text, true).map_err(|e| format!("graphql.{name}: {e}"))
+        };
+        context.graphql = Some(Arc::new(context::GraphQl {
+            arguments: object("arguments")?,
+            parent: object("parent")?,
+        }));
+    }
     if let Some(id) = json::get(&root, "requestId").and_then(|v| string_value(&v)) {
         context.request_id = crate::net::guid::parse(&id).ok_or("requestId is not a GUID")?;
     }

@@ -210,6 +210,7 @@ classes! {
     PrivateEndpointConnection "IPrivateEndpointConnection" "Microsoft.Azure.ApiManagement" Root Abstract;
     Deployment "IDeployment" "Microsoft.Azure.ApiManagement" Root Abstract;
     LastError "ILastError" "Microsoft.Azure.ApiManagement" Root Abstract;
+    GraphQl "IGraphQLContext" "Microsoft.Azure.ApiManagement" Root Abstract;
     Jwt "Jwt" "Microsoft.Azure.ApiManagement" Root Abstract;
     Authorization "Authorization" "Microsoft.Azure.ApiManagement" Root Abstract;
     BasicAuthCredentials "BasicAuthCredentials" "Microsoft.Azure.ApiManagement" Root Abstract;

@@ -462,6 +462,7 @@ pub enum Object {
     PrivateEndpointConnection(Arc<context::PrivateEndpointConnection>),
     Deployment(Arc<context::Deployment>),
     LastError(Arc<context::LastError>),
+    GraphQl(Arc<context::GraphQl>),
     Jwt(Arc<JwtData>),
     Authorization(Arc<AuthorizationData>),
     BasicAuth {
@@ -563,6 +564,7 @@ impl Object {
             Object::PrivateEndpointConnection(_) => Type::Class(Class::PrivateEndpointConnection),
             Object::Deployment(_) => Type::Class(Class::Deployment),
             Object::LastError(_) => Type::Class(Class::LastError),
+            Object::GraphQl(_) => Type::Class(Class::GraphQl),
             Object::Jwt(_) => Type::Class(Class::Jwt),
             Object::Authorization(_) => Type::Class(Class::Authorization),
             Object::BasicAuth { .. } => Type::Class(Class::BasicAuthCredentials),

@@ -104,6 +104,8 @@ namespace Gatehouse.Oracle
         string Section { get; } string Path { get; } string PolicyId { get; }
     }
 
+    public interface IGraphQLContext { JObject Arguments { get; } JObject Parent { get; } }
+
     public interface IProxyRequestContext
     {
         IRequest Request { get; }
@@ -116,6 +118,7 @@ namespace Gatehouse.Oracle
         IUser User { get; }
         IDeployment Deployment { get; }
         ILastError LastError { get; }
+        IGraphQLContext GraphQL { get; }
         Guid RequestId { get; }
         DateTime Timestamp { get; }
         TimeSpan Elapsed { get; }
@@ -307,6 +310,8 @@ namespace Gatehouse.Oracle
 
     class ModelDeployment : IDeployment { public string GatewayId { get; set; } public string Region { get; set; } public string ServiceName { get; set; } public string ServiceId { get; set; } }
 
+    class ModelGraphQLContext : IGraphQLContext { public JObject Arguments { get; set; } public JObject Parent { get; set; } }
+
     class ModelLastError : ILastError
     {
         public string Source { get; set; } public string Reason { get; set; } public string Message { get; set; }
@@ -325,6 +330,7 @@ namespace Gatehouse.Oracle
         public IUser User { get; set; }
         public IDeployment Deployment { get; set; }
         public ILastError LastError { get; set; }
+        public IGraphQLContext GraphQL { get; set; }
         public Guid RequestId { get; set; }
         public DateTime Timestamp { get; set; }
         public TimeSpan Elapsed { get; set; }
@@ -517,6 +523,13 @@ namespace Gatehouse.Oracle
                 {
                     Source = OptionalText(e, "source"), Reason = OptionalText(e, "reason"), Message = OptionalText(e, "message"),
                     Scope = OptionalText(e, "scope"), Section = OptionalText(e, "section"), Path = OptionalText(e, "path"), PolicyId = OptionalText(e, "policyId"),
+                };
+            var graphql = Get(root, "graphql") as JObject;
+            if (graphql != null)
+                context.GraphQL = new ModelGraphQLContext
+                {
+                    Arguments = (JObject)JToken.Parse((Get(graphql, "arguments") ?? new JObject()).ToString(Formatting.None)),
+                    Parent = (JObject)JToken.Parse((Get(graphql, "parent") ?? new JObject()).ToString(Formatting.None)),
                 };
             var id = OptionalText(root, "requestId");
             if (id != null) context.RequestId = Guid.Parse(id);

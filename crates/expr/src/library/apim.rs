@@ -401,6 +401,10 @@ pub(super) fn register(r: &mut Registry) {
     r.property(context, "LastError", "ILastError", |cx, _| {
         Ok(arc_value(cx.context.last_error.as_ref(), Object::LastError))
     });
+    // Null outside a GraphQL resolver.
+    r.property(context, "GraphQL", "IGraphQLContext", |cx, _| {
+        Ok(arc_value(cx.context.graphql.as_ref(), Object::GraphQl))
+    });
     r.property(context, "RequestId", "Guid", |cx, _| {
         Ok(Value::Guid(cx.context.request_id))
     });
@@ -795,6 +799,19 @@ pub(super) fn register(r: &mut Registry) {
     let last_error = Owner::Class(Class::LastError);
     optional_text_properties!(r, last_error, LastError:
         "Source" => source, "Reason" => reason, "Message" => message, "Scope" => scope, "Section" => section, "Path" => path, "PolicyId" => policy_id);
+
+    // ----- GraphQL resolver context
+    let graphql = Owner::Class(Class::GraphQl);
+    r.property(graphql, "Arguments", "JObject", |_, c| {
+        match object_of(c)? {
+            Object::GraphQl(g) => Ok(Value::Json(g.arguments.clone())),
+            _ => Err(c.internal("not an IGraphQLContext")),
+        }
+    });
+    r.property(graphql, "Parent", "JObject", |_, c| match object_of(c)? {
+        Object::GraphQl(g) => Ok(Value::Json(g.parent.clone())),
+        _ => Err(c.internal("not an IGraphQLContext")),
+    });
 
     // ----- Authorization (get-authorization-context)
     let authorization = Owner::Class(Class::Authorization);
