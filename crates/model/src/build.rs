@@ -58,6 +58,25 @@ pub fn build_with(
     };
     let built = match document.root() {
         Some(root) if document.text(root.name) == "policies" => builder.policies(root),
+        Some(root) if gatehouse_reader::RESOLVER_ROOTS.contains(&document.text(root.name)) => {
+            // A resolver's policy is at resolver scope whatever scope the file was given.
+            builder.scope = Scope::GraphqlResolver;
+            builder.scope_assumed = false;
+            let items = builder
+                .policy(root, Context::resolver())
+                .map(Item::Policy)
+                .into_iter()
+                .collect();
+            PolicyDocument {
+                kind: Kind::Resolver,
+                blocks: vec![Block {
+                    section: None,
+                    span: root.span,
+                    name_span: root.name,
+                    items,
+                }],
+            }
+        }
         Some(root) if document.text(root.name) == "fragment" => PolicyDocument {
             kind: Kind::Fragment,
             blocks: vec![Block {
@@ -105,6 +124,15 @@ impl Context {
             section: None,
             top: true,
             in_fragment: true,
+            in_wait: false,
+        }
+    }
+
+    fn resolver() -> Context {
+        Context {
+            section: None,
+            top: false,
+            in_fragment: false,
             in_wait: false,
         }
     }

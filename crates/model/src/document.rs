@@ -12,6 +12,9 @@ pub enum Kind {
     Policies,
     /// `<fragment>`: policies pasted into a section wherever the fragment is included.
     Fragment,
+    /// A GraphQL resolver's policy: one data-source policy at resolver scope, which inherits
+    /// nothing and runs after `inbound` and `backend`.
+    Resolver,
     /// Neither (the reader reported it).
     Unknown,
 }

@@ -190,11 +190,7 @@ impl Builder<'_> {
             );
         }
         let kind = match self.root.and_then(|index| self.top.get(index)) {
-            Some(Node::Element(root)) => match self.slice(root.name) {
-                "policies" => DocumentKind::Policies,
-                "fragment" => DocumentKind::Fragment,
-                _ => DocumentKind::Unknown,
-            },
+            Some(Node::Element(root)) => DocumentKind::of_root(self.slice(root.name)),
             _ => DocumentKind::Unknown,
         };
         self.diagnostics
@@ -434,7 +430,7 @@ impl Builder<'_> {
                 );
             } else {
                 self.root_seen = true;
-                if name != "policies" && name != "fragment" {
+                if DocumentKind::of_root(&name) == DocumentKind::Unknown {
                     let mut diagnostic = Diagnostic::new(
                         Code::UnknownRootElement,
                         name_span,
@@ -443,7 +439,7 @@ impl Builder<'_> {
                     diagnostic = match closest_root(&name) {
                         Some(suggestion) => diagnostic.with_help(format!("did you mean `<{suggestion}>`?")),
                         None => diagnostic.with_help(
-                            "a policy document's root is `<policies>`; a policy fragment's root is `<fragment>`",
+                            "a policy document's root is `<policies>`, a policy fragment's `<fragment>`, a graphql resolver's its data source (`<http-data-source>` …)",
                         ),
                     };
                     self.diagnostics.push(diagnostic);
@@ -1005,11 +1001,22 @@ fn closing_of(bracket: u8) -> u8 {
     }
 }
 
+/// The root the author meant: the same letters, ignoring case, `-`, `_` and a plural `s`
+/// (`<Policy>`, `<http_datasource>`).
 fn closest_root(name: &str) -> Option<&'static str> {
-    let lower = name.to_ascii_lowercase();
-    ["policies", "fragment"].into_iter().find(|candidate| {
-        lower == *candidate || lower.trim_end_matches('s') == candidate.trim_end_matches('s')
-    })
+    let letters = |text: &str| -> String {
+        text.chars()
+            .filter(|c| !matches!(c, '-' | '_'))
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<String>()
+            .trim_end_matches('s')
+            .to_owned()
+    };
+    let wanted = letters(name);
+    ["policies", "fragment"]
+        .into_iter()
+        .chain(crate::tree::RESOLVER_ROOTS)
+        .find(|candidate| letters(candidate) == wanted)
 }
 
 fn lowercase_first(text: &str) -> String {

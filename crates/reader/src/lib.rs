@@ -31,7 +31,7 @@ use gatehouse_diagnostics::{Code, Diagnostic, Span};
 pub use invariants::{check_invariants, check_read};
 pub use tree::{
     Attribute, CData, Document, DocumentKind, Element, Expression, ExpressionKind, Literal,
-    NamedValueRef, Node, OffsetShift, Text, Value, ValuePart,
+    NamedValueRef, Node, OffsetShift, RESOLVER_ROOTS, Text, Value, ValuePart,
 };
 
 /// Limits that keep hostile input from exhausting memory or the stack.

@@ -13,6 +13,9 @@ pub enum DocumentKind {
     Policies,
     /// `<fragment>`: a policy fragment.
     Fragment,
+    /// `<http-data-source>`, `<sql-data-source>` or `<cosmosdb-data-source>`: the policy of a
+    /// GraphQL resolver, whose root is its data source.
+    Resolver,
     /// No root element, or one of another name.
     Unknown,
 }
@@ -317,5 +320,24 @@ impl Expression {
             None => offset,
         };
         (self.code_span.start + relative).min(self.code_span.end)
+    }
+}
+
+/// The root elements of a GraphQL resolver's policy (configure-graphql-resolver.md).
+pub const RESOLVER_ROOTS: [&str; 3] = [
+    "http-data-source",
+    "sql-data-source",
+    "cosmosdb-data-source",
+];
+
+impl DocumentKind {
+    /// The kind of document whose root element is called `name`.
+    pub fn of_root(name: &str) -> DocumentKind {
+        match name {
+            "policies" => DocumentKind::Policies,
+            "fragment" => DocumentKind::Fragment,
+            _ if RESOLVER_ROOTS.contains(&name) => DocumentKind::Resolver,
+            _ => DocumentKind::Unknown,
+        }
     }
 }

@@ -80,6 +80,9 @@ cases! {
     ];
     invalid_element_name: "<policies><set$header /></policies>" => [("GH0011", 1, 12)];
     unknown_root_element: "<policy>\n</policy>" => [("GH0018", 1, 2)];
+    // A GraphQL resolver's policy has its data source as the root.
+    resolver_root: "<http-data-source>\n</http-data-source>" => [];
+    misspelt_resolver_root: "<http-datasource>\n</http-datasource>" => [("GH0018", 1, 2)];
 
     // ----- attributes -----
     duplicate_attribute: policy(r#"    <set-header name="a" exists-action="override" name="b" />"#) => [("GH0009", 3, 51)];
