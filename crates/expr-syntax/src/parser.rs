@@ -108,6 +108,13 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         Span::from_range(at..at + token_len),
         message,
     );
+    if let Some(end) = statement_end_without_semicolon(code, at) {
+        // The commonest slip in `@{…}`: `;` left off at the end of a line, so the next line's
+        // first word is "unexpected". Say so, at the place to type it.
+        return diagnostic
+            .with_label(Span::from_range(end.saturating_sub(1)..end), "add `;` here")
+            .with_help("the statement before it is missing its `;`");
+    }
     let help = match wanted.as_slice() {
         [] => "check the C# syntax here".to_owned(),
         [one] => format!("expected {one}"),
@@ -115,6 +122,25 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
     };
     diagnostic = diagnostic.with_help(help);
     diagnostic
+}
+
+/// Where a statement that lacks its `;` ends, when the unexpected token at `at` starts a line
+/// and the line before ends like a complete expression (a word, `)`, `]` or a literal).
+fn statement_end_without_semicolon(code: &str, at: usize) -> Option<usize> {
+    let before = code.get(..at)?;
+    let trimmed = before.trim_end();
+    let gap = before.get(trimmed.len()..)?;
+    let last = trimmed.chars().last()?;
+    let starts_statement = code
+        .get(at..)?
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_');
+    // ASCII only, so that the label's one byte is one whole character.
+    (gap.contains('\n')
+        && starts_statement
+        && (last.is_ascii_alphanumeric() || matches!(last, ')' | ']' | '"' | '\'' | '_')))
+    .then_some(trimmed.len())
 }
 
 /// The length of the token at the start of `text`: a string literal, a word, or one character.
