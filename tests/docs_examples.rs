@@ -21,6 +21,11 @@ const DOCS_MISTAKES: &[(&str, &str, &str)] = &[
         "cache-store duration=\"seconds\": a placeholder where a number of seconds belongs",
     ),
     (
+        "http-data-source-mutation.xml:14",
+        "GH0100",
+        "`jsonObject.Add(\"name\", args[\"name\"])` has no `;`",
+    ),
+    (
         "llm-token-limit.xml:8",
         "GH0203",
         "the token-quota example omits estimate-prompt-tokens, which the page's own table (and the toolkit's TokenLimitConfig) requires",
