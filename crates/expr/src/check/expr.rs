@@ -503,9 +503,21 @@ impl Compiler {
                 }
                 let mut candidates = self.local_names();
                 candidates.push("context".to_owned());
-                let help = match closest(&name.name, candidates.iter().map(String::as_str)) {
-                    Some(suggestion) => format!("did you mean `{suggestion}`?"),
-                    None => "declare it first, or use `context` to reach the request".to_owned(),
+                // `request.Headers` for `context.Request.Headers`: a member of `context`.
+                let context_member = self
+                    .registry
+                    .member_names(&Type::Class(Class::Context), false)
+                    .into_iter()
+                    .find(|member| member.eq_ignore_ascii_case(&name.name));
+                let help = match (
+                    context_member,
+                    closest(&name.name, candidates.iter().map(String::as_str)),
+                ) {
+                    (_, Some(suggestion)) => format!("did you mean `{suggestion}`?"),
+                    (Some(member), None) => format!("did you mean `context.{member}`?"),
+                    (None, None) => {
+                        "declare it first, or use `context` to reach the request".to_owned()
+                    }
                 };
                 self.error(
                     Code::UnknownName,
