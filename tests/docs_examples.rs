@@ -41,6 +41,11 @@ const DOCS_MISTAKES: &[(&str, &str, &str)] = &[
         "the second unclosed <set-variable>, reported where </inbound> meets it",
     ),
     (
+        "sample-flexible-throttling.xml:19",
+        "GH0103",
+        "`request.Headers`: there is no `request`; `context.Request` was meant",
+    ),
+    (
         "set-backend-service-fabric.xml:5",
         "GH0030",
         "sf-partition-key=\"@(…GetValueOrDefault(\"userId\",\"\")\" is one `)` short",
