@@ -61,6 +61,16 @@ fn apply_corrections(reference: &mut Value) -> Result<(), String> {
         .push(json!("on-error"));
     trace["text_content"] = json!({"required": false, "expressions": true});
     element_mut(reference, &["trace", "message"])?["required"] = json!(false);
+    // The page is silent; the APIM team added expressions there in 2019 (MicrosoftDocs/
+    // azure-docs#8244), and Microsoft's snippet "Check group membership of app using JWT and
+    // Graph API" builds the URL from the tenant.
+    set_attribute_field(
+        reference,
+        &["validate-jwt", "openid-config"],
+        "url",
+        "expressions",
+        json!(true),
+    )?;
     Ok(())
 }
 

@@ -249,6 +249,12 @@ pub const DOC_CORRECTIONS: &[(&str, &str)] = &[
          outbound, backend and on-error; APIM keeps running saved policies of that form and \
          the toolkit allows on-error. The text form is accepted with warning GH0252",
     ),
+    (
+        "validate-jwt/openid-config/url takes expressions",
+        "validate-jwt-policy.md does not say; the APIM team added expressions there in 2019 \
+         (MicrosoftDocs/azure-docs#8244: \"Support for expressions in \
+         validate-jwt>openid-config.url was added\"), and Microsoft's policy snippets use one",
+    ),
 ];
 
 /// Attributes the policy pages do not list but Microsoft's policy toolkit writes

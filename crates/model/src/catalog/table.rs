@@ -232,7 +232,7 @@ pub static POLICIES: &[PolicySpec] = &[
                 contains_policies: false,
                 foreign_content: false,
                 attributes: &[
-                    AttributeSpec { name: "url", kind: ValueKind::String, required: true, default: None, expressions: false, values: &[] },
+                    AttributeSpec { name: "url", kind: ValueKind::String, required: true, default: None, expressions: true, values: &[] },
                 ],
                 children: &[],
             },
