@@ -213,6 +213,8 @@ classes! {
     GraphQl "IGraphQLContext" "Microsoft.Azure.ApiManagement" Root Abstract;
     Jwt "Jwt" "Microsoft.Azure.ApiManagement" Root Abstract;
     Authorization "Authorization" "Microsoft.Azure.ApiManagement" Root Abstract;
+    // The static class of APIM's extension methods (`AsJwt`, `TryParseBasic` …).
+    ExpressionSyntaxExtensions "ExpressionSyntaxExtensions" "Microsoft.Azure.ApiManagement" Root Abstract;
     BasicAuthCredentials "BasicAuthCredentials" "Microsoft.Azure.ApiManagement" Root Abstract;
     // Allowed by APIM, but with no members Gatehouse implements.
     X509Certificate2 "X509Certificate2" "System.Security.Cryptography.X509Certificates" Root Reference;

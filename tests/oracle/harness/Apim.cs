@@ -543,7 +543,8 @@ namespace Gatehouse.Oracle
 
     // ------------------------------------------------------------------ APIM's extension methods
 
-    public static class ApimExtensions
+    // APIM's name for the class of its extension methods, which policies can call statically.
+    public static class ExpressionSyntaxExtensions
     {
         // APIM's counterpart of AsFormUrlEncodedContent; modelled on .NET's FormUrlEncodedContent
         // (Uri.EscapeDataString, then %20 as +), as Gatehouse implements it.

@@ -893,50 +893,60 @@ pub(super) fn register(r: &mut Registry) {
         Object::BasicAuth { password, .. } => Ok(text(password)),
         _ => Err(c.internal("not BasicAuthCredentials")),
     });
-    r.extension("AsJwt", "(this string value) -> Jwt", |_, c| {
-        Ok(c.opt_string(0)
-            .and_then(|s| parse_jwt(&s))
-            .map_or(Value::Null, |jwt| Value::object(Object::Jwt(Arc::new(jwt)))))
-    });
-    r.extension(
-        "TryParseJwt",
-        "(this string value, out Jwt result) -> bool",
-        |_, c| {
-            let parsed = c.opt_string(0).and_then(|s| parse_jwt(&s));
-            let ok = parsed.is_some();
-            c.set_out(
-                1,
-                parsed.map_or(Value::Null, |jwt| Value::object(Object::Jwt(Arc::new(jwt)))),
-            );
-            Ok(Value::Bool(ok))
-        },
-    );
-    r.extension(
-        "AsBasic",
-        "(this string value) -> BasicAuthCredentials",
-        |_, c| {
+    // APIM's credential parsers: extension methods of `string`, which C# also lets a policy
+    // call as static methods of their class, as Microsoft's snippets do
+    // (`ExpressionSyntaxExtensions.TryParseJwt(text, out jwt)`).
+    let parsers: [(&'static str, &str, super::NativeFn); 4] = [
+        ("AsJwt", "string value) -> Jwt", |_, c| {
             Ok(c.opt_string(0)
-                .and_then(|s| parse_basic(&s))
-                .map_or(Value::Null, |(user_id, password)| {
-                    Value::object(Object::BasicAuth { user_id, password })
-                }))
-        },
-    );
-    r.extension(
-        "TryParseBasic",
-        "(this string value, out BasicAuthCredentials result) -> bool",
-        |_, c| {
-            let parsed = c.opt_string(0).and_then(|s| parse_basic(&s));
-            let ok = parsed.is_some();
-            c.set_out(
-                1,
-                parsed.map_or(Value::Null, |(user_id, password)| {
-                    Value::object(Object::BasicAuth { user_id, password })
-                }),
-            );
-            Ok(Value::Bool(ok))
-        },
-    );
+                .and_then(|s| parse_jwt(&s))
+                .map_or(Value::Null, |jwt| Value::object(Object::Jwt(Arc::new(jwt)))))
+        }),
+        (
+            "TryParseJwt",
+            "string value, out Jwt result) -> bool",
+            |_, c| {
+                let parsed = c.opt_string(0).and_then(|s| parse_jwt(&s));
+                let ok = parsed.is_some();
+                c.set_out(
+                    1,
+                    parsed.map_or(Value::Null, |jwt| Value::object(Object::Jwt(Arc::new(jwt)))),
+                );
+                Ok(Value::Bool(ok))
+            },
+        ),
+        (
+            "AsBasic",
+            "string value) -> BasicAuthCredentials",
+            |_, c| {
+                Ok(c.opt_string(0)
+                    .and_then(|s| parse_basic(&s))
+                    .map_or(Value::Null, |(user_id, password)| {
+                        Value::object(Object::BasicAuth { user_id, password })
+                    }))
+            },
+        ),
+        (
+            "TryParseBasic",
+            "string value, out BasicAuthCredentials result) -> bool",
+            |_, c| {
+                let parsed = c.opt_string(0).and_then(|s| parse_basic(&s));
+                let ok = parsed.is_some();
+                c.set_out(
+                    1,
+                    parsed.map_or(Value::Null, |(user_id, password)| {
+                        Value::object(Object::BasicAuth { user_id, password })
+                    }),
+                );
+                Ok(Value::Bool(ok))
+            },
+        ),
+    ];
+    let host = Owner::Class(Class::ExpressionSyntaxExtensions);
+    for (name, rest, func) in parsers {
+        r.extension(name, &format!("(this {rest}"), func);
+        r.static_method(host, name, &format!("({rest}"), func);
+    }
 
     r.extension(
         "ToFormUrlEncodedContent",
