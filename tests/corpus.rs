@@ -114,7 +114,7 @@ fn the_corpus_reads_without_errors_all_51_non_well_formed_documents_included() {
     assert_eq!(run.status, 0, "{}", run.stdout);
     assert_eq!(
         run.stdout.lines().last(),
-        Some("118 files, 0 errors, 1 warnings; 470 expressions (470 parsed, 463 checked)")
+        Some("118 files, 0 errors, 1 warning; 470 expressions (470 parsed, 463 checked)")
     );
 }
 

@@ -266,13 +266,9 @@ fn select_and_ignore_choose_what_is_reported() {
     assert!(selected.stdout.contains("GH0238") && !selected.stdout.contains("GH0214"));
     let ignored = gatehouse(&["lint", "--ignore", "GH0214,GH0238", &file]);
     assert_eq!(ignored.status, 0, "{}", ignored.stdout);
-    assert!(ignored.stdout.starts_with("1 files, 0 errors, 0 warnings"));
+    assert!(ignored.stdout.starts_with("1 file, 0 errors, 0 warnings"));
     let by_prefix = gatehouse(&["lint", "--select", "GH01", &file]);
-    assert!(
-        by_prefix
-            .stdout
-            .starts_with("1 files, 0 errors, 0 warnings")
-    );
+    assert!(by_prefix.stdout.starts_with("1 file, 0 errors, 0 warnings"));
     let unknown = gatehouse(&["lint", "--select", "GH9", &file]);
     assert_eq!(unknown.status, 2);
     assert!(unknown.stderr.contains("`GH9` names no rule"));

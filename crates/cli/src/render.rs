@@ -36,14 +36,23 @@ pub(crate) fn human(
 pub(crate) fn summary_line(summary: Summary) -> String {
     let expressions = summary.expressions;
     format!(
-        "{} files, {} errors, {} warnings; {} expressions ({} parsed, {} checked)",
-        summary.files,
-        summary.tally.errors,
-        summary.tally.warnings,
-        expressions.found,
+        "{}, {}, {}; {} ({} parsed, {} checked)",
+        count(summary.files, "file"),
+        count(summary.tally.errors, "error"),
+        count(summary.tally.warnings, "warning"),
+        count(expressions.found, "expression"),
         expressions.parsed,
         expressions.checked
     )
+}
+
+/// `1 file`, `2 files`, `0 files`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn to_report(diagnostic: &Diagnostic) -> Report<()> {

@@ -49,7 +49,7 @@ fn policy_errors_exit_1_and_clean_policies_exit_0() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "1 files, 0 errors, 0 warnings; 0 expressions (0 parsed, 0 checked)\n"
+        "1 file, 0 errors, 0 warnings; 0 expressions (0 parsed, 0 checked)\n"
     );
 
     std::fs::remove_dir_all(&dir).unwrap();
