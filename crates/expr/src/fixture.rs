@@ -46,7 +46,7 @@ pub fn context_from_json(text: &str) -> Result<Context, String> {
         }
     }
     if let Some(api) = json::get(&root, "api") {
-        context.api = Some(api_of(&api));
+        context.api = Some(Arc::new(api_of(&api)));
     }
     if let Some(operation) = json::get(&root, "operation") {
         context.operation = Some(Arc::new(context::Operation {
@@ -67,9 +67,7 @@ pub fn context_from_json(text: &str) -> Result<Context, String> {
                 .and_then(|v| i32::try_from(v).ok()),
             state: text_of(&product, "state"),
             groups: groups(&product),
-            apis: json::get(&product, "apis")
-                .map(|list| json::children(&list).iter().map(api_of).collect())
-                .unwrap_or_default(),
+            apis: list_of(&product, "apis", api_of),
         }));
     }
     if let Some(subscription) = json::get(&root, "subscription") {
@@ -93,19 +91,10 @@ pub fn context_from_json(text: &str) -> Result<Context, String> {
             note: text_of(&user, "note"),
             registration_date: date_of(&user, "registrationDate"),
             groups: groups(&user),
-            identities: json::get(&user, "identities")
-                .map(|list| {
-                    json::children(&list)
-                        .iter()
-                        .map(|identity| {
-                            Arc::new(context::UserIdentity {
-                                id: text_of(identity, "id"),
-                                provider: text_of(identity, "provider"),
-                            })
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            identities: list_of(&user, "identities", |identity| context::UserIdentity {
+                id: text_of(identity, "id"),
+                provider: text_of(identity, "provider"),
+            }),
         }));
     }
     if let Some(deployment) = json::get(&root, "deployment") {
@@ -232,8 +221,8 @@ fn authorization_of(token: &JToken) -> Result<Value, String> {
     )))
 }
 
-fn api_of(api: &JToken) -> Arc<context::Api> {
-    Arc::new(context::Api {
+fn api_of(api: &JToken) -> context::Api {
+    context::Api {
         id: text_of(api, "id"),
         name: text_of(api, "name"),
         path: text_of(api, "path"),
@@ -244,20 +233,23 @@ fn api_of(api: &JToken) -> Arc<context::Api> {
         is_current_revision: bool_of(api, "isCurrentRevision").unwrap_or(true),
         revision: text_of(api, "revision"),
         version: json::get(api, "version").and_then(|v| string_value(&v)),
-    })
+    }
 }
 
 fn groups(token: &JToken) -> Vec<Arc<context::Group>> {
-    json::get(token, "groups")
+    list_of(token, "groups", |g| context::Group {
+        id: text_of(g, "id"),
+        name: text_of(g, "name"),
+    })
+}
+
+/// The objects of the array `name` of `token`, each read by `item`; none when it is absent.
+fn list_of<T>(token: &JToken, name: &str, item: impl Fn(&JToken) -> T) -> Vec<Arc<T>> {
+    json::get(token, name)
         .map(|list| {
             json::children(&list)
                 .iter()
-                .map(|g| {
-                    Arc::new(context::Group {
-                        id: text_of(g, "id"),
-                        name: text_of(g, "name"),
-                    })
-                })
+                .map(|element| Arc::new(item(element)))
                 .collect()
         })
         .unwrap_or_default()

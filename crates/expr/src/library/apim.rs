@@ -47,14 +47,19 @@ fn url(value: &Arc<context::Url>) -> Value {
     Value::object(Object::Url(Arc::clone(value)))
 }
 
-fn groups(groups: &[Arc<context::Group>]) -> Value {
+/// An `IEnumerable<…>` of context objects (groups, APIs, identities).
+fn object_array<T>(class: Class, items: &[Arc<T>], object: fn(Arc<T>) -> Object) -> Value {
     Value::array(
-        Type::Class(Class::UserGroup),
-        groups
+        Type::Class(class),
+        items
             .iter()
-            .map(|g| Value::object(Object::UserGroup(Arc::clone(g))))
+            .map(|item| Value::object(object(Arc::clone(item))))
             .collect(),
     )
+}
+
+fn groups(groups: &[Arc<context::Group>]) -> Value {
+    object_array(Class::UserGroup, groups, Object::UserGroup)
 }
 
 /// `IMessageBody.As<T>(preserveContent)`.
@@ -694,13 +699,7 @@ pub(super) fn register(r: &mut Registry) {
         "Apis",
         "IEnumerable<IApi>",
         |_, c| match object_of(c)? {
-            Object::Product(p) => Ok(Value::array(
-                Type::Class(Class::Api),
-                p.apis
-                    .iter()
-                    .map(|a| Value::object(Object::Api(Arc::clone(a))))
-                    .collect(),
-            )),
+            Object::Product(p) => Ok(object_array(Class::Api, &p.apis, Object::Api)),
             _ => Err(c.internal("not an IProduct")),
         },
     );
@@ -764,12 +763,10 @@ pub(super) fn register(r: &mut Registry) {
         "Identities",
         "IEnumerable<IUserIdentity>",
         |_, c| match object_of(c)? {
-            Object::User(u) => Ok(Value::array(
-                Type::Class(Class::UserIdentity),
-                u.identities
-                    .iter()
-                    .map(|i| Value::object(Object::UserIdentity(Arc::clone(i))))
-                    .collect(),
+            Object::User(u) => Ok(object_array(
+                Class::UserIdentity,
+                &u.identities,
+                Object::UserIdentity,
             )),
             _ => Err(c.internal("not an IUser")),
         },
