@@ -297,6 +297,9 @@ enums! {
     MidpointRounding "MidpointRounding" [ToEven = 0, AwayFromZero = 1, ToZero = 2, ToNegativeInfinity = 3, ToPositiveInfinity = 4];
     UriPartial "UriPartial" [Scheme = 0, Authority = 1, Path = 2, Query = 3];
     UriKind "UriKind" [RelativeOrAbsolute = 0, Absolute = 1, Relative = 2];
+    // `IProduct.State` (api-management-policy-expressions.md: `enum ProductState {NotPublished,
+    // Published}`).
+    ProductState "ProductState" [NotPublished = 0, Published = 1];
 }
 
 impl EnumKind {

@@ -78,7 +78,7 @@ namespace Gatehouse.Oracle
         bool ApprovalRequired { get; }
         bool SubscriptionRequired { get; }
         int? SubscriptionLimit { get; }
-        string State { get; }
+        ProductState State { get; }
         IEnumerable<IGroup> Groups { get; }
         IEnumerable<IApi> Apis { get; }
     }
@@ -103,6 +103,8 @@ namespace Gatehouse.Oracle
         string Source { get; } string Reason { get; } string Message { get; } string Scope { get; }
         string Section { get; } string Path { get; } string PolicyId { get; }
     }
+
+    public enum ProductState { NotPublished, Published }
 
     public interface IGraphQLContext { JObject Arguments { get; } JObject Parent { get; } }
 
@@ -288,7 +290,7 @@ namespace Gatehouse.Oracle
     class ModelProduct : IProduct
     {
         public string Id { get; set; } public string Name { get; set; } public bool ApprovalRequired { get; set; }
-        public bool SubscriptionRequired { get; set; } public int? SubscriptionLimit { get; set; } public string State { get; set; }
+        public bool SubscriptionRequired { get; set; } public int? SubscriptionLimit { get; set; } public ProductState State { get; set; }
         public IEnumerable<IGroup> Groups { get; set; }
         public IEnumerable<IApi> Apis { get; set; }
     }
@@ -496,7 +498,7 @@ namespace Gatehouse.Oracle
                     Id = Text(product, "id"), Name = Text(product, "name"),
                     ApprovalRequired = Get(product, "approvalRequired") != null && (bool)Get(product, "approvalRequired"),
                     SubscriptionRequired = Get(product, "subscriptionRequired") == null || (bool)Get(product, "subscriptionRequired"),
-                    SubscriptionLimit = (int?)Get(product, "subscriptionLimit"), State = Text(product, "state"), Groups = Groups(product),
+                    SubscriptionLimit = (int?)Get(product, "subscriptionLimit"), State = string.Equals(Text(product, "state"), "published", StringComparison.OrdinalIgnoreCase) ? ProductState.Published : ProductState.NotPublished, Groups = Groups(product),
                     Apis = (Get(product, "apis") as JArray ?? new JArray()).Select(ApiOf).ToArray(),
                 };
             var s = Get(root, "subscription") as JObject;

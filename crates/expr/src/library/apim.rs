@@ -10,7 +10,7 @@ use crate::context::{self, Multimap};
 use crate::eval::{Cx, Fault};
 use crate::json::{self, JData, JValue};
 use crate::net::time::{DateTime, Kind, TICKS_PER_SECOND, UNIX_EPOCH_TICKS};
-use crate::types::{Class, Generic, Type};
+use crate::types::{Class, EnumKind, Generic, Type};
 use crate::value::{JwtData, Object, Str, Value, empty_str, new_str};
 
 type R = Result<Value, Fault>;
@@ -657,7 +657,17 @@ pub(super) fn register(r: &mut Registry) {
     let operation = Owner::Class(Class::Operation);
     text_properties!(r, operation, Operation: "Id" => id, "Method" => method, "Name" => name, "UrlTemplate" => url_template);
     let product = Owner::Class(Class::Product);
-    text_properties!(r, product, Product: "Id" => id, "Name" => name, "State" => state);
+    text_properties!(r, product, Product: "Id" => id, "Name" => name);
+    r.property(product, "State", "ProductState", |_, c| {
+        match object_of(c)? {
+            // Fixtures and configuration write the state in any case ("published").
+            Object::Product(p) => Ok(Value::Enum(
+                EnumKind::ProductState,
+                i64::from(p.state.eq_ignore_ascii_case("published")),
+            )),
+            _ => Err(c.internal("not an IProduct")),
+        }
+    });
     r.property(
         product,
         "ApprovalRequired",
