@@ -177,7 +177,6 @@ const ORDERED: &[&str] = &[
     "http-response",
 ];
 
-/// Attributes that name or identify something: empty, they name nothing.
 /// Whether `element` is a policy the author forgot to close (`<set-variable …>` for
 /// `<set-variable … />`) that takes neither child elements nor text. The reader nests what
 /// follows inside it and reports the missing end tag (GH0006, GH0007); the author meant those
@@ -190,6 +189,7 @@ fn swallows_siblings(element: &Element, spec: &PolicySpec) -> bool {
         && spec.text.is_none()
 }
 
+/// Attributes that name or identify something: empty, they name nothing.
 fn is_identifier(attribute: &str) -> bool {
     matches!(
         attribute,
