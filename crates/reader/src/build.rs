@@ -1002,7 +1002,7 @@ fn closing_of(bracket: u8) -> u8 {
 }
 
 /// The root the author meant: the same letters, ignoring case, `-`, `_` and a plural `s`
-/// (`<Policy>`, `<http_datasource>`).
+/// (`<Fragments>`, `<http_datasource>`).
 fn closest_root(name: &str) -> Option<&'static str> {
     let letters = |text: &str| -> String {
         text.chars()

@@ -128,12 +128,16 @@ pub fn read_str(text: &str, options: &ReadOptions) -> ReadOutput {
     let xml = prepass.masked.as_deref().unwrap_or(text);
     let (nodes, root, kind, mut diagnostics) =
         build::build(text, xml, &prepass.expressions, options);
-    diagnostics.extend(
-        prepass
-            .stray_quotes
-            .iter()
-            .filter_map(|quotes| stray_quotes(text, quotes)),
-    );
+    if !prepass.stray_quotes.is_empty() {
+        diagnostics.extend(
+            prepass
+                .stray_quotes
+                .iter()
+                .filter_map(|quotes| stray_quotes(text, quotes)),
+        );
+        // The builder's diagnostics come in document order; these join them in it.
+        diagnostics.sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.span.end));
+    }
     ReadOutput {
         document: Document {
             source: text.to_owned(),
