@@ -752,47 +752,46 @@ pub(super) fn register(r: &mut Registry) {
 
     // ----- IList<T> (form data values, declared interface types)
     let ilist = Owner::Generic(Generic::IList);
-    // The changing members of `IList<T>`, shared with `List<T>`. An array is an `IList<T>` of
-    // fixed size: these throw on it, as in .NET.
-    for owner in [list, ilist] {
-        r.method(owner, "Add", "<T>(T item) -> void", |cx, c| {
-            cx.charge(1, c.span)?;
-            write(growable_items(c)?).push(c.arg(0).clone());
-            Ok(Value::Null)
-        });
-        r.method(owner, "Insert", "<T>(int index, T item) -> void", |_, c| {
-            let mut items = write(growable_items(c)?);
-            let index = usize::try_from(c.int(0)?)
-                .ok()
-                .filter(|i| *i <= items.len())
-                .ok_or_else(|| c.out_of_range("index"))?;
-            items.insert(index, c.arg(1).clone());
-            Ok(Value::Null)
-        });
-        r.method(owner, "Remove", "<T>(T item) -> bool", |_, c| {
-            let mut items = write(growable_items(c)?);
-            match items
-                .iter()
-                .position(|item| super::value_equals(item, c.arg(0)))
-            {
-                Some(index) => {
-                    items.remove(index);
-                    Ok(Value::Bool(true))
-                }
-                None => Ok(Value::Bool(false)),
+    // The changing members of `IList<T>`, which `List<T>` finds through it. An array is an
+    // `IList<T>` of fixed size: these throw on it, as in .NET.
+    r.method(ilist, "Add", "<T>(T item) -> void", |cx, c| {
+        cx.charge(1, c.span)?;
+        write(growable_items(c)?).push(c.arg(0).clone());
+        Ok(Value::Null)
+    });
+    r.method(ilist, "Insert", "<T>(int index, T item) -> void", |_, c| {
+        let mut items = write(growable_items(c)?);
+        let index = usize::try_from(c.int(0)?)
+            .ok()
+            .filter(|i| *i <= items.len())
+            .ok_or_else(|| c.out_of_range("index"))?;
+        items.insert(index, c.arg(1).clone());
+        Ok(Value::Null)
+    });
+    r.method(ilist, "Remove", "<T>(T item) -> bool", |_, c| {
+        let mut items = write(growable_items(c)?);
+        match items
+            .iter()
+            .position(|item| super::value_equals(item, c.arg(0)))
+        {
+            Some(index) => {
+                items.remove(index);
+                Ok(Value::Bool(true))
             }
-        });
-        r.method(owner, "RemoveAt", "<T>(int index) -> void", |_, c| {
-            let mut items = write(growable_items(c)?);
-            let index = index_of(c, 0, items.len(), false)?;
-            items.remove(index);
-            Ok(Value::Null)
-        });
-        r.method(owner, "Clear", "<T>() -> void", |_, c| {
-            write(growable_items(c)?).clear();
-            Ok(Value::Null)
-        });
-    }
+            None => Ok(Value::Bool(false)),
+        }
+    });
+    r.method(ilist, "RemoveAt", "<T>(int index) -> void", |_, c| {
+        let mut items = write(growable_items(c)?);
+        let index = index_of(c, 0, items.len(), false)?;
+        items.remove(index);
+        Ok(Value::Null)
+    });
+    r.method(ilist, "Clear", "<T>() -> void", |_, c| {
+        write(growable_items(c)?).clear();
+        Ok(Value::Null)
+    });
+
     r.property(ilist, "Count", "int", |cx, c| count_value(c, cx));
     r.indexer(
         ilist,
