@@ -71,6 +71,24 @@ fn apply_corrections(reference: &mut Value) -> Result<(), String> {
         "expressions",
         json!(true),
     )?;
+    // cosmosdb-data-source-policy.md's tables are silent; its read, delete and write examples
+    // (and their prose: "accessed using the context.GraphQL.Arguments["id"] context variable")
+    // compute `id` and `partition-key` with expressions.
+    for request in [
+        "query-request",
+        "read-request",
+        "delete-request",
+        "write-request",
+    ] {
+        element_mut(
+            reference,
+            &["cosmosdb-data-source", request, "partition-key"],
+        )?["text_expressions"] = json!(true);
+        if request != "query-request" {
+            element_mut(reference, &["cosmosdb-data-source", request, "id"])?["text_expressions"] =
+                json!(true);
+        }
+    }
     Ok(())
 }
 

@@ -255,6 +255,12 @@ pub const DOC_CORRECTIONS: &[(&str, &str)] = &[
          (MicrosoftDocs/azure-docs#8244: \"Support for expressions in \
          validate-jwt>openid-config.url was added\"), and Microsoft's policy snippets use one",
     ),
+    (
+        "cosmosdb-data-source id and partition-key take expressions",
+        "cosmosdb-data-source-policy.md's tables do not say; its read, delete and write examples \
+         write `<id>@(context.GraphQL.Arguments[\"id\"].ToString())</id>`, and the prose says the \
+         values are \"accessed using the context.GraphQL.Arguments context variable\"",
+    ),
 ];
 
 /// Attributes the policy pages do not list but Microsoft's policy toolkit writes

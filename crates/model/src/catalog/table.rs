@@ -2788,7 +2788,7 @@ pub static POLICIES: &[PolicySpec] = &[
                         name: "partition-key",
                         required: false,
                         repeat: false,
-                        text_expressions: false,
+                        text_expressions: true,
                         contains_policies: false,
                         foreign_content: false,
                         attributes: &[
@@ -2847,7 +2847,7 @@ pub static POLICIES: &[PolicySpec] = &[
                         name: "id",
                         required: true,
                         repeat: false,
-                        text_expressions: false,
+                        text_expressions: true,
                         contains_policies: false,
                         foreign_content: false,
                         attributes: &[
@@ -2859,7 +2859,7 @@ pub static POLICIES: &[PolicySpec] = &[
                         name: "partition-key",
                         required: false,
                         repeat: false,
-                        text_expressions: false,
+                        text_expressions: true,
                         contains_policies: false,
                         foreign_content: false,
                         attributes: &[
@@ -2900,7 +2900,7 @@ pub static POLICIES: &[PolicySpec] = &[
                         name: "id",
                         required: true,
                         repeat: false,
-                        text_expressions: false,
+                        text_expressions: true,
                         contains_policies: false,
                         foreign_content: false,
                         attributes: &[
@@ -2912,7 +2912,7 @@ pub static POLICIES: &[PolicySpec] = &[
                         name: "partition-key",
                         required: false,
                         repeat: false,
-                        text_expressions: false,
+                        text_expressions: true,
                         contains_policies: false,
                         foreign_content: false,
                         attributes: &[
@@ -2942,7 +2942,7 @@ pub static POLICIES: &[PolicySpec] = &[
                         name: "id",
                         required: false,
                         repeat: false,
-                        text_expressions: false,
+                        text_expressions: true,
                         contains_policies: false,
                         foreign_content: false,
                         attributes: &[
@@ -2954,7 +2954,7 @@ pub static POLICIES: &[PolicySpec] = &[
                         name: "partition-key",
                         required: false,
                         repeat: false,
-                        text_expressions: false,
+                        text_expressions: true,
                         contains_policies: false,
                         foreign_content: false,
                         attributes: &[
