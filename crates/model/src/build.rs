@@ -177,16 +177,32 @@ const ORDERED: &[&str] = &[
     "http-response",
 ];
 
-/// Whether `element` is a policy the author forgot to close (`<set-variable …>` for
-/// `<set-variable … />`) that takes neither child elements nor text. The reader nests what
-/// follows inside it and reports the missing end tag (GH0006, GH0007); the author meant those
-/// elements as its siblings, so the model reads them so, and one typo stays one error.
+/// Whether `element` is one the author forgot to close (`<set-variable …>` for
+/// `<set-variable … />`) although it cannot hold elements (`takes_elements` is false). The
+/// reader nests what follows inside it and reports the missing end tag (GH0006, GH0007); the
+/// author meant those elements as its siblings, so the model reads them so, and one typo stays
+/// one error.
+fn left_open(element: &Element, takes_elements: bool) -> bool {
+    element.end_tag.is_none() && !element.self_closing && !takes_elements
+}
+
+/// `left_open` for a policy: one that takes neither child elements nor text.
 fn swallows_siblings(element: &Element, spec: &PolicySpec) -> bool {
-    element.end_tag.is_none()
-        && !element.self_closing
-        && spec.children.is_empty()
-        && !spec.contains_policies
-        && spec.text.is_none()
+    left_open(
+        element,
+        !spec.children.is_empty() || spec.contains_policies || spec.text.is_some(),
+    )
+}
+
+/// `left_open` for a configuration element: one whose content can only be text.
+fn config_swallows_siblings(element: &Element, spec: &ChildSpec) -> bool {
+    left_open(
+        element,
+        !spec.children.is_empty()
+            || spec.contains_policies
+            || spec.foreign_content
+            || BODY_ELEMENTS.contains(&spec.name),
+    )
 }
 
 /// Attributes that name or identify something: empty, they name nothing.
@@ -526,7 +542,7 @@ impl<'d> Builder<'d> {
         if !spec.text_expressions && !spec.contains_policies && spec.children.is_empty() {
             self.no_expressions(config.text.as_ref(), &format!("the text of `{name}`"));
         }
-        if BODY_ELEMENTS.contains(&name) {
+        if BODY_ELEMENTS.contains(&name) || config_swallows_siblings(element, spec) {
             return config;
         }
         (config.config, config.body) = self.children(
@@ -553,11 +569,17 @@ impl<'d> Builder<'d> {
         let mut config = Vec::new();
         let mut body = Vec::new();
         let mut order = Order::new(owner);
-        for child in element.child_elements() {
+        // The next child last; an unclosed leaf hands back what it swallowed (`left_open`).
+        let mut pending: Vec<&Element> = element.child_elements().collect();
+        pending.reverse();
+        while let Some(child) = pending.pop() {
             let child_name = self.text(child.name);
             if let Some(child_spec) = specs.iter().find(|s| s.name == child_name) {
                 order.check(self, specs, child_spec, child);
                 config.push(self.config(child, child_spec, nested));
+                if config_swallows_siblings(child, child_spec) {
+                    pending.extend(child.child_elements().collect::<Vec<_>>().into_iter().rev());
+                }
             } else if contains_policies {
                 let misspelt_child = catalog::lookup(child_name, None).is_none()
                     && catalog::similar(child_name, specs.iter().map(|s| s.name)).is_some();

@@ -134,6 +134,15 @@ inbound('unclosed-leaf-policy', 'GH0007', [
     '        <set-variable name="late" value="1">',
     '        <set-header name="X-Late" exists-action="override"><value>@((string)context.Variables["late"])</value></set-header>',
 ], '</inbound>')
+# The same inside a policy: `<set-method>GET` left open swallows the set-header after it.
+inbound('unclosed-leaf-configuration', 'GH0007', [
+    '        <send-request mode="new" response-variable-name="probe" timeout="5">',
+    '            <set-url>https://backend.example.com/probe</set-url>',
+    '            <set-method>GET',
+    '            <set-header name="X-Probe" exists-action="override"><value>1</value></set-header>',
+    '        </send-request>',
+    '        <set-header name="X-Probe-Status" exists-action="override"><value>@(((IResponse)context.Variables["probe"]).StatusCode.ToString())</value></set-header>',
+], '</send-request>')
 
 import os
 import re
