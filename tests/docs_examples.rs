@@ -21,6 +21,26 @@ const DOCS_MISTAKES: &[(&str, &str, &str)] = &[
         "cache-store duration=\"seconds\": a placeholder where a number of seconds belongs",
     ),
     (
+        "cosmosdb-data-source-read.xml:12",
+        "GH0006",
+        "the read example writes `<read-request>` where `</read-request>` belongs, so the first never closes",
+    ),
+    (
+        "cosmosdb-data-source-read.xml:16",
+        "GH0006",
+        "… and `<partition-key>` is never closed",
+    ),
+    (
+        "cosmosdb-data-source-read.xml:18",
+        "GH0218",
+        "… the stray `<read-request>` opens a second one inside the first",
+    ),
+    (
+        "cosmosdb-data-source-read.xml:19",
+        "GH0007",
+        "… which `</cosmosdb-data-source>` meets unclosed",
+    ),
+    (
         "http-data-source-mutation.xml:14",
         "GH0100",
         "`jsonObject.Add(\"name\", args[\"name\"])` has no `;`",
