@@ -89,7 +89,36 @@ fn apply_corrections(reference: &mut Value) -> Result<(), String> {
                 json!(true);
         }
     }
+    // Every page that lists a `set-body` element links it to set-body-policy.md: it is that
+    // policy, with its attributes (`template`, `xsi-nil`, `parse-date`). The reference gave the
+    // SQL and Cosmos DB resolvers' response `set-body` none, and the rest only `template`; the
+    // SQL page's own example writes `<set-body template="liquid">` there.
+    let set_body = element_mut(reference, &["set-body"])?["attributes"].clone();
+    let mut set_bodies = 0;
+    if let Some(policies) = reference.as_array_mut() {
+        for policy in policies {
+            set_bodies += give_set_body_attributes(policy, &set_body);
+        }
+    }
+    if set_bodies == 0 {
+        return Err("no set-body child element to correct".to_owned());
+    }
     Ok(())
+}
+
+/// Sets the attributes of every `set-body` child element under `element`; how many it set.
+fn give_set_body_attributes(element: &mut Value, attributes: &Value) -> usize {
+    let mut count = 0;
+    if let Some(children) = element["children"].as_array_mut() {
+        for child in children {
+            if child["name"] == "set-body" {
+                child["attributes"] = attributes.clone();
+                count += 1;
+            }
+            count += give_set_body_attributes(child, attributes);
+        }
+    }
+    count
 }
 
 /// The policy `path[0]`, then its child elements `path[1..]`.

@@ -261,6 +261,12 @@ pub const DOC_CORRECTIONS: &[(&str, &str)] = &[
          write `<id>@(context.GraphQL.Arguments[\"id\"].ToString())</id>`, and the prose says the \
          values are \"accessed using the context.GraphQL.Arguments context variable\"",
     ),
+    (
+        "set-body elements inside other policies have set-body's attributes",
+        "every page that lists a `set-body` element links it to set-body-policy.md; the reference \
+         gave the SQL and Cosmos DB resolvers' response `set-body` no attributes and the others only \
+         `template`, while sql-data-source-policy.md's own example writes `<set-body template=\"liquid\">`",
+    ),
 ];
 
 /// Attributes the policy pages do not list but Microsoft's policy toolkit writes

@@ -1649,6 +1649,8 @@ pub static POLICIES: &[PolicySpec] = &[
                 foreign_content: false,
                 attributes: &[
                     AttributeSpec { name: "template", kind: ValueKind::String, required: false, default: None, expressions: false, values: &["liquid", "none"] },
+                    AttributeSpec { name: "xsi-nil", kind: ValueKind::String, required: false, default: Some("blank"), expressions: false, values: &["blank", "null"] },
+                    AttributeSpec { name: "parse-date", kind: ValueKind::Boolean, required: false, default: Some("true"), expressions: false, values: &[] },
                 ],
                 children: &[],
             },
@@ -1873,6 +1875,8 @@ pub static POLICIES: &[PolicySpec] = &[
                 foreign_content: false,
                 attributes: &[
                     AttributeSpec { name: "template", kind: ValueKind::String, required: false, default: None, expressions: false, values: &["liquid", "none"] },
+                    AttributeSpec { name: "xsi-nil", kind: ValueKind::String, required: false, default: Some("blank"), expressions: false, values: &["blank", "null"] },
+                    AttributeSpec { name: "parse-date", kind: ValueKind::Boolean, required: false, default: Some("true"), expressions: false, values: &[] },
                 ],
                 children: &[],
             },
@@ -1988,6 +1992,8 @@ pub static POLICIES: &[PolicySpec] = &[
                 foreign_content: false,
                 attributes: &[
                     AttributeSpec { name: "template", kind: ValueKind::String, required: false, default: None, expressions: false, values: &["liquid", "none"] },
+                    AttributeSpec { name: "xsi-nil", kind: ValueKind::String, required: false, default: Some("blank"), expressions: false, values: &["blank", "null"] },
+                    AttributeSpec { name: "parse-date", kind: ValueKind::Boolean, required: false, default: Some("true"), expressions: false, values: &[] },
                 ],
                 children: &[],
             },
@@ -2386,6 +2392,8 @@ pub static POLICIES: &[PolicySpec] = &[
                         foreign_content: false,
                         attributes: &[
                             AttributeSpec { name: "template", kind: ValueKind::String, required: false, default: None, expressions: false, values: &["liquid", "none"] },
+                            AttributeSpec { name: "xsi-nil", kind: ValueKind::String, required: false, default: Some("blank"), expressions: false, values: &["blank", "null"] },
+                            AttributeSpec { name: "parse-date", kind: ValueKind::Boolean, required: false, default: Some("true"), expressions: false, values: &[] },
                         ],
                         children: &[],
                     },
@@ -2447,6 +2455,8 @@ pub static POLICIES: &[PolicySpec] = &[
                         foreign_content: false,
                         attributes: &[
                             AttributeSpec { name: "template", kind: ValueKind::String, required: false, default: None, expressions: false, values: &["liquid", "none"] },
+                            AttributeSpec { name: "xsi-nil", kind: ValueKind::String, required: false, default: Some("blank"), expressions: false, values: &["blank", "null"] },
+                            AttributeSpec { name: "parse-date", kind: ValueKind::Boolean, required: false, default: Some("true"), expressions: false, values: &[] },
                         ],
                         children: &[],
                     },
@@ -2603,7 +2613,11 @@ pub static POLICIES: &[PolicySpec] = &[
                         text_expressions: true,
                         contains_policies: false,
                         foreign_content: false,
-                        attributes: &[],
+                        attributes: &[
+                            AttributeSpec { name: "template", kind: ValueKind::String, required: false, default: None, expressions: false, values: &["liquid", "none"] },
+                            AttributeSpec { name: "xsi-nil", kind: ValueKind::String, required: false, default: Some("blank"), expressions: false, values: &["blank", "null"] },
+                            AttributeSpec { name: "parse-date", kind: ValueKind::Boolean, required: false, default: Some("true"), expressions: false, values: &[] },
+                        ],
                         children: &[],
                     },
                     ChildSpec {
@@ -2670,7 +2684,11 @@ pub static POLICIES: &[PolicySpec] = &[
                         text_expressions: true,
                         contains_policies: false,
                         foreign_content: false,
-                        attributes: &[],
+                        attributes: &[
+                            AttributeSpec { name: "template", kind: ValueKind::String, required: false, default: None, expressions: false, values: &["liquid", "none"] },
+                            AttributeSpec { name: "xsi-nil", kind: ValueKind::String, required: false, default: Some("blank"), expressions: false, values: &["blank", "null"] },
+                            AttributeSpec { name: "parse-date", kind: ValueKind::Boolean, required: false, default: Some("true"), expressions: false, values: &[] },
+                        ],
                         children: &[],
                     },
                     ChildSpec {
@@ -2984,7 +3002,9 @@ pub static POLICIES: &[PolicySpec] = &[
                         contains_policies: false,
                         foreign_content: false,
                         attributes: &[
-                            AttributeSpec { name: "template", kind: ValueKind::String, required: false, default: None, expressions: false, values: &["liquid"] },
+                            AttributeSpec { name: "template", kind: ValueKind::String, required: false, default: None, expressions: false, values: &["liquid", "none"] },
+                            AttributeSpec { name: "xsi-nil", kind: ValueKind::String, required: false, default: Some("blank"), expressions: false, values: &["blank", "null"] },
+                            AttributeSpec { name: "parse-date", kind: ValueKind::Boolean, required: false, default: Some("true"), expressions: false, values: &[] },
                         ],
                         children: &[],
                     },
@@ -3006,7 +3026,11 @@ pub static POLICIES: &[PolicySpec] = &[
                         text_expressions: true,
                         contains_policies: false,
                         foreign_content: false,
-                        attributes: &[],
+                        attributes: &[
+                            AttributeSpec { name: "template", kind: ValueKind::String, required: false, default: None, expressions: false, values: &["liquid", "none"] },
+                            AttributeSpec { name: "xsi-nil", kind: ValueKind::String, required: false, default: Some("blank"), expressions: false, values: &["blank", "null"] },
+                            AttributeSpec { name: "parse-date", kind: ValueKind::Boolean, required: false, default: Some("true"), expressions: false, values: &[] },
+                        ],
                         children: &[],
                     },
                     ChildSpec {
