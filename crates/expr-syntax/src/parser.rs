@@ -108,6 +108,15 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         Span::from_range(at..at + token_len),
         message,
     );
+    if found == ">" && code.get(..at).is_some_and(|before| before.ends_with('<')) {
+        // Visual Basic's and SQL's "not equal", which the docs themselves slip into.
+        return Diagnostic::new(
+            Code::ExpressionSyntax,
+            Span::from_range(at - 1..at + 1),
+            "`<>` is not a C# operator",
+        )
+        .with_help("write `!=` for \"not equal\"");
+    }
     if let Some(end) = statement_end_without_semicolon(code, at) {
         // The commonest slip in `@{…}`: `;` left off at the end of a line, so the next line's
         // first word is "unexpected". Say so, at the place to type it.
