@@ -86,6 +86,11 @@ const DOCS_MISTAKES: &[(&str, &str, &str)] = &[
         "O=\"Contoso, Inc.\" inside a \"-quoted attribute: XML ends the value at the first inner quote",
     ),
     (
+        "validate-graphql-request.xml:14",
+        "GH0100",
+        "`IpAddress <> \"198.51.100.1\"`: Visual Basic's inequality; C# writes `!=`",
+    ),
+    (
         "wait.xml:23",
         "GH0211",
         "two rate-limit policies; rate-limit-policy.md: \"can be used only once per policy definition\"",
