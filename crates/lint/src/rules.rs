@@ -293,13 +293,14 @@ fn secret_header(name: &str) -> bool {
 
 fn secrets(policy: &Policy, out: &mut Vec<Diagnostic>) {
     match policy.element.as_str() {
-        "authentication-basic" => {
+        // A certificate's password protects its private key as a basic password does.
+        element @ ("authentication-basic" | "authentication-certificate") => {
             if let Some(password) = policy.attribute("password")
                 && literal_secret(&password.value)
             {
                 out.push(secret(
                     password.value.span,
-                    "`authentication-basic` has its password written in the policy",
+                    &format!("`{element}` has its password written in the policy"),
                 ));
             }
         }
