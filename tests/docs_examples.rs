@@ -61,6 +61,16 @@ const DOCS_MISTAKES: &[(&str, &str, &str)] = &[
         "the second unclosed <set-variable>, reported where </inbound> meets it",
     ),
     (
+        "proxy.xml:6",
+        "GH0010",
+        "username={{username}}: an attribute value without quotes",
+    ),
+    (
+        "proxy.xml:6",
+        "GH0010",
+        "… and password={{password}}",
+    ),
+    (
         "sample-flexible-throttling.xml:19",
         "GH0103",
         "`request.Headers`: there is no `request`; `context.Request` was meant",
