@@ -65,11 +65,7 @@ const DOCS_MISTAKES: &[(&str, &str, &str)] = &[
         "GH0010",
         "username={{username}}: an attribute value without quotes",
     ),
-    (
-        "proxy.xml:6",
-        "GH0010",
-        "… and password={{password}}",
-    ),
+    ("proxy.xml:6", "GH0010", "… and password={{password}}"),
     (
         "sample-flexible-throttling.xml:19",
         "GH0103",
