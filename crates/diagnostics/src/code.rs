@@ -446,13 +446,16 @@ usually as the first element of the section. Suppress with \
     HardcodedSecret = "GH0215" "hardcoded-secret" Warning
         "secret written in the policy text"
         "Passwords, keys and client secrets written into a policy are visible to everyone who can read \
-the policy, its exports and its history.\n\nFix: move the value to a secret named value and write \
+the policy, its exports and its history. Checked: the `password` of `authentication-basic` and \
+`authentication-certificate`; literal values of `Authorization`, `*key*` and `*secret*` headers in \
+`set-header` and `check-header`; `client_secret=` in a body.\n\nFix: move the value to a secret named value and write \
 `{{name}}`, or let the gateway authenticate with `authentication-managed-identity`.";
 
     VariableNeverSet = "GH0216" "variable-never-set" Warning
         "variable is read but no policy sets it"
-        "An expression reads `context.Variables[\"name\"]` but no policy in the document sets `name` \
-(`set-variable`, or a `*-variable-name` attribute). Reading it throws `KeyNotFoundException` at run time; \
+        "An expression reads `context.Variables[\"name\"]`, or `return-response` names it in \
+`response-variable-name`, but no policy in the document sets `name` (`set-variable`, or an attribute \
+such as `send-request`'s `response-variable-name`). Reading it throws `KeyNotFoundException` at run time; \
 `GetValueOrDefault` silently returns the default. Usually a typo.\n\nFix: correct the name, or set the \
 variable first.";
 
