@@ -138,6 +138,9 @@ fn describe_value(
             }
             Object::Xml(node) => format!("{} {}", node.class().name(), node.to_xml_string(false)),
             Object::XName { .. } => format!("XName {}", library::to_display_string(value)),
+            Object::XNamespace(_) => {
+                format!("XNamespace {}", library::to_display_string(value))
+            }
             Object::KeyValuePair {
                 key, value: item, ..
             } => format!(

@@ -1305,6 +1305,7 @@ impl<'a> Cx<'a> {
                 }
             }
             Convert::ToJToken => Ok(crate::library::to_jtoken(&value)),
+            Convert::ToXmlName(class) => crate::library::string_to_xml_name(value, *class, span),
             Convert::FromJToken(target) => crate::library::from_jtoken(&value, target, span),
             Convert::DateToOffset => match value {
                 Value::DateTime(date) => Ok(Value::DateTimeOffset(DateTimeOffset {

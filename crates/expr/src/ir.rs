@@ -102,6 +102,8 @@ pub enum Convert {
     UnwrapNullable,
     /// A .NET value to a `JToken` (Newtonsoft's implicit operators).
     ToJToken,
+    /// A string to `XName` (`"{ns}local"`) or `XNamespace`; null stays null.
+    ToXmlName(Class),
     /// A `JToken` to a .NET value (Newtonsoft's explicit operators).
     FromJToken(Type),
     /// Enum to integer or back.

@@ -643,6 +643,8 @@ pub enum Conversion {
     Sequence,
     /// `DateTime` to `DateTimeOffset` (a user-defined implicit operator in .NET).
     DateToOffset,
+    /// `string` to `XName` or `XNamespace` (LINQ to XML's implicit operators).
+    ToXmlName(Class),
 }
 
 fn numeric_rank(ty: &Type) -> Option<u8> {
@@ -772,6 +774,11 @@ pub fn implicit(from: &Type, to: &Type) -> Option<Conversion> {
     }
     if *from == Type::Class(Class::DateTime) && *to == Type::Class(Class::DateTimeOffset) {
         return Some(Conversion::DateToOffset);
+    }
+    if *from == Type::String
+        && let Type::Class(class @ (Class::XName | Class::XNamespace)) = to
+    {
+        return Some(Conversion::ToXmlName(*class));
     }
     if to.is_class(Class::JToken) && *to == Type::Class(Class::JToken) && jtoken_convertible(from) {
         return Some(Conversion::ToJToken);

@@ -127,7 +127,21 @@ impl Value {
             (Value::Json(a), Value::Json(b)) => Arc::ptr_eq(a, b),
             (Value::Object(a), Value::Object(b)) => {
                 Arc::ptr_eq(a, b)
-                    || matches!((&**a, &**b), (Object::RuntimeType(x), Object::RuntimeType(y)) if x == y)
+                    || match (&**a, &**b) {
+                        (Object::RuntimeType(x), Object::RuntimeType(y)) => x == y,
+                        (
+                            Object::XName {
+                                namespace: n1,
+                                local: l1,
+                            },
+                            Object::XName {
+                                namespace: n2,
+                                local: l2,
+                            },
+                        ) => n1 == n2 && l1 == l2,
+                        (Object::XNamespace(x), Object::XNamespace(y)) => x == y,
+                        _ => false,
+                    }
             }
             _ => false,
         }
@@ -436,10 +450,13 @@ pub enum Object {
         items: Vec<Value>,
     },
     Xml(crate::xml::XNode),
+    /// Atomized in .NET: equal names are the same object, so they compare by value here.
     XName {
         namespace: Str,
         local: Str,
     },
+    /// A namespace URI (`XNamespace`); empty for `XNamespace.None`. Atomized like `XName`.
+    XNamespace(Str),
     // APIM
     Context,
     Request(Arc<context::Request>),
@@ -534,6 +551,7 @@ impl Object {
             ),
             Object::Xml(node) => Type::Class(node.class()),
             Object::XName { .. } => Type::Class(Class::XName),
+            Object::XNamespace(_) => Type::Class(Class::XNamespace),
             Object::Context => Type::Class(Class::Context),
             Object::Request(_) => Type::Class(Class::Request),
             Object::Response(_) => Type::Class(Class::Response),

@@ -73,7 +73,7 @@ fn cost(from: &Type, to: &Type, constant: Option<&Value>) -> Option<u32> {
         Conversion::Numeric(target) => 2 + numeric_rank(&target).saturating_sub(numeric_rank(from)),
         Conversion::WrapNullable => 12,
         Conversion::Upcast | Conversion::Sequence => 14,
-        Conversion::ToJToken => 20,
+        Conversion::ToJToken | Conversion::ToXmlName(_) => 20,
         Conversion::Boxing => 24,
         _ => 30,
     })

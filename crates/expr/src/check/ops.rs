@@ -169,6 +169,7 @@ impl Compiler {
             Conversion::FromJToken(target) => ir::Convert::FromJToken(target),
             Conversion::EnumInteger(target) => ir::Convert::EnumInteger(target),
             Conversion::DateToOffset => ir::Convert::DateToOffset,
+            Conversion::ToXmlName(class) => ir::Convert::ToXmlName(class),
         };
         Ir::Convert {
             op,
@@ -207,6 +208,11 @@ impl Compiler {
                 }
             }
         }
+        if matches!(typed.ty, Type::Class(Class::XElement | Class::XAttribute))
+            && let Some(evaluated) = crate::library::xml_value_target(to)
+        {
+            return self.xml_value_cast(typed, to, evaluated, span);
+        }
         match types::explicit(&typed.ty, to) {
             Some(conversion) => {
                 let from = typed.ty.clone();
@@ -223,6 +229,36 @@ impl Compiler {
                 Typed::error(span)
             }
         }
+    }
+
+    /// LINQ to XML's explicit operators, `(string)element` or `(int?)attribute`: user-defined
+    /// in .NET, so a call here rather than a built-in conversion.
+    fn xml_value_cast(&mut self, typed: Typed, to: &Type, evaluated: bool, span: Span) -> Typed {
+        if !evaluated {
+            self.report_once(
+                Code::NotImplemented,
+                span,
+                &format!(
+                    "gatehouse does not implement the conversion of `{}` to `{to}` yet",
+                    typed.ty
+                ),
+                "",
+            );
+        }
+        Typed::new(
+            Ir::Native {
+                func: crate::library::xml_value_cast,
+                name: "op_Explicit",
+                target: Some(Box::new(typed.ir)),
+                args: Vec::new(),
+                type_args: vec![to.clone()],
+                outs: Vec::new(),
+                null_receiver_throws: false,
+                span,
+            },
+            to.clone(),
+            span,
+        )
     }
 
     /// The run-time conversion for an explicit conversion between static types (`foreach`).
@@ -283,6 +319,27 @@ impl Compiler {
             );
         }
         let (lt, rt) = (left.ty.clone(), right.ty.clone());
+        // LINQ to XML's `XNamespace + string` (a user-defined operator, so it wins over string
+        // concatenation): the name in that namespace.
+        if op == BinaryOp::Add
+            && lt == Type::Class(Class::XNamespace)
+            && matches!(rt, Type::String | Type::Null)
+        {
+            return Typed::new(
+                Ir::Native {
+                    func: crate::library::namespace_plus,
+                    name: "op_Addition",
+                    target: Some(Box::new(left.ir)),
+                    args: vec![right.ir],
+                    type_args: Vec::new(),
+                    outs: Vec::new(),
+                    null_receiver_throws: false,
+                    span,
+                },
+                Type::Class(Class::XName),
+                span,
+            );
+        }
         // String concatenation: either side a string.
         if op == BinaryOp::Add && (lt == Type::String || rt == Type::String) {
             if lt == Type::Void || rt == Type::Void {
@@ -603,6 +660,25 @@ impl Compiler {
                 left,
                 right,
                 &promoted,
+                Type::Bool,
+                span,
+            );
+        }
+        // `XName` and `XNamespace` have `==` operators, and strings convert to them: atomized,
+        // so equal names are equal references.
+        let xml_name = |t: &Type| matches!(t, Type::Class(Class::XName | Class::XNamespace));
+        let target = if xml_name(&lt) { &lt } else { &rt };
+        if xml_name(target)
+            && types::implicit(&lt, target).is_some()
+            && types::implicit(&rt, target).is_some()
+        {
+            let target = target.clone();
+            return self.typed_binary_converted(
+                op,
+                Operand::Ref,
+                left,
+                right,
+                &target,
                 Type::Bool,
                 span,
             );

@@ -232,6 +232,7 @@ fn append_object(out: &mut String, object: &Object) {
                 let _ = write!(out, "{{{namespace}}}{local}");
             }
         }
+        Object::XNamespace(namespace) => out.push_str(namespace),
         Object::Encoding(kind) => out.push_str(super::text::encoding_class_name(*kind)),
         Object::HashAlgorithmName(name) => out.push_str(name),
         Object::StringComparer(_) => out.push_str("System.StringComparer"),
@@ -394,6 +395,7 @@ pub fn value_equals(a: &Value, b: &Value) -> bool {
                         local: l2,
                     },
                 ) => n1 == n2 && l1 == l2,
+                (Object::XNamespace(n1), Object::XNamespace(n2)) => n1 == n2,
                 _ => false,
             }
         }),
@@ -432,7 +434,8 @@ fn identity_text(value: &Value) -> String {
             Object::Anonymous { .. }
             | Object::KeyValuePair { .. }
             | Object::Uri(_)
-            | Object::XName { .. } => to_display_string(value),
+            | Object::XName { .. }
+            | Object::XNamespace(_) => to_display_string(value),
             _ => format!("{:p}", Arc::as_ptr(object)),
         },
         other => to_display_string(other),

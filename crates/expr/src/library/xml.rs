@@ -1,12 +1,15 @@
-//! `XDocument`, `XElement`, `XAttribute`, `XName` over [`crate::xml`]. Names are passed as
-//! strings (`"item"`, `"{urn:ns}item"`), which C# converts to `XName` implicitly.
+//! `XDocument`, `XElement`, `XAttribute`, `XName`, `XNamespace` over [`crate::xml`].
+//! Members take names as `XName`; a string (`"item"`, `"{urn:ns}item"`) converts to one
+//! implicitly, as in C#, and `ns + "item"` builds one from an `XNamespace`.
 
 use std::sync::Arc;
+
+use gatehouse_diagnostics::Span;
 
 use super::{Call, Owner, Registry};
 use crate::eval::{Cx, Fault};
 use crate::types::{Class, Type};
-use crate::value::{Object, Value, new_str};
+use crate::value::{Object, Str, Value, new_str};
 use crate::xml::{self, Element, Name, XNode};
 
 type R = Result<Value, Fault>;
@@ -50,17 +53,231 @@ fn elements_value(elements: Vec<Arc<Element>>) -> Value {
     )
 }
 
-fn filter(elements: Vec<Arc<Element>>, call: &Call<'_>) -> Vec<Arc<Element>> {
-    match call.opt_string(0) {
-        Some(name) => {
-            let wanted = Name::parse(&name);
-            elements
-                .into_iter()
-                .filter(|e| e.name.matches(&wanted))
-                .collect()
-        }
-        None => elements,
+/// An `XName` argument; `None` when it is null, which matches nothing in .NET.
+fn name_arg(call: &Call<'_>, index: usize) -> Option<Name> {
+    match call.arg(index) {
+        Value::Object(object) => match &**object {
+            Object::XName { namespace, local } => Some(Name {
+                namespace: namespace.to_string(),
+                local: local.to_string(),
+                prefix: None,
+            }),
+            _ => None,
+        },
+        _ => None,
     }
+}
+
+/// The elements named by argument `index` (a null name selects none, as in .NET).
+fn filter(elements: Vec<Arc<Element>>, call: &Call<'_>, index: usize) -> Vec<Arc<Element>> {
+    match name_arg(call, index) {
+        Some(wanted) => elements
+            .into_iter()
+            .filter(|e| e.name.matches(&wanted))
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+fn attribute_values(element: &Arc<Element>, wanted: Option<&Name>) -> Vec<Value> {
+    element
+        .attributes
+        .iter()
+        .filter(|(name, _)| wanted.is_none_or(|w| name.matches(w)))
+        .map(|(name, value)| {
+            Value::object(Object::Xml(XNode::Attribute(name.clone(), value.clone())))
+        })
+        .collect()
+}
+
+/// C#'s `(XName)string`, which is `XName.Get`: `"{namespace}local"` or `"local"`, the local
+/// name a valid NCName. Errors are .NET's: `ArgumentException` for a malformed expanded name,
+/// `XmlException` for an invalid local name.
+pub(crate) fn expanded_name(text: &str, span: Span) -> Result<Value, Fault> {
+    let invalid = || {
+        Fault::throw(
+            Class::ArgumentException,
+            format!("'{text}' is an invalid expanded name."),
+            span,
+        )
+    };
+    if text.is_empty() {
+        return Err(invalid());
+    }
+    match text.strip_prefix('{') {
+        Some(rest) => match rest.rfind('}') {
+            Some(end) if end > 0 && end + 1 < rest.len() => {
+                let (namespace, local) = (&rest[..end], &rest[end + 1..]);
+                local_name(namespace, local, span)
+            }
+            _ => Err(invalid()),
+        },
+        None => local_name("", text, span),
+    }
+}
+
+/// `namespace.GetName(local)`: checks the local name is an NCName.
+fn local_name(namespace: &str, local: &str, span: Span) -> Result<Value, Fault> {
+    let name_char = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '\u{b7}');
+    let mut chars = local.chars();
+    let problem = match chars.next() {
+        // .NET's `XmlConvert.VerifyNCName` calls an empty name a null argument.
+        None => {
+            return Err(Fault::throw(
+                Class::ArgumentNullException,
+                "The empty string '' is not a valid local name.",
+                span,
+            ));
+        }
+        Some(first) if !(first.is_alphabetic() || first == '_') => Some(format!(
+            "Name cannot begin with the '{first}' character, hexadecimal value 0x{:X}.",
+            u32::from(first)
+        )),
+        Some(_) => chars.find(|c| !name_char(*c)).map(|c| {
+            format!(
+                "The '{c}' character, hexadecimal value 0x{:X}, cannot be included in a name.",
+                u32::from(c)
+            )
+        }),
+    };
+    if let Some(message) = problem {
+        return Err(Fault::throw(Class::XmlException, message, span));
+    }
+    Ok(Value::object(Object::XName {
+        namespace: Arc::from(namespace),
+        local: Arc::from(local),
+    }))
+}
+
+/// C#'s implicit operators from `string` to `XName` and `XNamespace`; null stays null.
+pub(crate) fn string_to_xml_name(value: Value, class: Class, span: Span) -> Result<Value, Fault> {
+    match (value, class) {
+        (Value::String(text), Class::XNamespace) => Ok(Value::object(Object::XNamespace(text))),
+        (Value::String(text), _) => expanded_name(&text, span),
+        (other, _) => Ok(other),
+    }
+}
+
+fn namespace_of(call: &Call<'_>) -> Result<Str, Fault> {
+    match &call.this {
+        Value::Object(object) => match &**object {
+            Object::XNamespace(namespace) => Ok(Arc::clone(namespace)),
+            _ => Err(call.internal("not an XNamespace")),
+        },
+        _ => Err(crate::eval::null_reference(call.span)),
+    }
+}
+
+/// `XNamespace + string` and `XNamespace.GetName`: the name in that namespace.
+fn namespace_get_name(_: &mut Cx<'_>, call: &mut Call<'_>) -> R {
+    let namespace = namespace_of(call)?;
+    let local = call.string(0)?;
+    local_name(&namespace, &local, call.span)
+}
+
+/// `XNamespace + string`: as `GetName`, but a null namespace is an `ArgumentNullException`.
+pub(crate) fn namespace_plus(cx: &mut Cx<'_>, call: &mut Call<'_>) -> R {
+    if call.this.is_null() {
+        return Err(call.null_argument("ns"));
+    }
+    namespace_get_name(cx, call)
+}
+
+/// Targets of LINQ to XML's explicit operators on `XElement` and `XAttribute` that Gatehouse
+/// evaluates; `DateTime`, `DateTimeOffset` and `TimeSpan` (XML Schema formats) it does not yet.
+pub(crate) fn xml_value_target(to: &Type) -> Option<bool> {
+    match to.underlying() {
+        Type::String
+        | Type::Bool
+        | Type::Int32
+        | Type::UInt32
+        | Type::Int64
+        | Type::UInt64
+        | Type::Single
+        | Type::Double
+        | Type::Decimal
+        | Type::Class(Class::Guid) => Some(true),
+        Type::Class(Class::DateTime | Class::DateTimeOffset | Class::TimeSpan) => Some(false),
+        _ => None,
+    }
+}
+
+/// `(T)element` and `(T)attribute`: the value read with `XmlConvert` (invariant culture,
+/// surrounding whitespace allowed). A null node is null for `string` and `T?`, and an
+/// `ArgumentNullException` for a value type.
+pub(crate) fn xml_value_cast(_: &mut Cx<'_>, call: &mut Call<'_>) -> R {
+    let target = call.type_arg(0).clone();
+    let text = match &call.this {
+        Value::Null if target == Type::String || matches!(target, Type::Nullable(_)) => {
+            return Ok(Value::Null);
+        }
+        Value::Null => return Err(call.null_argument("element")),
+        Value::Object(object) => match &**object {
+            Object::Xml(XNode::Element(element)) => element.text(),
+            Object::Xml(XNode::Attribute(_, value)) => value.clone(),
+            _ => return Err(call.internal("not an XElement or XAttribute")),
+        },
+        _ => return Err(call.internal("not an XElement or XAttribute")),
+    };
+    let trimmed = text.trim_matches([' ', '\t', '\n', '\r']);
+    let invalid = |type_name: &str| {
+        call.format_error(format!(
+            "The string '{text}' is not a valid {type_name} value."
+        ))
+    };
+    match target.underlying() {
+        Type::String => Ok(new_str(text.clone())),
+        Type::Bool => match trimmed.to_lowercase().as_str() {
+            "true" | "1" => Ok(Value::Bool(true)),
+            "false" | "0" => Ok(Value::Bool(false)),
+            _ => Err(invalid("Boolean")),
+        },
+        ty @ (Type::Single | Type::Double) => {
+            let infinity = match trimmed {
+                "INF" => Some(f64::INFINITY),
+                "-INF" => Some(f64::NEG_INFINITY),
+                _ => None,
+            };
+            match (infinity, ty) {
+                (Some(value), Type::Single) => Ok(Value::Single(value as f32)),
+                (Some(value), _) => Ok(Value::Double(value)),
+                // XML Schema numbers have no group separators.
+                (None, _) if trimmed.contains(',') => {
+                    Err(call.format_error("Input string was not in a correct format."))
+                }
+                (None, _) => super::numbers::parse_as(trimmed, ty, call),
+            }
+        }
+        Type::Decimal if trimmed.contains([',', 'e', 'E']) => {
+            Err(call.format_error("Input string was not in a correct format."))
+        }
+        Type::Class(Class::Guid) => crate::net::guid::parse(trimmed)
+            .map(Value::Guid)
+            .ok_or_else(|| call.format_error("Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).")),
+        ty => super::numbers::parse_as(trimmed, ty, call),
+    }
+}
+
+/// The XML extension methods (`Elements`, `Descendants`, `Attributes` on a sequence of
+/// elements): each element's results in order; null items are skipped, as in .NET.
+fn each_element(
+    cx: &mut Cx<'_>,
+    call: &Call<'_>,
+    mut each: impl FnMut(&Arc<Element>) -> Vec<Value>,
+) -> Result<Vec<Value>, Fault> {
+    let source = call.arg(0).clone();
+    if source.is_null() {
+        return Err(call.null_argument("source"));
+    }
+    let mut out = Vec::new();
+    for item in super::linq::collect(cx, &source, call.span)? {
+        if let Value::Object(object) = &item
+            && let Object::Xml(XNode::Element(element)) = &**object
+        {
+            out.extend(each(element));
+        }
+    }
+    Ok(out)
 }
 
 fn element_of(call: &Call<'_>) -> Result<Arc<Element>, Fault> {
@@ -112,8 +329,8 @@ pub(super) fn register(r: &mut Registry) {
     r.method(
         container,
         "Descendants",
-        "(string name) -> IEnumerable<XElement>",
-        |_, c| Ok(elements_value(filter(descendants(node_of(c)?), c))),
+        "(XName name) -> IEnumerable<XElement>",
+        |_, c| Ok(elements_value(filter(descendants(node_of(c)?), c, 0))),
     );
     r.method(
         container,
@@ -124,11 +341,11 @@ pub(super) fn register(r: &mut Registry) {
     r.method(
         container,
         "Elements",
-        "(string name) -> IEnumerable<XElement>",
-        |_, c| Ok(elements_value(filter(child_elements(node_of(c)?), c))),
+        "(XName name) -> IEnumerable<XElement>",
+        |_, c| Ok(elements_value(filter(child_elements(node_of(c)?), c, 0))),
     );
-    r.method(container, "Element", "(string name) -> XElement", |_, c| {
-        Ok(filter(child_elements(node_of(c)?), c)
+    r.method(container, "Element", "(XName name) -> XElement", |_, c| {
+        Ok(filter(child_elements(node_of(c)?), c, 0)
             .first()
             .map_or(Value::Null, xml::element_value))
     });
@@ -156,17 +373,15 @@ pub(super) fn register(r: &mut Registry) {
     r.method(
         element,
         "Attribute",
-        "(string name) -> XAttribute",
+        "(XName name) -> XAttribute",
         |_, c| {
-            let wanted = Name::parse(&c.string(0)?);
-            let found = element_of(c)?
-                .attributes
-                .iter()
-                .find(|(name, _)| name.matches(&wanted))
-                .map(|(name, value)| {
-                    Value::object(Object::Xml(XNode::Attribute(name.clone(), value.clone())))
-                });
-            Ok(found.unwrap_or(Value::Null))
+            let Some(wanted) = name_arg(c, 0) else {
+                return Ok(Value::Null);
+            };
+            Ok(attribute_values(&element_of(c)?, Some(&wanted))
+                .into_iter()
+                .next()
+                .unwrap_or(Value::Null))
         },
     );
     r.method(
@@ -174,14 +389,22 @@ pub(super) fn register(r: &mut Registry) {
         "Attributes",
         "() -> IEnumerable<XAttribute>",
         |_, c| {
-            let attributes = element_of(c)?
-                .attributes
-                .iter()
-                .map(|(name, value)| {
-                    Value::object(Object::Xml(XNode::Attribute(name.clone(), value.clone())))
-                })
-                .collect();
-            Ok(Value::array(Type::Class(Class::XAttribute), attributes))
+            Ok(Value::array(
+                Type::Class(Class::XAttribute),
+                attribute_values(&element_of(c)?, None),
+            ))
+        },
+    );
+    r.method(
+        element,
+        "Attributes",
+        "(XName name) -> IEnumerable<XAttribute>",
+        |_, c| {
+            let found = match name_arg(c, 0) {
+                Some(wanted) => attribute_values(&element_of(c)?, Some(&wanted)),
+                None => Vec::new(),
+            };
+            Ok(Value::array(Type::Class(Class::XAttribute), found))
         },
     );
     let attribute = Owner::Class(Class::XAttribute);
@@ -197,33 +420,142 @@ pub(super) fn register(r: &mut Registry) {
         Ok(new_str(node_of(c)?.to_xml_string(false)))
     });
     let name = Owner::Class(Class::XName);
-    let part = |c: &Call<'_>, local: bool| match &c.this {
-        Value::Object(object) => match &**object {
-            Object::XName {
-                namespace,
-                local: name,
-            } => Ok(Value::String(Arc::clone(if local {
-                name
-            } else {
-                namespace
-            }))),
-            _ => Err(c.internal("not an XName")),
-        },
-        _ => Err(crate::eval::null_reference(c.span)),
-    };
-    let _ = part;
-    r.property(name, "LocalName", "string", |_, c| match &c.this {
-        Value::Object(object) => match &**object {
-            Object::XName { local, .. } => Ok(Value::String(Arc::clone(local))),
-            _ => Err(c.internal("not an XName")),
-        },
-        _ => Err(crate::eval::null_reference(c.span)),
+    r.property(name, "LocalName", "string", |_, c| {
+        name_part(c, |_, local| Value::String(Arc::clone(local)))
     });
-    r.property(name, "NamespaceName", "string", |_, c| match &c.this {
-        Value::Object(object) => match &**object {
-            Object::XName { namespace, .. } => Ok(Value::String(Arc::clone(namespace))),
-            _ => Err(c.internal("not an XName")),
-        },
-        _ => Err(crate::eval::null_reference(c.span)),
+    r.property(name, "NamespaceName", "string", |_, c| {
+        name_part(c, |namespace, _| Value::String(Arc::clone(namespace)))
     });
+    r.property(name, "Namespace", "XNamespace", |_, c| {
+        name_part(c, |namespace, _| {
+            Value::object(Object::XNamespace(Arc::clone(namespace)))
+        })
+    });
+    r.static_method(name, "Get", "(string expandedName) -> XName", |_, c| {
+        expanded_name(&c.string(0)?, c.span)
+    });
+    r.static_method(
+        name,
+        "Get",
+        "(string localName, string namespaceName) -> XName",
+        |_, c| {
+            let namespace = c.string(1)?;
+            local_name(&namespace, &c.string(0)?, c.span)
+        },
+    );
+    let namespace = Owner::Class(Class::XNamespace);
+    r.property(namespace, "NamespaceName", "string", |_, c| {
+        Ok(Value::String(namespace_of(c)?))
+    });
+    r.method(
+        namespace,
+        "GetName",
+        "(string localName) -> XName",
+        namespace_get_name,
+    );
+    r.static_method(
+        namespace,
+        "Get",
+        "(string namespaceName) -> XNamespace",
+        |_, c| Ok(Value::object(Object::XNamespace(c.string(0)?))),
+    );
+    r.static_property(namespace, "None", "XNamespace", |_, _| {
+        Ok(Value::object(Object::XNamespace(Arc::from(""))))
+    });
+    r.static_property(namespace, "Xml", "XNamespace", |_, _| {
+        Ok(Value::object(Object::XNamespace(Arc::from(
+            "http://www.w3.org/XML/1998/namespace",
+        ))))
+    });
+    r.static_property(namespace, "Xmlns", "XNamespace", |_, _| {
+        Ok(Value::object(Object::XNamespace(Arc::from(
+            "http://www.w3.org/2000/xmlns/",
+        ))))
+    });
+
+    // System.Xml.Linq.Extensions over sequences of elements.
+    r.extension(
+        "Elements",
+        "(this IEnumerable<XElement> source) -> IEnumerable<XElement>",
+        |cx, c| {
+            let found = each_element(cx, c, |e| e.elements().map(xml::element_value).collect())?;
+            Ok(Value::array(Type::Class(Class::XElement), found))
+        },
+    );
+    r.extension(
+        "Elements",
+        "(this IEnumerable<XElement> source, XName name) -> IEnumerable<XElement>",
+        |cx, c| {
+            let wanted = name_arg(c, 1);
+            let found = each_element(cx, c, |e| match &wanted {
+                Some(w) => e
+                    .elements()
+                    .filter(|child| child.name.matches(w))
+                    .map(xml::element_value)
+                    .collect(),
+                None => Vec::new(),
+            })?;
+            Ok(Value::array(Type::Class(Class::XElement), found))
+        },
+    );
+    r.extension(
+        "Descendants",
+        "(this IEnumerable<XElement> source) -> IEnumerable<XElement>",
+        |cx, c| {
+            let found = each_element(cx, c, |e| {
+                descendants(&XNode::Element(Arc::clone(e)))
+                    .iter()
+                    .map(xml::element_value)
+                    .collect()
+            })?;
+            Ok(Value::array(Type::Class(Class::XElement), found))
+        },
+    );
+    r.extension(
+        "Descendants",
+        "(this IEnumerable<XElement> source, XName name) -> IEnumerable<XElement>",
+        |cx, c| {
+            let wanted = name_arg(c, 1);
+            let found = each_element(cx, c, |e| match &wanted {
+                Some(w) => descendants(&XNode::Element(Arc::clone(e)))
+                    .iter()
+                    .filter(|d| d.name.matches(w))
+                    .map(xml::element_value)
+                    .collect(),
+                None => Vec::new(),
+            })?;
+            Ok(Value::array(Type::Class(Class::XElement), found))
+        },
+    );
+    r.extension(
+        "Attributes",
+        "(this IEnumerable<XElement> source) -> IEnumerable<XAttribute>",
+        |cx, c| {
+            let found = each_element(cx, c, |e| attribute_values(e, None))?;
+            Ok(Value::array(Type::Class(Class::XAttribute), found))
+        },
+    );
+    r.extension(
+        "Attributes",
+        "(this IEnumerable<XElement> source, XName name) -> IEnumerable<XAttribute>",
+        |cx, c| {
+            let wanted = name_arg(c, 1);
+            let found = each_element(cx, c, |e| match &wanted {
+                Some(w) => attribute_values(e, Some(w)),
+                None => Vec::new(),
+            })?;
+            Ok(Value::array(Type::Class(Class::XAttribute), found))
+        },
+    );
+}
+
+/// A part of the `XName` receiver.
+fn name_part(call: &Call<'_>, part: impl Fn(&Str, &Str) -> Value) -> R {
+    match &call.this {
+        Value::Object(object) => match &**object {
+            Object::XName { namespace, local } => Ok(part(namespace, local)),
+            _ => Err(call.internal("not an XName")),
+        },
+        _ => Err(crate::eval::null_reference(call.span)),
+    }
 }
