@@ -659,7 +659,7 @@ impl<'d> Builder<'d> {
                     Diagnostic::new(
                         Code::MissingChild,
                         element.name,
-                        format!("`{name}` needs a `{}` element", spec.name),
+                        format!("`{name}` needs the element `{}`", spec.name),
                     )
                     .with_help(format!("add `<{}>` inside `<{name}>`", spec.name)),
                 );

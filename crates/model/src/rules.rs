@@ -165,7 +165,7 @@ fn check_trace(policy: &Policy, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::MissingChild,
                 policy.name_span,
-                "`trace` needs a `message` element",
+                "`trace` needs the element `message`",
             )
             .with_help("add `<message>` inside `<trace>`"),
         ),
