@@ -61,6 +61,13 @@ fn apply_corrections(reference: &mut Value) -> Result<(), String> {
         .push(json!("on-error"));
     trace["text_content"] = json!({"required": false, "expressions": true});
     element_mut(reference, &["trace", "message"])?["required"] = json!(false);
+    // APIM runs `set-body` in on-error: MicrosoftDocs/azure-docs#59226 (2020) reported it and
+    // Microsoft added it to the on-error list of api-management-error-handling-policies.md;
+    // the toolkit's team called its absence from `IOnErrorContext` a bug (toolkit#148, 2025).
+    element_mut(reference, &["set-body"])?["sections"]
+        .as_array_mut()
+        .ok_or("set-body has no sections")?
+        .push(json!("on-error"));
     // The page is silent; the APIM team added expressions there in 2019 (MicrosoftDocs/
     // azure-docs#8244), and Microsoft's snippet "Check group membership of app using JWT and
     // Graph API" builds the URL from the tenant.

@@ -250,6 +250,15 @@ pub const DOC_CORRECTIONS: &[(&str, &str)] = &[
          the toolkit allows on-error. The text form is accepted with warning GH0252",
     ),
     (
+        "set-body in on-error",
+        "set-body-policy.md lists inbound, outbound and backend, but APIM runs it in on-error: \
+         MicrosoftDocs/azure-docs#59226 (2020, \"set-body is not listed … but it appears to \
+         work\") led Microsoft to add it to the on-error list of \
+         api-management-error-handling-policies.md, and the policy toolkit's team fixed its \
+         absence from `IOnErrorContext` as a bug (azure-api-management-policy-toolkit#148, 2025); \
+         production policies (pagoPA's e-commerce APIs) set error bodies there",
+    ),
+    (
         "validate-jwt/openid-config/url takes expressions",
         "validate-jwt-policy.md does not say; the APIM team added expressions there in 2019 \
          (MicrosoftDocs/azure-docs#8244: \"Support for expressions in \

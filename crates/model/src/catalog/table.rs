@@ -1449,7 +1449,7 @@ pub static POLICIES: &[PolicySpec] = &[
     PolicySpec {
         name: "set-body",
         element: "set-body",
-        sections: &[Section::Inbound, Section::Outbound, Section::Backend],
+        sections: &[Section::Inbound, Section::Outbound, Section::Backend, Section::OnError],
         scopes: &[Scope::Global, Scope::Workspace, Scope::Product, Scope::Api, Scope::Operation],
         contains_policies: false,
         attributes: &[
