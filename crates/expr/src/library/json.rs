@@ -856,6 +856,16 @@ pub(super) fn register(r: &mut Registry) {
             children.into_iter().map(Value::Json).collect(),
         ))
     });
+    // `Children<T>()`: the children that are a `T` (Newtonsoft's `OfType<T>()` of them).
+    r.method(jtoken, "Children", "<T>() -> IEnumerable<T>", |_, c| {
+        let target = c.type_arg(0).clone();
+        let children = json::children(this_token(c)?)
+            .into_iter()
+            .map(Value::Json)
+            .filter(|child| crate::eval::is_instance(child, &target))
+            .collect();
+        Ok(Value::array(target, children))
+    });
     r.method(
         jtoken,
         "Descendants",
