@@ -66,8 +66,8 @@ fn there_are_at_least_600_cases() {
     assert!(cases.len() >= 600, "only {} conformance cases", cases.len());
 }
 
-#[test]
-fn recorded_results_are_what_mono_prints() {
+/// `live` or `record` when Mono is to run, `None` (after saying why) when not.
+fn mono_mode() -> Option<String> {
     let mode = match std::env::var("GATEHOUSE_ORACLE")
         .unwrap_or_default()
         .as_str()
@@ -77,7 +77,7 @@ fn recorded_results_are_what_mono_prints() {
             eprintln!(
                 "skipped: Mono is not installed (.ci/run installs it and sets GATEHOUSE_ORACLE=live)"
             );
-            return;
+            return None;
         }
         other => other.to_owned(),
     };
@@ -85,6 +85,14 @@ fn recorded_results_are_what_mono_prints() {
         mode == "live" || mode == "record",
         "GATEHOUSE_ORACLE is live, record or off, not {mode:?}"
     );
+    Some(mode)
+}
+
+#[test]
+fn recorded_results_are_what_mono_prints() {
+    let Some(mode) = mono_mode() else {
+        return;
+    };
     let cases = load_cases().unwrap();
     let work = std::env::temp_dir().join(format!("gatehouse-oracle-{}", std::process::id()));
     let mut failures = Vec::new();
@@ -125,4 +133,28 @@ fn recorded_results_are_what_mono_prints() {
         failures.join("\n"),
         work.display()
     );
+}
+
+/// The checker tells a .NET member Gatehouse lacks (GH0114) from one .NET lacks (GH0104) by
+/// the table in `crates/expr/src/library/dotnet-members.tsv`; it must be what Mono's class
+/// library reflects for APIM's allowed types (`GATEHOUSE_ORACLE=record` rewrites it).
+#[test]
+fn member_table_is_what_mono_reflects() {
+    let Some(mode) = mono_mode() else {
+        return;
+    };
+    let work = std::env::temp_dir().join(format!("gatehouse-members-{}", std::process::id()));
+    let reflected = gatehouse_tests::oracle::reflect_allowed_members(&work).unwrap();
+    let path = gatehouse_tests::oracle::member_table_path();
+    if mode == "record" {
+        std::fs::write(&path, &reflected).unwrap();
+    } else {
+        let stored = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            stored == reflected,
+            "{} is not what Mono reflects; run with GATEHOUSE_ORACLE=record",
+            path.display()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&work);
 }

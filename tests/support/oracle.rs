@@ -324,3 +324,51 @@ pub fn by_area(cases: &[Case]) -> BTreeMap<String, Vec<&Case>> {
     }
     areas
 }
+
+/// Compiles `tests/oracle/members/Members.cs` and runs it over `allowed-types.txt`: the table
+/// of .NET members of APIM's allowed types, as Mono's class library has them.
+pub fn reflect_allowed_members(work: &Path) -> Result<String, String> {
+    std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
+    let members = oracle_dir().join("members");
+    let exe = work.join("Members.exe");
+    let compile = Command::new("mcs")
+        .args([
+            "-nologo",
+            "-r:System.Core",
+            "-r:System.Xml.Linq",
+            "-r:System.Xml",
+        ])
+        .arg(format!("-r:{NEWTONSOFT_DIR}/Newtonsoft.Json.dll"))
+        .arg(format!("-out:{}", exe.display()))
+        .arg(members.join("Members.cs"))
+        .env("LANG", "C")
+        .output()
+        .map_err(|e| format!("cannot run mcs (install mono-mcs): {e}"))?;
+    if !compile.status.success() {
+        return Err(format!(
+            "mcs failed for Members.cs:\n{}{}",
+            String::from_utf8_lossy(&compile.stdout),
+            String::from_utf8_lossy(&compile.stderr)
+        ));
+    }
+    let run = Command::new("mono")
+        .arg(&exe)
+        .arg(members.join("allowed-types.txt"))
+        .env("MONO_PATH", NEWTONSOFT_DIR)
+        .env("LANG", "C")
+        .env("LC_ALL", "C")
+        .output()
+        .map_err(|e| format!("cannot run mono (install mono-runtime): {e}"))?;
+    if !run.status.success() {
+        return Err(format!(
+            "Members.exe failed:\n{}",
+            String::from_utf8_lossy(&run.stderr)
+        ));
+    }
+    String::from_utf8(run.stdout).map_err(|e| e.to_string())
+}
+
+/// Where the expression crate keeps the member table.
+pub fn member_table_path() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/expr/src/library/dotnet-members.tsv")
+}

@@ -227,6 +227,8 @@ classes! {
     Environment "Environment" "System" Root Forbidden;
     File "File" "System.IO" Root Forbidden;
     HttpClient "HttpClient" "System.Net.Http" Root Forbidden;
+    CultureInfo "CultureInfo" "System.Globalization" Root Forbidden;
+    HttpUtility "HttpUtility" "System.Web" Root Forbidden;
 }
 
 impl Class {

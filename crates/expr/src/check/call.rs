@@ -2,12 +2,12 @@
 //! overload, and compiling the arguments.
 
 use gatehouse_diagnostics::{Code, Span};
-use gatehouse_expr_syntax::ast::{Argument, ArgumentValue, Expr, ExprKind};
+use gatehouse_expr_syntax::ast::{self, Argument, ArgumentValue, Expr, ExprKind};
 
 use super::expr::{Target, substitute};
 use super::{Compiler, Typed};
 use crate::ir::{Ir, Place};
-use crate::library::{Member, MemberKind};
+use crate::library::{Member, MemberKind, dotnet};
 use crate::types::{self, Conversion, Generic, Type};
 use crate::value::Value;
 
@@ -320,7 +320,14 @@ impl Compiler {
                             .collect();
                         if members.is_empty() {
                             self.compile_args_for_errors(args);
-                            if self.unimplemented_member(&ty, name) {
+                            if self.unimplemented_member(&ty, name)
+                                || self.dotnet_member(
+                                    &ty,
+                                    name,
+                                    dotnet::Use::Static,
+                                    Some(args.len()),
+                                )
+                            {
                                 return Typed::error(span);
                             }
                             let names = self.registry.member_names(&ty, true);
@@ -341,6 +348,7 @@ impl Compiler {
                             );
                             return Typed::error(span);
                         }
+                        self.call_owner = Some(ty.clone());
                         self.resolve_call(
                             members, None, args, &explicit, span, &name.name, expected,
                         )
@@ -593,7 +601,10 @@ impl Compiler {
         expected: Option<&Type>,
     ) -> Typed {
         let _ = expected;
+        // The arguments may hold calls of their own: keep this call's owner from them.
+        let owner = self.call_owner.take();
         let prepared = self.prepare_args(args);
+        self.call_owner = owner;
         self.finish_call(candidates, receiver, prepared, explicit, span, name)
     }
 
@@ -891,6 +902,45 @@ impl Compiler {
         })
     }
 
+    /// GH0114 (or GH0106) when no overload Gatehouse has fits a call because .NET has one
+    /// with that many parameters that Gatehouse lacks: `list.Sort(StringComparer.Ordinal)`.
+    /// When Gatehouse has an overload of that arity, the arguments' types are the likelier
+    /// fault, and the caller reports GH0105.
+    fn overload_not_implemented(
+        &mut self,
+        candidates: &[&Member],
+        receiver: Option<&Typed>,
+        owner: Option<Type>,
+        args: &[Arg<'_>],
+        name: &str,
+        span: Span,
+    ) -> bool {
+        let count = args.len();
+        let gatehouse_has_arity = candidates.iter().any(|m| {
+            let params = m.params.get(usize::from(m.is_extension)..).unwrap_or(&[]);
+            let required = params
+                .iter()
+                .filter(|p| p.default.is_none() && !p.is_params)
+                .count();
+            let variadic = params.last().is_some_and(|p| p.is_params);
+            count >= required && (variadic || count <= params.len())
+        });
+        if gatehouse_has_arity || name == "this[]" {
+            return false;
+        }
+        let (ty, used) = match (receiver, owner) {
+            (Some(receiver), _) => (receiver.ty.clone(), dotnet::Use::Instance),
+            (None, Some(owner)) if name == ".ctor" => (owner, dotnet::Use::Constructor),
+            (None, Some(owner)) => (owner, dotnet::Use::Static),
+            (None, None) => return false,
+        };
+        let ident = ast::Ident {
+            name: name.to_owned(),
+            span,
+        };
+        self.dotnet_member(&ty, &ident, used, Some(count))
+    }
+
     fn best_plan<'m>(
         &mut self,
         candidates: &[&'m Member],
@@ -918,6 +968,7 @@ impl Compiler {
         span: Span,
         name: &str,
     ) -> Typed {
+        let owner = self.call_owner.take();
         let Some(plan) = self.best_plan(&candidates, receiver.as_ref(), &args, explicit) else {
             let arg_types: Vec<String> = args
                 .iter()
@@ -932,6 +983,16 @@ impl Compiler {
                 .iter()
                 .any(|a| matches!(&a.form, Form::Typed(t) if t.ty.is_unknown()))
             {
+                return Typed::error(span);
+            }
+            if self.overload_not_implemented(
+                &candidates,
+                receiver.as_ref(),
+                owner,
+                &args,
+                name,
+                span,
+            ) {
                 return Typed::error(span);
             }
             let mut signatures: Vec<String> = candidates
@@ -961,6 +1022,16 @@ impl Compiler {
             return Typed::error(span);
         };
         let member = plan.member;
+        if !member.is_extension {
+            match (&receiver, &owner) {
+                (Some(receiver), _) if name != "this[]" => {
+                    let ty = receiver.ty.clone();
+                    self.check_allowed_member(&ty, name, span);
+                }
+                (None, Some(owner)) => self.check_allowed_member(owner, name, span),
+                _ => {}
+            }
+        }
         self.last_setter = member.setter;
         let bound = plan.bindings.clone();
         let params = &member.params;

@@ -11,7 +11,7 @@ use gatehouse_expr_syntax::ast::{
 use super::ops::operand_of;
 use super::{Compiler, Typed, closest};
 use crate::ir::{self, CompoundOp, Ir, LocalRef, Operand, Place};
-use crate::library::MemberKind;
+use crate::library::{MemberKind, dotnet};
 use crate::types::{self, Class, ClassKind, EnumKind, Type};
 use crate::value::{self, Value};
 
@@ -597,6 +597,7 @@ impl Compiler {
         }
         let members = self.registry.static_members(ty, &name.name);
         if let Some(member) = members.iter().find(|m| m.kind == MemberKind::Property) {
+            self.check_allowed_member(ty, &name.name, name.span);
             return Typed::new(
                 Ir::Native {
                     func: member.func,
@@ -619,6 +620,9 @@ impl Compiler {
                 &format!("`{ty}.{}` is a method and must be called", name.name),
                 &format!("write `{ty}.{}(…)`", name.name),
             );
+            return Typed::error(span);
+        }
+        if self.dotnet_member(ty, name, dotnet::Use::Static, None) {
             return Typed::error(span);
         }
         let names = self.registry.member_names(ty, true);
@@ -691,6 +695,7 @@ impl Compiler {
         }
         let members = self.registry.instance_members(&receiver_type, &name.name);
         if let Some(member) = members.iter().find(|m| m.kind == MemberKind::Property) {
+            self.check_allowed_member(&receiver_type, &name.name, name.span);
             let bindings = self.owner_type_args(&receiver_type);
             let result = substitute(&member.result, &bindings);
             // `context.Request.Headers` and friends read the request directly: the hottest
@@ -756,7 +761,9 @@ impl Compiler {
     }
 
     pub(super) fn unknown_member(&mut self, ty: &Type, name: &Ident) {
-        if self.unimplemented_member(ty, name) {
+        if self.unimplemented_member(ty, name)
+            || self.dotnet_member(ty, name, dotnet::Use::Instance, None)
+        {
             return;
         }
         let names = self
@@ -1554,6 +1561,7 @@ impl Compiler {
             return Typed::error(span);
         }
         let owner_args = self.owner_type_args(&target);
+        self.call_owner = Some(target.clone());
         let created = self.resolve_call(constructors, None, args, &owner_args, span, ".ctor", None);
         let created = Typed::new(created.ir, target.clone(), span);
         let Some(items) = initializer else {
@@ -1873,6 +1881,8 @@ fn forbidden_help(class: Class) -> &'static str {
             "use `XDocument.Parse(text)` and LINQ to XML instead"
         }
         Class::HttpClient => "make HTTP calls with the `send-request` policy",
+        Class::CultureInfo => "call the overload that takes no culture",
+        Class::HttpUtility => "use `WebUtility.UrlEncode` or `Uri.EscapeDataString`",
         Class::File | Class::Environment => {
             "expressions cannot reach the file system or the environment"
         }

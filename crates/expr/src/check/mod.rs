@@ -15,7 +15,7 @@ use gatehouse_diagnostics::{Code, Diagnostic, Severity, Span};
 use gatehouse_expr_syntax::ast;
 
 use crate::ir::{Function, FunctionBody, Ir, LocalRef};
-use crate::library::{Registry, registry};
+use crate::library::{Registry, dotnet, registry};
 use crate::types::Type;
 use crate::value::Value;
 
@@ -251,6 +251,9 @@ pub(crate) fn common_type(types: &[Type]) -> Option<Type> {
     None
 }
 
+const NOT_ALLOWED_MEMBER_HELP: &str = "api-management-policy-expressions.md lists the members \
+     of this type that expressions may use; APIM refuses to save a policy that uses another";
+
 pub(crate) struct Compiler {
     registry: &'static Registry,
     diagnostics: Vec<Diagnostic>,
@@ -263,6 +266,9 @@ pub(crate) struct Compiler {
     unchecked: bool,
     /// The setter of the member the last resolved call chose (indexer assignment needs it).
     last_setter: Option<crate::library::NativeFn>,
+    /// The type whose static method or constructor is being resolved, for the verdict on a
+    /// call no overload of Gatehouse's fits (a receiver gives it for instance calls).
+    call_owner: Option<Type>,
 }
 
 impl Compiler {
@@ -275,6 +281,7 @@ impl Compiler {
             checked: false,
             unchecked: false,
             last_setter: None,
+            call_owner: None,
         }
     }
 
@@ -312,7 +319,9 @@ impl Compiler {
     /// GH0114 when `path` goes through a type APIM allows and Gatehouse does not implement;
     /// true when it did (the caller then reports nothing else).
     fn unimplemented_type(&mut self, path: &str, span: Span) -> bool {
-        let Some(name) = crate::library::unimplemented_type(path) else {
+        let Some(name) = crate::library::unimplemented_type(path)
+            .or_else(|| dotnet::allowed_type(path).map(dotnet::DotnetType::name))
+        else {
             return false;
         };
         self.report_once(
@@ -337,6 +346,74 @@ impl Compiler {
             "",
         );
         true
+    }
+
+    /// The verdict of .NET and APIM's allow-list on a member of `ty` Gatehouse does not have
+    /// (called with `arity` arguments, if it is a call): GH0114 when .NET has it and APIM
+    /// allows it, GH0106 when APIM's list leaves it out. True when it reported; the caller
+    /// reports GH0104 or GH0105 otherwise.
+    fn dotnet_member(
+        &mut self,
+        ty: &Type,
+        name: &ast::Ident,
+        used: dotnet::Use,
+        arity: Option<usize>,
+    ) -> bool {
+        let shown = if used == dotnet::Use::Constructor {
+            format!("new {ty}(…)")
+        } else {
+            format!("{ty}.{}", name.name)
+        };
+        let verdict = dotnet::of_type(ty.underlying())
+            .map(|t| t.verdict(&name.name, used, arity))
+            .filter(|v| *v != dotnet::Verdict::Missing)
+            .or_else(|| {
+                (used == dotnet::Use::Instance && dotnet::has_extension(ty, &name.name, arity))
+                    .then_some(dotnet::Verdict::NotImplemented)
+            });
+        match verdict {
+            Some(dotnet::Verdict::NotImplemented) => {
+                self.report_once(
+                    Code::NotImplemented,
+                    name.span,
+                    &format!("gatehouse does not implement `{shown}` yet"),
+                    "",
+                );
+                true
+            }
+            Some(dotnet::Verdict::NotAllowed) => {
+                self.report_once(
+                    Code::TypeNotAllowed,
+                    name.span,
+                    &format!("`{shown}` is not on APIM's list of allowed members"),
+                    NOT_ALLOWED_MEMBER_HELP,
+                );
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// GH0106 when Gatehouse resolved `name` on `ty` but APIM's list of allowed members of
+    /// that type leaves it out (`DateTime.UtcNow.ToUniversalTime()`: `DateTime` allows only
+    /// the members the docs list).
+    fn check_allowed_member(&mut self, ty: &Type, name: &str, span: Span) {
+        let Some(dotnet_type) = dotnet::of_type(ty.underlying()) else {
+            return;
+        };
+        if dotnet_type.has_member(name) && !dotnet_type.allows(name) {
+            let shown = if name == ".ctor" {
+                format!("new {}(…)", dotnet_type.name())
+            } else {
+                format!("{}.{name}", dotnet_type.name())
+            };
+            self.report_once(
+                Code::TypeNotAllowed,
+                span,
+                &format!("`{shown}` is not on APIM's list of allowed members"),
+                NOT_ALLOWED_MEMBER_HELP,
+            );
+        }
     }
 
     /// Starts compiling a nested function (a lambda or local function).

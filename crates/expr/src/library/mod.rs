@@ -16,6 +16,7 @@ mod apim;
 mod collections;
 mod core;
 mod crypto;
+pub(crate) mod dotnet;
 mod json;
 mod linq;
 mod numbers;
