@@ -117,6 +117,29 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         )
         .with_help("write `!=` for \"not equal\"");
     }
+    if matches!(found, "goto" | "lock") && wanted.contains(&"a statement") {
+        // C# statements APIM's compiler accepts and the grammar does not have.
+        return Diagnostic::new(
+            Code::NotImplemented,
+            Span::from_range(at..at + token_len),
+            format!("gatehouse does not implement `{found}` statements yet"),
+        )
+        .with_help(if found == "goto" {
+            "APIM accepts this, but Gatehouse cannot run it yet: `if`, loops and `break` can do the same"
+        } else {
+            "APIM accepts this, but Gatehouse cannot run it yet"
+        });
+    }
+    if starts_query_expression(code, at) {
+        // Valid C# that Gatehouse does not parse yet: a warning, as for other unimplemented
+        // parts of C#, not a syntax error.
+        return Diagnostic::new(
+            Code::NotImplemented,
+            Span::from_range(at.saturating_sub(5)..at + token_len),
+            "gatehouse does not implement LINQ query syntax (`from … in … select …`) yet",
+        )
+        .with_help("the same query with methods runs: `source.Where(x => …).Select(x => …)`");
+    }
     if let Some(end) = statement_end_without_semicolon(code, at) {
         // The commonest slip in `@{…}`: `;` left off at the end of a line, so the next line's
         // first word is "unexpected". Say so, at the place to type it.
@@ -131,6 +154,31 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
     };
     diagnostic = diagnostic.with_help(help);
     diagnostic
+}
+
+/// Whether the unexpected token at `at` is the range variable of a query expression:
+/// `from x in …`, which C# has and the grammar does not.
+fn starts_query_expression(code: &str, at: usize) -> bool {
+    let Some(before) = code.get(..at) else {
+        return false;
+    };
+    let Some(head) = before.trim_end().strip_suffix("from") else {
+        return false;
+    };
+    let word_boundary = head
+        .chars()
+        .last()
+        .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+    let rest = code.get(at..).unwrap_or_default();
+    let name_len = token_length(rest);
+    let after_name = rest.get(name_len..).unwrap_or_default().trim_start();
+    word_boundary
+        && before.len() > before.trim_end().len()
+        && name_len > 0
+        && after_name.starts_with("in")
+        && after_name
+            .get(2..)
+            .is_some_and(|tail| tail.starts_with(char::is_whitespace))
 }
 
 /// Where a statement that lacks its `;` ends, when the unexpected token at `at` starts a line

@@ -626,6 +626,17 @@ impl Compiler {
                         name: &name.name,
                         span: name.span,
                     },
+                    // `out _` with no local `_` in scope is a discard (C# 7): an `out var _`.
+                    ArgumentValue::Out(place)
+                        if matches!(&place.kind, ExprKind::Name { name, .. }
+                            if name.name == "_" && self.lookup("_").is_none()) =>
+                    {
+                        Form::OutDeclaration {
+                            ty: None,
+                            name: "_",
+                            span: place.span,
+                        }
+                    }
                     ArgumentValue::Out(place) | ArgumentValue::Ref(place) => {
                         let ty = match &place.kind {
                             ExprKind::Name { name, .. } => self
@@ -1071,6 +1082,8 @@ impl Compiler {
                     let typed = self.expr(&method_group_lambda(group, arity), Some(&target));
                     typed.ir
                 }
+                // A discard (`out _`, `out var _`) receives the value and keeps nothing.
+                Form::OutDeclaration { name: "_", .. } => Ir::Const(Value::Null),
                 Form::OutDeclaration { ty, name, span: at } => {
                     let local = self.declare(name, ty.unwrap_or_else(|| target.clone()), at, false);
                     outs.push((index, Place::Local(local)));

@@ -70,6 +70,15 @@ impl Compiler {
         if syntax.nullable {
             ty = Type::nullable(ty);
         }
+        if syntax.ranks.iter().any(|rank| *rank > 1) {
+            self.report_once(
+                Code::NotImplemented,
+                syntax.span,
+                "gatehouse does not implement multi-dimensional arrays",
+                "use an array of arrays",
+            );
+            return Type::Unknown;
+        }
         for _ in &syntax.ranks {
             ty = Type::array(ty);
         }
@@ -1720,7 +1729,7 @@ impl Compiler {
         span: Span,
     ) -> Typed {
         if sizes.len() > 1 {
-            self.error(
+            self.report_once(
                 Code::NotImplemented,
                 span,
                 "gatehouse does not implement multi-dimensional arrays",
