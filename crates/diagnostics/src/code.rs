@@ -588,8 +588,9 @@ authentication), and the docs warn that behaviour is unexpected when `cors` is n
 
     MissingRequestUrl = "GH0246" "missing-request-url" Error
         "send-request in new mode needs set-url and set-method"
-        "With `mode=\"new\"` (the default) the request starts empty, so `set-url` is required; without \
-`set-method` it is a GET.\n\nFix: add `<set-url>https://…</set-url>`, or use `mode=\"copy\"`.";
+        "With `mode=\"new\"` (the default) the request starts empty: send-request-policy.md marks \
+`set-url` and `set-method` \"No if mode=copy; otherwise yes\".\n\nFix: add \
+`<set-url>https://…</set-url>` and `<set-method>GET</set-method>`, or use `mode=\"copy\"`.";
 
     InvalidHttpMethod = "GH0249" "invalid-http-method" Error
         "text is not an http method"
