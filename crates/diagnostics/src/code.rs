@@ -232,6 +232,15 @@ text before anything else happens; without `}}` nothing is replaced and the brac
 literal text, which is almost never what was meant (a warning, since APIM accepts it).\n\nFix: close the \
 reference: `{{backend-url}}`.";
 
+    ExpressionInText = "GH0035" "expression-in-text" Warning
+        "policy expression inside literal text is not evaluated"
+        "APIM evaluates a value only when the whole value is one `@(…)` or `@{…}` (whitespace around \
+it aside). Text or a named value beside the expression, or a second expression, makes the whole value \
+literal text: `key=\"user-@(context.User.Id)\"` is the same key for every user, and \
+`<value>Bearer @(token)</value>` sends the characters `@(token)`. Microsoft's policy toolkit reads such \
+values the same way.\n\nFix: make the whole value one expression: `@(\"user-\" + context.User.Id)` or \
+`@($\"user-{context.User.Id}\")`.";
+
     ExpressionSyntax = "GH0100" "expression-syntax" Error
         "policy expression is not valid c#"
         "The code inside `@(…)` is one C# expression; inside `@{…}` it is C# statements, and every \

@@ -304,7 +304,47 @@ impl Builder<'_> {
         if cursor < end || parts.is_empty() {
             self.literal(cursor, end, context, &mut parts);
         }
+        self.expression_in_text(&parts);
         Value::new(span(start, end), parts)
+    }
+
+    /// GH0035 when a value holds an expression but is not only that expression: APIM then
+    /// takes the whole value as literal text and never evaluates the `@(…)`.
+    fn expression_in_text(&mut self, parts: &[ValuePart]) {
+        let mut expressions = parts.iter().filter_map(|part| match part {
+            ValuePart::Expression(expression) => Some(expression.span),
+            _ => None,
+        });
+        let Some(first) = expressions.next() else {
+            return;
+        };
+        let beside = parts.iter().find_map(|part| match part {
+            ValuePart::Literal(literal) if !literal.is_whitespace() => Some(literal.span),
+            ValuePart::NamedValue(reference) => Some(reference.span),
+            _ => None,
+        });
+        let second = expressions.next();
+        let Some(other) = beside.or(second) else {
+            return;
+        };
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::ExpressionInText,
+                first,
+                "this expression is not evaluated: the value around it makes it literal text",
+            )
+            .with_label(
+                other,
+                if beside.is_some() {
+                    "this text is part of the same value"
+                } else {
+                    "so is this second expression"
+                },
+            )
+            .with_help(
+                "make the whole value one expression, e.g. `@(\"text-\" + …)` or `@($\"text-{…}\")`",
+            ),
+        );
     }
 
     fn literal(&mut self, start: usize, end: usize, context: Context, parts: &mut Vec<ValuePart>) {

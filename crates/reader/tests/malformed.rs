@@ -165,6 +165,16 @@ cases! {
     ];
     named_value_without_closing_braces:
         policy(r#"    <set-backend-service base-url="{{backend-url/v1" />"#) => [("GH0034", 3, 36)];
+    expression_after_text_in_an_attribute:
+        policy(r#"    <cache-store-value key="verifier-@(context.RequestId)" value="v" duration="60" />"#) => [("GH0035", 3, 38)];
+    expression_before_text_in_element_text:
+        policy(r#"    <set-header name="a" exists-action="override"><value>@(context.RequestId)"</value></set-header>"#) => [("GH0035", 3, 58)];
+    two_expressions_in_one_value:
+        policy(r#"    <set-variable name="pair" value="@(1)@(2)" />"#) => [("GH0035", 3, 38)];
+    expression_beside_a_named_value:
+        policy(r#"    <set-variable name="u" value="{{base}}@(context.RequestId)" />"#) => [("GH0035", 3, 43)];
+    expression_with_whitespace_around_is_evaluated:
+        policy("    <set-header name=\"a\" exists-action=\"override\"><value>\n      @(context.RequestId)\n    </value></set-header>") => [];
 
     // ----- bytes -----
     invalid_utf8: b"<policies>\n  <inbound>\xff</inbound>\n</policies>" => [("GH0001", 2, 12)];

@@ -143,6 +143,8 @@ inbound('unclosed-leaf-configuration', 'GH0007', [
     '        </send-request>',
     '        <set-header name="X-Probe-Status" exists-action="override"><value>@(((IResponse)context.Variables["probe"]).StatusCode.ToString())</value></set-header>',
 ], '</send-request>')
+# Text beside an expression makes the whole value literal text: the key is the same for all.
+inbound('expression-in-text', 'GH0035', ['        <cache-lookup-value key="profile-@((string)context.Variables[&quot;user&quot;])" variable-name="profile" />', '        <set-header name="X-Profile" exists-action="override"><value>@((string)context.Variables["profile"])</value></set-header>'], '@((string)context.Variables[&quot;user&quot;])', 2)
 
 import os
 import re
