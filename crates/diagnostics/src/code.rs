@@ -627,6 +627,16 @@ accepts it, but the current form puts the text in `<message>`, which also allows
 writes it (`cache-id` on the semantic-cache lookups, `increment-count` on `quota-by-key`): it may \
 be newer than the documentation, or the toolkit may be wrong.\n\nFix: check that your APIM \
 instance accepts it, then suppress this warning or turn it off in `gatehouse.toml`.";
+
+    VariableTypeMismatch = "GH0255" "variable-type-mismatch" Warning
+        "variable is read as a type it is never set to"
+        "`(T)context.Variables[\"name\"]` and `context.Variables.GetValueOrDefault<T>(\"name\", …)` \
+throw `InvalidCastException` when the variable holds another type, and a boxed number only unboxes \
+to its own type (`(long)` of an `int` throws). `set-variable` with a literal value always stores a \
+`string` (set-variable-policy.md: \"the type of the value will be System.String\"), so \
+`value=\"true\"` read as `(bool)` fails on every request.\n\nFix: set the variable with an \
+expression of the type it is read as (`value=\"@(true)\"`), or read it as what it holds \
+(`bool.Parse((string)context.Variables[\"flag\"])`).";
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use gatehouse_diagnostics::{Diagnostic, Label, Span};
 use gatehouse_reader::{Document, Element, Expression, ExpressionKind, Node, ValuePart};
 
+use crate::check::Facts;
 use crate::check::Slot;
 use crate::types::Type;
 use crate::{Compiled, Form};
@@ -125,6 +126,16 @@ pub struct Checked {
     pub parsed: bool,
     /// Diagnostics, pointing into the document.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the checker learnt (spans point into the document); `None` when it did not parse.
+    pub facts: Option<Facts>,
+}
+
+/// An expression of a document and what the checker learnt about it.
+#[derive(Debug)]
+pub struct ExpressionFacts {
+    /// The whole `@(…)`/`@{…}` in the document.
+    pub span: Span,
+    pub facts: Facts,
 }
 
 /// Checks one expression of a document; diagnostics point into the document.
@@ -134,14 +145,21 @@ pub fn check_expression(document: &Document, expression: &Expression, slot: &Slo
         ExpressionKind::Block => Form::Block,
     };
     let code = expression.code(document);
-    let (compiled, diagnostics, parsed) =
+    let (compiled, diagnostics, facts) =
         match gatehouse_expr_syntax::parse(code, form, &crate::SyntaxLimits::default()) {
             Ok(body) => {
-                let (compiled, diagnostics) = crate::compile_body(&body, slot);
-                (compiled, diagnostics, true)
+                let (compiled, diagnostics, facts) = crate::compile_body_with_facts(&body, slot);
+                (compiled, diagnostics, Some(facts))
             }
-            Err(diagnostic) => (None, vec![diagnostic], false),
+            Err(diagnostic) => (None, vec![diagnostic], None),
         };
+    let parsed = facts.is_some();
+    let facts = facts.map(|mut facts| {
+        for read in &mut facts.variable_reads {
+            read.span = map_span(expression, read.span);
+        }
+        facts
+    });
     let diagnostics = diagnostics
         .into_iter()
         .map(|mut diagnostic| {
@@ -161,22 +179,26 @@ pub fn check_expression(document: &Document, expression: &Expression, slot: &Slo
         compiled,
         parsed,
         diagnostics,
+        facts,
     }
 }
 
 /// Checks every expression of a document (skipping those the reader already found broken),
 /// each against the slot its place gets from [`slot_for`].
 pub fn check_document(document: &Document) -> (ExpressionStats, Vec<Diagnostic>) {
-    check_document_with(document, |located| slot_for(&located.place))
+    let (stats, diagnostics, _) = check_document_with(document, |located| slot_for(&located.place));
+    (stats, diagnostics)
 }
 
-/// Checks every expression of a document against the slot `slot_of` gives its place.
+/// Checks every expression of a document against the slot `slot_of` gives its place; also
+/// returns what the checker learnt about each expression that parsed.
 pub fn check_document_with(
     document: &Document,
     slot_of: impl Fn(&Located<'_>) -> Slot,
-) -> (ExpressionStats, Vec<Diagnostic>) {
+) -> (ExpressionStats, Vec<Diagnostic>, Vec<ExpressionFacts>) {
     let mut stats = ExpressionStats::default();
     let mut diagnostics = Vec::new();
+    let mut learnt = Vec::new();
     for located in locate(document) {
         stats.found += 1;
         if !located.expression.well_formed {
@@ -187,6 +209,12 @@ pub fn check_document_with(
         stats.parsed += usize::from(checked.parsed);
         stats.checked += usize::from(checked.compiled.is_some());
         diagnostics.extend(checked.diagnostics);
+        if let Some(facts) = checked.facts {
+            learnt.push(ExpressionFacts {
+                span: located.expression.span,
+                facts,
+            });
+        }
     }
-    (stats, diagnostics)
+    (stats, diagnostics, learnt)
 }

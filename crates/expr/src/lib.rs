@@ -56,9 +56,18 @@ pub fn compile_body(
     body: &gatehouse_expr_syntax::ast::Body,
     slot: &Slot,
 ) -> (Option<Compiled>, Vec<Diagnostic>) {
-    let (compiled, diagnostics) = check::compile(body, slot);
+    let (compiled, diagnostics, _) = compile_body_with_facts(body, slot);
+    (compiled, diagnostics)
+}
+
+/// [`compile_body`], and what the checker learnt on the way (also when there are errors).
+pub fn compile_body_with_facts(
+    body: &gatehouse_expr_syntax::ast::Body,
+    slot: &Slot,
+) -> (Option<Compiled>, Vec<Diagnostic>, check::Facts) {
+    let (compiled, diagnostics, facts) = check::compile_with_facts(body, slot);
     let evaluable = !diagnostics.iter().any(|d| d.code == Code::NotImplemented);
-    (compiled.filter(|_| evaluable), diagnostics)
+    (compiled.filter(|_| evaluable), diagnostics, facts)
 }
 
 /// Replaces `{{name}}` references with named values' text, as APIM does before it parses an

@@ -62,7 +62,7 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
         options.named_values.as_ref(),
     );
     diagnostics.extend(built.diagnostics);
-    let (expressions, found) = slots::check_expressions(&document, &built.document);
+    let (expressions, found, facts) = slots::check_expressions(&document, &built.document);
     diagnostics.extend(found);
     diagnostics.extend(check_includes(&built.document, options.fragments.as_ref()));
     let expanded;
@@ -103,6 +103,7 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
         &broken,
         &mut diagnostics,
     );
+    rules::variable_types(&document, &built.document, &facts, &mut diagnostics);
     if let Some(names) = &options.named_values {
         undefined_named_values(&document, names, &mut diagnostics);
     }

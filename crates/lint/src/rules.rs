@@ -1,8 +1,10 @@
 //! Rules over a whole document: reachability, inheritance, secrets, variables.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use gatehouse_diagnostics::{Code, Diagnostic, Span};
+use gatehouse_expr::document::ExpressionFacts;
+use gatehouse_expr::types::Type;
 use gatehouse_model::{
     Config, Content, Item, Kind, Layer, Policy, PolicyDocument, Scope, Section, compose,
 };
@@ -509,6 +511,204 @@ fn collect_sets(
             set.insert(name.trim().to_owned());
         }
     }
+}
+
+/// GH0255: a typed read (`(T)context.Variables["x"]`, `GetValueOrDefault<T>("x", …)`) of a
+/// variable that some `set-variable` of this document sets to a type the read cannot unbox
+/// or cast. Only variables that nothing but `set-variable` sets are judged: other policies'
+/// outputs have types this rule does not track.
+pub(crate) fn variable_types(
+    document: &Document,
+    model: &PolicyDocument,
+    facts: &[ExpressionFacts],
+    out: &mut Vec<Diagnostic>,
+) {
+    let result_types: HashMap<Span, &Type> = facts
+        .iter()
+        .map(|f| (f.span, &f.facts.result_type))
+        .collect();
+    let mut other_setters: BTreeSet<String> = BTreeSet::new();
+    let flow = Flow::of(document);
+    // name → (type set, where, whether the value is literal text)
+    let mut sets: BTreeMap<String, Vec<(Type, Span, bool)>> = BTreeMap::new();
+    for policy in model.policies() {
+        if policy.element != "set-variable" {
+            collect_sets(&policy.element, &policy.attributes, &mut other_setters);
+            collect_config_sets(&policy.config, &mut other_setters);
+            continue;
+        }
+        let (Some(name), Some(value)) = (policy.literal("name"), policy.attribute("value")) else {
+            continue;
+        };
+        let literal = value.value.expressions.is_empty() && value.value.named_values.is_empty();
+        let ty = match value.value.expressions.as_slice() {
+            [] if value.value.named_values.is_empty() => Type::String,
+            [expression]
+                if value.value.text.trim() == document.text(*expression)
+                    && value
+                        .value
+                        .named_values
+                        .iter()
+                        .all(|(_, at)| expression.contains(*at)) =>
+            {
+                match result_types.get(expression) {
+                    Some(ty) => (*ty).clone(),
+                    None => Type::Unknown,
+                }
+            }
+            // Text beside an expression, or a named value: text (or unknown, once substituted).
+            _ => Type::Unknown,
+        };
+        sets.entry(name.trim().to_owned())
+            .or_default()
+            .push((ty, value.value.span, literal));
+    }
+    for fact in facts {
+        for read in &fact.facts.variable_reads {
+            if other_setters.contains(&read.name) {
+                continue;
+            }
+            let Some(set_sites) = sets.get(&read.name) else {
+                continue;
+            };
+            let stores: Vec<Span> = set_sites.iter().map(|(_, at, _)| *at).collect();
+            if let Some((held, at, literal)) = set_sites.iter().find(|(held, at, _)| {
+                flow.reaches(*at, read.span, &stores) && cannot_hold(held, &read.ty)
+            }) {
+                let held_text = held.to_string();
+                let stored = format!("{} `{held_text}`", article(&held_text));
+                out.push(
+                    Diagnostic::new(
+                        Code::VariableTypeMismatch,
+                        read.span,
+                        format!(
+                            "variable `{}` is read as `{}`, but `set-variable` stores {stored} in it: the read throws `InvalidCastException`",
+                            read.name, read.ty
+                        ),
+                    )
+                    .with_label(*at, format!("stores {stored}"))
+                    .with_help(if *literal {
+                        "a literal value is always a `string`: write the value as an expression of the type you read (`@(true)`, `@(5)`), or parse the text where you read it"
+                    } else {
+                        "read it as the type it holds, or store the type you read"
+                    }),
+                );
+            }
+        }
+    }
+}
+
+/// Enough of the pipeline's control flow to tell which `set-variable` a read can see:
+/// sections and policies run in document order, `retry` runs its body at least once and then
+/// its `condition` (and may run the body again), `when`/`otherwise` may not run at all.
+struct Flow {
+    /// `when` and `otherwise` elements: a store inside one may not happen.
+    branches: Vec<Span>,
+    /// `retry` elements and their `condition` values.
+    retries: Vec<(Span, Option<Span>)>,
+}
+
+impl Flow {
+    fn of(document: &Document) -> Flow {
+        let mut flow = Flow {
+            branches: Vec::new(),
+            retries: Vec::new(),
+        };
+        let mut stack: Vec<&gatehouse_reader::Node> = document.nodes().iter().collect();
+        while let Some(node) = stack.pop() {
+            if let gatehouse_reader::Node::Element(element) = node {
+                match document.text(element.name) {
+                    "when" | "otherwise" => flow.branches.push(element.span),
+                    "retry" => flow.retries.push((
+                        element.span,
+                        element
+                            .attribute(document, "condition")
+                            .map(|condition| condition.value.span),
+                    )),
+                    _ => {}
+                }
+                stack.extend(element.children.iter());
+            }
+        }
+        flow
+    }
+
+    /// Where a read happens in execution order: a retry's condition after its body.
+    fn when_read(&self, read: Span) -> u32 {
+        self.retries
+            .iter()
+            .filter(|(_, condition)| condition.is_some_and(|c| c.contains(read)))
+            .map(|(retry, _)| retry.end)
+            .max()
+            .unwrap_or(read.start)
+    }
+
+    /// The branch a store sits in (innermost), if any.
+    fn branch_of(&self, at: Span) -> Option<Span> {
+        self.branches
+            .iter()
+            .filter(|branch| branch.contains(at))
+            .min_by_key(|branch| branch.end - branch.start)
+            .copied()
+    }
+
+    /// Whether the value `store` puts in a variable can still be there when `read` runs:
+    /// the store runs before the read (or, in a retry holding both, on an earlier round) and
+    /// no other store of `stores` certainly runs in between.
+    fn reaches(&self, store: Span, read: Span, stores: &[Span]) -> bool {
+        if store.contains(read) {
+            // The read is part of the very value being stored: it runs first.
+            return false;
+        }
+        let read_at = self.when_read(read);
+        let looped = self
+            .retries
+            .iter()
+            .any(|(retry, _)| retry.contains(store) && retry.contains(read));
+        if store.start >= read_at {
+            return looped;
+        }
+        // A later store that always runs before the read overwrites this one.
+        !stores.iter().any(|other| {
+            other.start > store.start
+                && other.start < read_at
+                && !other.contains(read)
+                && self
+                    .branch_of(*other)
+                    .is_none_or(|branch| branch.contains(read))
+        })
+    }
+}
+
+/// "a" or "an" before a type name, by its first letter.
+fn article(name: &str) -> &'static str {
+    if name.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// Whether a value of static type `held`, boxed in a variable, can never be read as `read`.
+fn cannot_hold(held: &Type, read: &Type) -> bool {
+    if held.is_unknown() || read.is_unknown() || *held == Type::Object || *read == Type::Object {
+        return false;
+    }
+    let read_inner = read.underlying();
+    let held_inner = held.underlying();
+    let plain = |t: &Type| t.is_value_type() || *t == Type::String;
+    if plain(held_inner) && plain(read_inner) {
+        // Unboxing needs the exact type (`T?` reads a boxed `T`).
+        return held_inner != read_inner;
+    }
+    if plain(held_inner) != plain(read_inner) {
+        // A number or string is never a JObject, IResponse …; interfaces a string or number
+        // implements (`IEnumerable<char>`, `IComparable`) are too rare to judge.
+        return !matches!(read_inner, Type::Generic(..))
+            && !matches!(held_inner, Type::Generic(..));
+    }
+    // Two reference types: the cast can succeed if C# allows it at all.
+    gatehouse_expr::types::explicit(held_inner, read_inner).is_none()
 }
 
 /// The one `*-variable-name` attribute that names a variable to read, not one to set:

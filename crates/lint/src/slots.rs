@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use gatehouse_diagnostics::Diagnostic;
 use gatehouse_expr::Slot;
-use gatehouse_expr::document::{ExpressionStats, check_document_with, slot_for};
+use gatehouse_expr::document::{ExpressionFacts, ExpressionStats, check_document_with, slot_for};
 use gatehouse_expr::types::Type;
 use gatehouse_model::catalog::{AttributeSpec, ValueKind};
 use gatehouse_model::document::PolicyDocument;
@@ -17,7 +17,7 @@ use gatehouse_reader::Document;
 pub(crate) fn check_expressions(
     document: &Document,
     model: &PolicyDocument,
-) -> (ExpressionStats, Vec<Diagnostic>) {
+) -> (ExpressionStats, Vec<Diagnostic>, Vec<ExpressionFacts>) {
     let typed: HashMap<_, _> = model.attribute_expressions().into_iter().collect();
     check_document_with(document, |located| {
         match typed.get(&located.expression.span) {

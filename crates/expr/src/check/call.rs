@@ -952,6 +952,45 @@ impl Compiler {
         self.dotnet_member(&ty, &ident, used, Some(count))
     }
 
+    /// `context.Variables.GetValueOrDefault<T>("name", …)` is a typed read: APIM throws when
+    /// the variable holds another type. Noted for [`super::Facts`].
+    fn note_variable_read(
+        &mut self,
+        member: &Member,
+        bindings: &[Type],
+        args: &[Arg<'_>],
+        span: Span,
+    ) {
+        let variables = Type::Generic(
+            Generic::IReadOnlyDictionary,
+            vec![Type::String, Type::Object],
+        );
+        if member.name != "GetValueOrDefault"
+            || !member.is_extension
+            || member.type_params != 1
+            || member.params.first().is_none_or(|p| p.ty != variables)
+        {
+            return;
+        }
+        let Some(Arg {
+            form: Form::Typed(name),
+            ..
+        }) = args.first()
+        else {
+            return;
+        };
+        let (Some(Value::String(variable)), Some(ty)) = (&name.constant, bindings.first()) else {
+            return;
+        };
+        if *ty != Type::Object && !ty.is_unknown() {
+            self.variable_reads.push(super::VariableRead {
+                name: variable.to_string(),
+                ty: ty.clone(),
+                span,
+            });
+        }
+    }
+
     fn best_plan<'m>(
         &mut self,
         candidates: &[&'m Member],
@@ -1033,6 +1072,7 @@ impl Compiler {
             return Typed::error(span);
         };
         let member = plan.member;
+        self.note_variable_read(member, &plan.bindings, &args, span);
         if !member.is_extension {
             match (&receiver, &owner) {
                 (Some(receiver), _) if name != "this[]" => {

@@ -69,8 +69,36 @@ pub struct Compiled {
     pub result_type: Type,
 }
 
+/// What the checker learnt about an expression, errors or not: for rules across expressions.
+#[derive(Clone, Debug)]
+pub struct Facts {
+    /// The static type of the value (`Unknown` when it could not be typed).
+    pub result_type: Type,
+    /// Variables read with a type the code insists on.
+    pub variable_reads: Vec<VariableRead>,
+}
+
+/// `(T)context.Variables["name"]` or `context.Variables.GetValueOrDefault<T>("name", …)`: a
+/// read that throws `InvalidCastException` when the variable holds something else.
+#[derive(Clone, Debug)]
+pub struct VariableRead {
+    pub name: String,
+    pub ty: Type,
+    /// The cast or call, relative to the code (to the document once located).
+    pub span: Span,
+}
+
 /// Checks and compiles `body`. Diagnostics' spans are relative to the code.
 pub fn compile(body: &ast::Body, slot: &Slot) -> (Option<Compiled>, Vec<Diagnostic>) {
+    let (compiled, diagnostics, _) = compile_with_facts(body, slot);
+    (compiled, diagnostics)
+}
+
+/// [`compile`], and the [`Facts`] the checker gathered on the way.
+pub fn compile_with_facts(
+    body: &ast::Body,
+    slot: &Slot,
+) -> (Option<Compiled>, Vec<Diagnostic>, Facts) {
     let mut compiler = Compiler::new();
     let (body_ir, result_type, end_span) = match body {
         ast::Body::Expr(expr) => {
@@ -131,6 +159,10 @@ pub fn compile(body: &ast::Body, slot: &Slot) -> (Option<Compiled>, Vec<Diagnost
         .diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error);
+    let facts = Facts {
+        result_type: result_type.clone(),
+        variable_reads: std::mem::take(&mut compiler.variable_reads),
+    };
     let compiled = (!has_errors).then(|| Compiled {
         function: Arc::new(Function {
             name: "expression".to_owned(),
@@ -142,7 +174,7 @@ pub fn compile(body: &ast::Body, slot: &Slot) -> (Option<Compiled>, Vec<Diagnost
         }),
         result_type,
     });
-    (compiled, compiler.diagnostics)
+    (compiled, compiler.diagnostics, facts)
 }
 
 /// An expression with its static type.
@@ -269,6 +301,8 @@ pub(crate) struct Compiler {
     /// The type whose static method or constructor is being resolved, for the verdict on a
     /// call no overload of Gatehouse's fits (a receiver gives it for instance calls).
     call_owner: Option<Type>,
+    /// Typed reads of `context.Variables`, for [`Facts`].
+    variable_reads: Vec<VariableRead>,
 }
 
 impl Compiler {
@@ -282,6 +316,7 @@ impl Compiler {
             unchecked: false,
             last_setter: None,
             call_owner: None,
+            variable_reads: Vec::new(),
         }
     }
 

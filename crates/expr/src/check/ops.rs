@@ -208,6 +208,19 @@ impl Compiler {
                 }
             }
         }
+        if let Ir::Native {
+            name: "Variables[]",
+            args,
+            ..
+        } = &typed.ir
+            && let [Ir::Const(Value::String(variable))] = args.as_slice()
+        {
+            self.variable_reads.push(super::VariableRead {
+                name: variable.to_string(),
+                ty: to.clone(),
+                span,
+            });
+        }
         if matches!(typed.ty, Type::Class(Class::XElement | Class::XAttribute))
             && let Some(evaluated) = crate::library::xml_value_target(to)
         {

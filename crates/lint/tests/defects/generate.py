@@ -145,6 +145,8 @@ inbound('unclosed-leaf-configuration', 'GH0007', [
 ], '</send-request>')
 # Text beside an expression makes the whole value literal text: the key is the same for all.
 inbound('expression-in-text', 'GH0035', ['        <cache-lookup-value key="profile-@((string)context.Variables[&quot;user&quot;])" variable-name="profile" />', '        <set-header name="X-Profile" exists-action="override"><value>@((string)context.Variables["profile"])</value></set-header>'], '@((string)context.Variables[&quot;user&quot;])', 2)
+# A literal value is a string: reading it as a bool throws on every request.
+inbound('variable-type-mismatch', 'GH0255', ['        <set-variable name="trusted" value="true" />', '        <set-header name="X-Trusted" exists-action="override"><value>@(((bool)context.Variables["trusted"]).ToString())</value></set-header>'], '(bool)context')
 
 import os
 import re
