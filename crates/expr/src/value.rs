@@ -127,21 +127,8 @@ impl Value {
             (Value::Json(a), Value::Json(b)) => Arc::ptr_eq(a, b),
             (Value::Object(a), Value::Object(b)) => {
                 Arc::ptr_eq(a, b)
-                    || match (&**a, &**b) {
-                        (Object::RuntimeType(x), Object::RuntimeType(y)) => x == y,
-                        (
-                            Object::XName {
-                                namespace: n1,
-                                local: l1,
-                            },
-                            Object::XName {
-                                namespace: n2,
-                                local: l2,
-                            },
-                        ) => n1 == n2 && l1 == l2,
-                        (Object::XNamespace(x), Object::XNamespace(y)) => x == y,
-                        _ => false,
-                    }
+                    || matches!((&**a, &**b), (Object::RuntimeType(x), Object::RuntimeType(y)) if x == y)
+                    || a.same_xml_name(b)
             }
             _ => false,
         }
@@ -503,6 +490,24 @@ pub enum DictKey {
 }
 
 impl Object {
+    /// `XName`s and `XNamespace`s are atomized in .NET: equal ones are one object.
+    pub fn same_xml_name(&self, other: &Object) -> bool {
+        match (self, other) {
+            (
+                Object::XName {
+                    namespace: n1,
+                    local: l1,
+                },
+                Object::XName {
+                    namespace: n2,
+                    local: l2,
+                },
+            ) => n1 == n2 && l1 == l2,
+            (Object::XNamespace(x), Object::XNamespace(y)) => x == y,
+            _ => false,
+        }
+    }
+
     pub fn runtime_type(&self) -> Type {
         match self {
             Object::Array { element, .. } => Type::array(element.clone()),

@@ -385,18 +385,7 @@ pub fn value_equals(a: &Value, b: &Value) -> bool {
                 (Object::Uri(u1), Object::Uri(u2)) => u1.absolute() == u2.absolute(),
                 (Object::Encoding(e1), Object::Encoding(e2)) => e1 == e2,
                 (Object::HashAlgorithmName(n1), Object::HashAlgorithmName(n2)) => n1 == n2,
-                (
-                    Object::XName {
-                        namespace: n1,
-                        local: l1,
-                    },
-                    Object::XName {
-                        namespace: n2,
-                        local: l2,
-                    },
-                ) => n1 == n2 && l1 == l2,
-                (Object::XNamespace(n1), Object::XNamespace(n2)) => n1 == n2,
-                _ => false,
+                (a, b) => a.same_xml_name(b),
             }
         }),
         _ => false,

@@ -474,79 +474,64 @@ pub(super) fn register(r: &mut Registry) {
     });
 
     // System.Xml.Linq.Extensions over sequences of elements.
-    r.extension(
-        "Elements",
-        "(this IEnumerable<XElement> source) -> IEnumerable<XElement>",
-        |cx, c| {
-            let found = each_element(cx, c, |e| e.elements().map(xml::element_value).collect())?;
-            Ok(Value::array(Type::Class(Class::XElement), found))
-        },
-    );
-    r.extension(
-        "Elements",
-        "(this IEnumerable<XElement> source, XName name) -> IEnumerable<XElement>",
-        |cx, c| {
-            let wanted = name_arg(c, 1);
-            let found = each_element(cx, c, |e| match &wanted {
-                Some(w) => e
-                    .elements()
-                    .filter(|child| child.name.matches(w))
-                    .map(xml::element_value)
-                    .collect(),
-                None => Vec::new(),
-            })?;
-            Ok(Value::array(Type::Class(Class::XElement), found))
-        },
-    );
-    r.extension(
-        "Descendants",
-        "(this IEnumerable<XElement> source) -> IEnumerable<XElement>",
-        |cx, c| {
-            let found = each_element(cx, c, |e| {
+    for (name, result) in [
+        ("Elements", "XElement"),
+        ("Descendants", "XElement"),
+        ("Attributes", "XAttribute"),
+    ] {
+        r.extension(
+            name,
+            &format!("(this IEnumerable<XElement> source) -> IEnumerable<{result}>"),
+            sequence_extension,
+        );
+        r.extension(
+            name,
+            &format!("(this IEnumerable<XElement> source, XName name) -> IEnumerable<{result}>"),
+            sequence_extension,
+        );
+    }
+}
+
+/// `Elements`, `Descendants` and `Attributes` of a sequence of elements, with or without a
+/// name: each element's results in order (a null name selects none, as in .NET).
+fn sequence_extension(cx: &mut Cx<'_>, call: &mut Call<'_>) -> R {
+    let named = call.args.len() > 1;
+    let wanted = name_arg(call, 1);
+    let selects = |name: &Name| wanted.as_ref().is_some_and(|w| name.matches(w));
+    if named && wanted.is_none() {
+        let class = if call.name == "Attributes" {
+            Class::XAttribute
+        } else {
+            Class::XElement
+        };
+        return Ok(Value::array(Type::Class(class), Vec::new()));
+    }
+    let (class, found) = match call.name {
+        "Attributes" => (
+            Class::XAttribute,
+            each_element(cx, call, |e| attribute_values(e, wanted.as_ref()))?,
+        ),
+        "Descendants" => (
+            Class::XElement,
+            each_element(cx, call, |e| {
                 descendants(&XNode::Element(Arc::clone(e)))
                     .iter()
+                    .filter(|d| !named || selects(&d.name))
                     .map(xml::element_value)
                     .collect()
-            })?;
-            Ok(Value::array(Type::Class(Class::XElement), found))
-        },
-    );
-    r.extension(
-        "Descendants",
-        "(this IEnumerable<XElement> source, XName name) -> IEnumerable<XElement>",
-        |cx, c| {
-            let wanted = name_arg(c, 1);
-            let found = each_element(cx, c, |e| match &wanted {
-                Some(w) => descendants(&XNode::Element(Arc::clone(e)))
-                    .iter()
-                    .filter(|d| d.name.matches(w))
+            })?,
+        ),
+        _ => (
+            Class::XElement,
+            each_element(cx, call, |e| {
+                e.elements()
+                    .filter(|child| !named || selects(&child.name))
                     .map(xml::element_value)
-                    .collect(),
-                None => Vec::new(),
-            })?;
-            Ok(Value::array(Type::Class(Class::XElement), found))
-        },
-    );
-    r.extension(
-        "Attributes",
-        "(this IEnumerable<XElement> source) -> IEnumerable<XAttribute>",
-        |cx, c| {
-            let found = each_element(cx, c, |e| attribute_values(e, None))?;
-            Ok(Value::array(Type::Class(Class::XAttribute), found))
-        },
-    );
-    r.extension(
-        "Attributes",
-        "(this IEnumerable<XElement> source, XName name) -> IEnumerable<XAttribute>",
-        |cx, c| {
-            let wanted = name_arg(c, 1);
-            let found = each_element(cx, c, |e| match &wanted {
-                Some(w) => attribute_values(e, Some(w)),
-                None => Vec::new(),
-            })?;
-            Ok(Value::array(Type::Class(Class::XAttribute), found))
-        },
-    );
+                    .collect()
+            })?,
+        ),
+    };
+    Ok(Value::array(Type::Class(class), found))
 }
 
 /// A part of the `XName` receiver.
