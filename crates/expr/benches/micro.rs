@@ -58,5 +58,20 @@ fn micro(c: &mut Criterion) {
     let _ = Context::default();
 }
 
-criterion_group!(benches, micro);
+/// Parsing code that fails only at its end, nested 20 deep, against the same code closed: the
+/// two should cost about the same (the parser once re-read such code at every level).
+fn parse_failing_late(c: &mut Criterion) {
+    let open = "new A(".repeat(20);
+    let closed = format!("{open}{}", ")".repeat(20));
+    for (name, code) in [
+        ("parse_nested_closed", closed),
+        ("parse_nested_unclosed", open),
+    ] {
+        c.bench_function(name, |b| {
+            b.iter(|| compile_code(black_box(&code), Form::Inline, &Slot::default()))
+        });
+    }
+}
+
+criterion_group!(benches, micro, parse_failing_late);
 criterion_main!(benches);
