@@ -691,7 +691,13 @@ fn article(name: &str) -> &'static str {
 
 /// Whether a value of static type `held`, boxed in a variable, can never be read as `read`.
 fn cannot_hold(held: &Type, read: &Type) -> bool {
-    if held.is_unknown() || read.is_unknown() || *held == Type::Object || *read == Type::Object {
+    // `null` reads as any reference or nullable type (and as a value type it is a null
+    // reference, not a cast, that fails: another rule's business).
+    if held.is_unknown()
+        || read.is_unknown()
+        || matches!(held, Type::Object | Type::Null)
+        || *read == Type::Object
+    {
         return false;
     }
     let read_inner = read.underlying();
