@@ -655,6 +655,20 @@ pub(super) fn register(r: &mut Registry) {
         *write(list_items_lock(c)?) = items;
         Ok(Value::Null)
     });
+    // `Sort(IComparer<string>)` with a `StringComparer`, the comparer policies have.
+    r.method(list, "Sort", "(StringComparer comparer) -> void", |_, c| {
+        let kind = super::strings::comparer_of(c.arg(0));
+        let mut items = read(list_items_lock(c)?).clone();
+        merge_sort(&mut items, &mut |a, b| {
+            let text = |v: &Value| match v {
+                Value::String(s) => Some(Arc::clone(s)),
+                _ => None,
+            };
+            super::strings::comparer_compare(kind, text(a).as_deref(), text(b).as_deref())
+        });
+        *write(list_items_lock(c)?) = items;
+        Ok(Value::Null)
+    });
     r.method(
         list,
         "Sort",

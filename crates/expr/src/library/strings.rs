@@ -175,6 +175,21 @@ pub fn comparer_of(value: &Value) -> Option<ComparerKind> {
     comparer_kind(value)
 }
 
+/// `StringComparer.Compare`: null sorts first.
+pub fn comparer_compare(kind: Option<ComparerKind>, a: Option<&str>, b: Option<&str>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => match kind {
+            Some(ComparerKind::Ordinal) => ordinal_compare(a, b, false),
+            Some(ComparerKind::OrdinalIgnoreCase) => ordinal_compare(a, b, true),
+            Some(ComparerKind::InvariantCultureIgnoreCase) => culture_compare(a, b, true),
+            _ => culture_compare(a, b, false),
+        },
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+    }
+}
+
 // ---------------------------------------------------------------- case
 
 /// `ToUpperInvariant`: simple (one-to-one) case mapping, as .NET does.
@@ -1066,19 +1081,10 @@ pub(super) fn register(r: &mut Registry) {
         "(string x, string y) -> int",
         |_, c| {
             let kind = comparer_kind(&c.this);
-            Ok(Value::Int32(match (c.opt_string(0), c.opt_string(1)) {
-                (Some(a), Some(b)) => match kind {
-                    Some(ComparerKind::Ordinal) => ordinal_compare(&a, &b, false) as i32,
-                    Some(ComparerKind::OrdinalIgnoreCase) => ordinal_compare(&a, &b, true) as i32,
-                    Some(ComparerKind::InvariantCultureIgnoreCase) => {
-                        culture_compare(&a, &b, true) as i32
-                    }
-                    _ => culture_compare(&a, &b, false) as i32,
-                },
-                (None, None) => 0,
-                (None, Some(_)) => -1,
-                (Some(_), None) => 1,
-            }))
+            let (a, b) = (c.opt_string(0), c.opt_string(1));
+            Ok(Value::Int32(
+                comparer_compare(kind, a.as_deref(), b.as_deref()) as i32,
+            ))
         },
     );
 
