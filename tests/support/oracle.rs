@@ -252,7 +252,6 @@ pub fn csharp_program(cases: &[&Case]) -> String {
 /// Where the Newtonsoft.Json assembly of `libnewtonsoft-json5.0-cil` is.
 pub const NEWTONSOFT_DIR: &str = "/usr/lib/cli/Newtonsoft.Json-5.0";
 
-/// Compiles and runs an area's cases with Mono; returns its output.
 /// Whether Mono's compiler, runtime and Newtonsoft.Json are all here.
 pub fn mono_installed() -> bool {
     let runs = |program: &str| {
@@ -268,52 +267,75 @@ pub fn mono_installed() -> bool {
             .exists()
 }
 
+/// Compiles an area's cases with Mono's compiler and runs them; returns their output.
 pub fn run_mono(area: &str, cases: &[&Case], work: &Path) -> Result<String, String> {
     std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
     let source = work.join(format!("{area}.cs"));
     std::fs::write(&source, csharp_program(cases)).map_err(|e| e.to_string())?;
     let harness = oracle_dir().join("harness");
-    let exe = work.join(format!("{area}.exe"));
+    let output = compile_and_run(&MonoProgram {
+        name: area,
+        flags: &["-langversion:7", "-warn:0"],
+        sources: &[harness.join("Apim.cs"), harness.join("Runner.cs"), source],
+        exe: &work.join(format!("{area}.exe")),
+        argument: &oracle_dir().join("fixtures"),
+        environment: &[("TZ", "UTC")],
+    })?;
+    Ok(String::from_utf8_lossy(&output).into_owned())
+}
+
+/// A C# program to build with `mcs` (against Newtonsoft.Json and LINQ to XML) and run with
+/// `mono`, in the C locale.
+struct MonoProgram<'a> {
+    /// For messages.
+    name: &'a str,
+    /// `mcs` flags beside the references.
+    flags: &'a [&'a str],
+    sources: &'a [std::path::PathBuf],
+    exe: &'a Path,
+    /// The one argument the program takes.
+    argument: &'a Path,
+    /// Environment beside the locale and `MONO_PATH`.
+    environment: &'a [(&'a str, &'a str)],
+}
+
+/// Builds and runs `program`; its standard output.
+fn compile_and_run(program: &MonoProgram<'_>) -> Result<Vec<u8>, String> {
     let compile = Command::new("mcs")
-        .args([
-            "-langversion:7",
-            "-nologo",
-            "-warn:0",
-            "-r:System.Core",
-            "-r:System.Xml.Linq",
-            "-r:System.Xml",
-        ])
+        .arg("-nologo")
+        .args(program.flags)
+        .args(["-r:System.Core", "-r:System.Xml.Linq", "-r:System.Xml"])
         .arg(format!("-r:{NEWTONSOFT_DIR}/Newtonsoft.Json.dll"))
-        .arg(format!("-out:{}", exe.display()))
-        .arg(harness.join("Apim.cs"))
-        .arg(harness.join("Runner.cs"))
-        .arg(&source)
+        .arg(format!("-out:{}", program.exe.display()))
+        .args(program.sources)
         .env("LANG", "C")
         .output()
         .map_err(|e| format!("cannot run mcs (install mono-mcs): {e}"))?;
     if !compile.status.success() {
         return Err(format!(
-            "mcs failed for {area}:\n{}{}",
+            "mcs failed for {}:\n{}{}",
+            program.name,
             String::from_utf8_lossy(&compile.stdout),
             String::from_utf8_lossy(&compile.stderr)
         ));
     }
     let run = Command::new("mono")
-        .arg(&exe)
-        .arg(oracle_dir().join("fixtures"))
+        .arg(program.exe)
+        .arg(program.argument)
         .env("MONO_PATH", NEWTONSOFT_DIR)
         .env("LANG", "C")
         .env("LC_ALL", "C")
-        .env("TZ", "UTC")
+        .envs(program.environment.iter().copied())
         .output()
         .map_err(|e| format!("cannot run mono (install mono-runtime): {e}"))?;
     if !run.status.success() {
         return Err(format!(
-            "mono failed for {area}:\n{}",
+            "mono failed for {}:\n{}",
+            program.name,
             String::from_utf8_lossy(&run.stderr)
         ));
     }
-    Ok(String::from_utf8_lossy(&run.stdout).into_owned())
+    Ok(run.stdout)
 }
 
 /// Cases grouped by area, in order.
@@ -330,42 +352,15 @@ pub fn by_area(cases: &[Case]) -> BTreeMap<String, Vec<&Case>> {
 pub fn reflect_allowed_members(work: &Path) -> Result<String, String> {
     std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
     let members = oracle_dir().join("members");
-    let exe = work.join("Members.exe");
-    let compile = Command::new("mcs")
-        .args([
-            "-nologo",
-            "-r:System.Core",
-            "-r:System.Xml.Linq",
-            "-r:System.Xml",
-        ])
-        .arg(format!("-r:{NEWTONSOFT_DIR}/Newtonsoft.Json.dll"))
-        .arg(format!("-out:{}", exe.display()))
-        .arg(members.join("Members.cs"))
-        .env("LANG", "C")
-        .output()
-        .map_err(|e| format!("cannot run mcs (install mono-mcs): {e}"))?;
-    if !compile.status.success() {
-        return Err(format!(
-            "mcs failed for Members.cs:\n{}{}",
-            String::from_utf8_lossy(&compile.stdout),
-            String::from_utf8_lossy(&compile.stderr)
-        ));
-    }
-    let run = Command::new("mono")
-        .arg(&exe)
-        .arg(members.join("allowed-types.txt"))
-        .env("MONO_PATH", NEWTONSOFT_DIR)
-        .env("LANG", "C")
-        .env("LC_ALL", "C")
-        .output()
-        .map_err(|e| format!("cannot run mono (install mono-runtime): {e}"))?;
-    if !run.status.success() {
-        return Err(format!(
-            "Members.exe failed:\n{}",
-            String::from_utf8_lossy(&run.stderr)
-        ));
-    }
-    String::from_utf8(run.stdout).map_err(|e| e.to_string())
+    let output = compile_and_run(&MonoProgram {
+        name: "Members.cs",
+        flags: &[],
+        sources: &[members.join("Members.cs")],
+        exe: &work.join("Members.exe"),
+        argument: &members.join("allowed-types.txt"),
+        environment: &[],
+    })?;
+    String::from_utf8(output).map_err(|e| e.to_string())
 }
 
 /// Where the expression crate keeps the member table.
