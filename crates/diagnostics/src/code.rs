@@ -465,13 +465,14 @@ the policy, its exports and its history. Checked: the `password` of `authenticat
         "An expression reads `context.Variables[\"name\"]`, or `return-response` names it in \
 `response-variable-name`, but no policy in the document sets `name` (`set-variable`, or an attribute \
 such as `send-request`'s `response-variable-name`). Reading it throws `KeyNotFoundException` at run time; \
-`GetValueOrDefault` silently returns the default. Usually a typo.\n\nFix: correct the name, or set the \
-variable first.";
+`GetValueOrDefault` silently returns the default. Usually a typo. Fragments count: with `--fragments` \
+their policies are checked like the document's own; without, a read after an `include-fragment` is not \
+judged, since the fragment may set anything.\n\nFix: correct the name, or set the variable first.";
 
     OutputVariableUnused = "GH0217" "output-variable-unused" Warning
         "output variable is never read"
         "`output-token-variable-name` stores the token for later policies, but no expression reads the \
-variable.\n\nFix: read it (`context.Variables[\"token\"]`) or remove the attribute.";
+variable. A later `include-fragment` may read it, so the rule is silent when one follows.\n\nFix: read it (`context.Variables[\"token\"]`) or remove the attribute.";
 
     UnknownChild = "GH0218" "unknown-child" Error
         "element is not a known child of this policy"

@@ -103,7 +103,13 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
         &broken,
         &mut diagnostics,
     );
-    rules::variable_types(&document, &built.document, &facts, &mut diagnostics);
+    rules::variable_types(
+        &document,
+        &built.document,
+        options.fragments.as_ref(),
+        &facts,
+        &mut diagnostics,
+    );
     if let Some(names) = &options.named_values {
         undefined_named_values(&document, names, &mut diagnostics);
     }

@@ -5,8 +5,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use gatehouse_diagnostics::{Code, Diagnostic, Span};
 use gatehouse_expr::document::ExpressionFacts;
 use gatehouse_expr::types::Type;
+
 use gatehouse_model::{
-    Config, Content, Item, Kind, Layer, Policy, PolicyDocument, Scope, Section, compose,
+    Config, Content, FragmentSet, Item, Kind, Layer, Policy, PolicyDocument, Scope, Section,
+    compose,
 };
 
 /// A broader scope's document (fragments expanded).
@@ -38,13 +40,18 @@ impl Chain {
             .join(", ")
     }
 
-    fn sets(&self) -> BTreeSet<String> {
+    /// The variables the chain's layers set; `None` when a layer includes a fragment that
+    /// could not be expanded, which may set any variable.
+    fn sets(&self) -> Option<BTreeSet<String>> {
         let mut set = BTreeSet::new();
         for policy in self.layers.iter().flat_map(|b| b.document.policies()) {
+            if policy.element == "include-fragment" {
+                return None;
+            }
             collect_sets(&policy.element, &policy.attributes, &mut set);
             collect_config_sets(&policy.config, &mut set);
         }
-        set
+        Some(set)
     }
 }
 use gatehouse_reader::Document;
@@ -401,8 +408,19 @@ fn variables(
     // Variables set at broader scopes are set before this document runs (or after, in
     // outbound, which the rule does not try to tell apart); a read must find its variable
     // along every chain.
-    let chain_sets: Vec<(&Chain, BTreeSet<String>)> =
-        chains.iter().map(|chain| (chain, chain.sets())).collect();
+    let chain_sets: Vec<(&Chain, BTreeSet<String>)> = chains
+        .iter()
+        .filter_map(|chain| Some((chain, chain.sets()?)))
+        .collect();
+    // A fragment that could not be expanded (no fragment set given) may set any variable:
+    // a read is judged only where every policy that can run before it is known.
+    let unexpanded: Vec<Span> = effective
+        .policies()
+        .iter()
+        .filter(|policy| policy.element == "include-fragment")
+        .map(|policy| policy.span)
+        .collect();
+    let opaque_chain = chain_sets.len() < chains.len();
     let mut mentioned: BTreeSet<String> = BTreeSet::new();
     // (name, where, read by `return-response` rather than by an expression)
     let mut reads: Vec<(String, Span, bool)> = Vec::new();
@@ -440,10 +458,13 @@ fn variables(
         }
     }
     reads.sort_by_key(|(_, span, _)| span.start);
-    if model.kind == Kind::Policies {
+    if model.kind == Kind::Policies && !opaque_chain {
         let mut reported = BTreeSet::new();
         for (name, span, by_return_response) in reads {
-            if set.contains(&name) || reported.contains(&name) {
+            if set.contains(&name)
+                || reported.contains(&name)
+                || unexpanded.iter().any(|at| at.start < span.start)
+            {
                 continue;
             }
             let missing_in = chain_sets.iter().find(|(_, sets)| !sets.contains(&name));
@@ -480,7 +501,18 @@ fn variables(
             out.push(diagnostic);
         }
     }
+    // A fragment after the policy, expanded or not, may read the token: its expressions are
+    // not in this file.
+    let includes: Vec<Span> = model
+        .policies()
+        .iter()
+        .filter(|policy| policy.element == "include-fragment")
+        .map(|policy| policy.span)
+        .collect();
     for policy in model.policies() {
+        if includes.iter().any(|at| at.start > policy.span.start) {
+            continue;
+        }
         if let Some(attribute) = policy.attribute("output-token-variable-name")
             && let Some(name) = attribute.literal()
             && !name.trim().is_empty()
@@ -520,9 +552,31 @@ fn collect_sets(
 pub(crate) fn variable_types(
     document: &Document,
     model: &PolicyDocument,
+    fragments: Option<&FragmentSet>,
     facts: &[ExpressionFacts],
     out: &mut Vec<Diagnostic>,
 ) {
+    // An `include-fragment` stores whatever its fragment sets; one that cannot be found
+    // may store anything. Either way it overwrites earlier stores with values of unknown type.
+    let fragment_stores: Vec<(Span, Option<BTreeSet<String>>)> = model
+        .policies()
+        .iter()
+        .filter(|policy| policy.element == "include-fragment")
+        .map(|policy| {
+            let names = policy
+                .literal("fragment-id")
+                .and_then(|id| fragments?.get(id.trim()))
+                .map(|fragment| {
+                    let mut names = BTreeSet::new();
+                    for inner in fragment.policies() {
+                        collect_sets(&inner.element, &inner.attributes, &mut names);
+                        collect_config_sets(&inner.config, &mut names);
+                    }
+                    names
+                });
+            (policy.span, names)
+        })
+        .collect();
     let result_types: HashMap<Span, &Type> = facts
         .iter()
         .map(|f| (f.span, &f.facts.result_type))
@@ -571,7 +625,16 @@ pub(crate) fn variable_types(
             let Some(set_sites) = sets.get(&read.name) else {
                 continue;
             };
-            let stores: Vec<Span> = set_sites.iter().map(|(_, at, _)| *at).collect();
+            let stores: Vec<Span> = set_sites
+                .iter()
+                .map(|(_, at, _)| *at)
+                .chain(
+                    fragment_stores
+                        .iter()
+                        .filter(|(_, names)| names.as_ref().is_none_or(|n| n.contains(&read.name)))
+                        .map(|(at, _)| *at),
+                )
+                .collect();
             if let Some((held, at, literal)) = set_sites.iter().find(|(held, at, _)| {
                 flow.reaches(*at, read.span, &stores) && cannot_hold(held, &read.ty)
             }) {
