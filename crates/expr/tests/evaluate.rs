@@ -1,5 +1,6 @@
 //! Evaluation of constructs the C# oracle cannot run (Mono's `mcs` does not implement local
-//! functions, type patterns in `switch`, or `is null`), and the limits.
+//! functions, type patterns or `when` in `switch`, `is null` or `is` an enum member), and the
+//! limits.
 
 #![allow(
     clippy::unwrap_used,
@@ -76,6 +77,40 @@ fn switch_with_type_patterns_and_null() {
     assert_eq!(run(code), "string \"double 2.5\"");
     assert_eq!(run("string s = null; return s is null;"), "bool True");
     assert_eq!(run("object o = 5; return o is 5;"), "bool True");
+}
+
+/// `case JTokenType.Object:` is a constant pattern (an enum member), while `case System.String s:`
+/// is a type pattern: C# binds a dotted name as a value first. Read as types, the enum members
+/// `Object` and `String` matched every object and every string.
+#[test]
+fn dotted_names_in_patterns_are_members_when_their_qualifier_is_a_type() {
+    let code = "var token = JToken.Parse(\"42\");
+        switch (token.Type) {
+            case JTokenType.Object: return \"object\";
+            case JTokenType.Integer when (int)token > 100: return \"big\";
+            case JTokenType.Integer: return \"small\";
+            default: return \"other\";
+        }";
+    assert_eq!(run(code), "string \"small\"");
+    assert_eq!(
+        run("return JToken.Parse(\"[]\").Type is JTokenType.Array;"),
+        "bool True"
+    );
+    assert_eq!(
+        run("return JToken.Parse(\"{}\").Type is Newtonsoft.Json.Linq.JTokenType.Array;"),
+        "bool False"
+    );
+    let code = "object value = \"text\";
+        switch (value) {
+            case System.Int32 n: return \"int \" + n;
+            case System.String s: return \"string \" + s;
+            default: return \"other\";
+        }";
+    assert_eq!(run(code), "string \"string text\"");
+    assert_eq!(
+        run("object o = \"s\"; return o is System.String;"),
+        "bool True"
+    );
 }
 
 #[test]

@@ -910,7 +910,7 @@ impl Compiler {
     /// `x is T`, `x is T name`, `x is null`, `x is 5`.
     fn is(&mut self, operand: &Expr, pattern: &Pattern, span: Span) -> Typed {
         let typed = self.expr(operand, None);
-        match pattern {
+        match &*super::bound_pattern(pattern) {
             Pattern::Null => {
                 let null = Typed::new(Ir::Const(Value::Null), Type::Null, span);
                 if typed.ty.is_value_type()

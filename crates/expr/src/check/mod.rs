@@ -583,6 +583,59 @@ fn edit_distance(a: &str, b: &str) -> usize {
     previous.last().copied().unwrap_or(0)
 }
 
+/// A pattern as C# binds it. `case JTokenType.Object:` parses as a type pattern, but C# binds
+/// a dotted name as a value first: when the qualifier names a type (an enum, a class with
+/// constants), the last part is its member and the pattern is a constant pattern. Without this,
+/// `JTokenType.Object` would be the type `Object` and match every value.
+fn bound_pattern(pattern: &ast::Pattern) -> std::borrow::Cow<'_, ast::Pattern> {
+    use std::borrow::Cow;
+    let ast::Pattern::Type { ty, binding: None } = pattern else {
+        return Cow::Borrowed(pattern);
+    };
+    let ast::TypeName::Qualified(parts) = &ty.name else {
+        return Cow::Borrowed(pattern);
+    };
+    let qualifier = match parts.split_last() {
+        Some((_, qualifier)) if !qualifier.is_empty() => qualifier,
+        _ => return Cow::Borrowed(pattern),
+    };
+    let prefix: Vec<&str> = qualifier.iter().map(|p| p.name.as_str()).collect();
+    if !ty.args.is_empty()
+        || ty.nullable
+        || !ty.ranks.is_empty()
+        || Type::by_name(&prefix.join("."), Vec::new()).is_none()
+    {
+        return Cow::Borrowed(pattern);
+    }
+    let mut names = parts.iter();
+    let Some(first) = names.next() else {
+        return Cow::Borrowed(pattern);
+    };
+    let mut expr = ast::Expr {
+        kind: ast::ExprKind::Name {
+            name: first.clone(),
+            type_args: Vec::new(),
+        },
+        span: first.span,
+        depth: 1,
+    };
+    for name in names {
+        let span = Span::new(expr.span.start, name.span.end);
+        let depth = expr.depth + 1;
+        expr = ast::Expr {
+            kind: ast::ExprKind::Member {
+                target: Box::new(expr),
+                name: name.clone(),
+                type_args: Vec::new(),
+                conditional: false,
+            },
+            span,
+            depth,
+        };
+    }
+    Cow::Owned(ast::Pattern::Constant(Box::new(expr)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

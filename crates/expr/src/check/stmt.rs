@@ -571,7 +571,8 @@ impl Compiler {
             self.push_scope();
             let mut labels = Vec::new();
             for label in &section.labels {
-                let compiled_label = match &label.pattern {
+                let pattern = label.pattern.as_ref().map(super::bound_pattern);
+                let compiled_label = match pattern.as_deref() {
                     None => SwitchLabel::Default,
                     Some(Pattern::Null) => SwitchLabel::Null,
                     Some(Pattern::Type { ty, binding }) => {
