@@ -51,6 +51,21 @@ const DOCS_MISTAKES: &[(&str, &str, &str)] = &[
         "the token-quota example omits estimate-prompt-tokens, which the page's own table (and the toolkit's TokenLimitConfig) requires",
     ),
     (
+        "sample-sustainability.xml:12",
+        "GH0201",
+        "cache-store in inbound; cache-store-policy.md: \"Policy sections: outbound\" (the page's three branches each do it)",
+    ),
+    (
+        "sample-sustainability.xml:18",
+        "GH0201",
+        "… the medium-emission branch",
+    ),
+    (
+        "sample-sustainability.xml:24",
+        "GH0201",
+        "… and the low-emission branch",
+    ),
+    (
         "sample-send-request-dashboard.xml:6",
         "GH0006",
         "<set-variable …> written without `/>`",

@@ -345,13 +345,22 @@ pub struct UserIdentity {
     pub provider: Str,
 }
 
-/// `IDeployment`.
+/// `IDeployment`, with its `IGateway` (`Gateway`: backends.md routes on `Gateway.Id` and
+/// `Gateway.IsManaged`) and its `ISustainabilityInfo` (api-management-sustainability.md).
 #[derive(Clone, Debug, Default)]
 pub struct Deployment {
+    /// `GatewayId`, and `Gateway.Id`: "managed" for the managed gateway.
     pub gateway_id: Str,
+    /// `Gateway.InstanceId`: which replica of the gateway runs the request.
+    pub gateway_instance_id: Str,
+    /// `Gateway.IsManaged`: false for a self-hosted gateway, as Gatehouse is.
+    pub gateway_is_managed: bool,
     pub region: Str,
     pub service_name: Str,
     pub service_id: Str,
+    /// `SustainabilityInfo.CurrentCarbonIntensity`, a `CarbonIntensityCategory` value
+    /// (0, `NotAvailable`, when the region has no data).
+    pub carbon_intensity: i64,
 }
 
 /// `ILastError`.

@@ -23,6 +23,7 @@ use indexmap::IndexMap;
 use crate::context::{self, Body, Context, Multimap, Request, Response, Url};
 use crate::json::{self, JData, JToken, JValue};
 use crate::net::time::{self, DateTime, Kind, TimeSpan};
+use crate::types::EnumKind;
 use crate::value::{Str, Value, new_str};
 
 /// Reads a fixture. Missing parts get the defaults of [`Context::default`].
@@ -98,11 +99,26 @@ pub fn context_from_json(text: &str) -> Result<Context, String> {
         }));
     }
     if let Some(deployment) = json::get(&root, "deployment") {
+        let gateway_id = text_of(&deployment, "gatewayId");
+        // `Gateway.Id` is `gatewayId`; without `gateway.isManaged`, "managed" says it.
+        let gateway = json::get(&deployment, "gateway");
+        let carbon = json::get(&deployment, "carbonIntensity").and_then(|v| string_value(&v));
         context.deployment = Arc::new(context::Deployment {
-            gateway_id: text_of(&deployment, "gatewayId"),
+            gateway_instance_id: gateway
+                .as_ref()
+                .map(|g| text_of(g, "instanceId"))
+                .unwrap_or_default(),
+            gateway_is_managed: gateway
+                .as_ref()
+                .and_then(|g| bool_of(g, "isManaged"))
+                .unwrap_or(&*gateway_id == "managed"),
+            gateway_id,
             region: text_of(&deployment, "region"),
             service_name: text_of(&deployment, "serviceName"),
             service_id: text_of(&deployment, "serviceId"),
+            carbon_intensity: carbon
+                .and_then(|name| EnumKind::CarbonIntensityCategory.value_of(&name))
+                .unwrap_or(0),
         });
     }
     if let Some(error) = json::get(&root, "lastError") {

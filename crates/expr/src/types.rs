@@ -209,6 +209,8 @@ classes! {
     SubscriptionKeyParameterNames "ISubscriptionKeyParameterNames" "Microsoft.Azure.ApiManagement" Root Abstract;
     PrivateEndpointConnection "IPrivateEndpointConnection" "Microsoft.Azure.ApiManagement" Root Abstract;
     Deployment "IDeployment" "Microsoft.Azure.ApiManagement" Root Abstract;
+    Gateway "IGateway" "Microsoft.Azure.ApiManagement" Root Abstract;
+    SustainabilityInfo "ISustainabilityInfo" "Microsoft.Azure.ApiManagement" Root Abstract;
     LastError "ILastError" "Microsoft.Azure.ApiManagement" Root Abstract;
     GraphQl "IGraphQLContext" "Microsoft.Azure.ApiManagement" Root Abstract;
     Jwt "Jwt" "Microsoft.Azure.ApiManagement" Root Abstract;
@@ -302,6 +304,12 @@ enums! {
     // `IProduct.State` (api-management-policy-expressions.md: `enum ProductState {NotPublished,
     // Published}`).
     ProductState "ProductState" [NotPublished = 0, Published = 1];
+    // `context.Deployment.SustainabilityInfo.CurrentCarbonIntensity`
+    // (api-management-sustainability.md: "Carbon intensity categories"; the policy toolkit's
+    // `CarbonIntensityCategory` gives the order, which `>=` compares).
+    CarbonIntensityCategory "CarbonIntensityCategory" [
+        NotAvailable = 0, VeryLow = 1, Low = 2, Medium = 3, High = 4, VeryHigh = 5,
+    ];
 }
 
 impl EnumKind {

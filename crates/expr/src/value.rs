@@ -465,6 +465,10 @@ pub enum Object {
     SubscriptionKeyParameterNames(Arc<context::Api>),
     PrivateEndpointConnection(Arc<context::PrivateEndpointConnection>),
     Deployment(Arc<context::Deployment>),
+    /// `IDeployment.Gateway`, read from its deployment.
+    Gateway(Arc<context::Deployment>),
+    /// `IDeployment.SustainabilityInfo`, read from its deployment.
+    SustainabilityInfo(Arc<context::Deployment>),
     LastError(Arc<context::LastError>),
     GraphQl(Arc<context::GraphQl>),
     Jwt(Arc<JwtData>),
@@ -586,6 +590,8 @@ impl Object {
             }
             Object::PrivateEndpointConnection(_) => Type::Class(Class::PrivateEndpointConnection),
             Object::Deployment(_) => Type::Class(Class::Deployment),
+            Object::Gateway(_) => Type::Class(Class::Gateway),
+            Object::SustainabilityInfo(_) => Type::Class(Class::SustainabilityInfo),
             Object::LastError(_) => Type::Class(Class::LastError),
             Object::GraphQl(_) => Type::Class(Class::GraphQl),
             Object::Jwt(_) => Type::Class(Class::Jwt),

@@ -96,7 +96,19 @@ namespace Gatehouse.Oracle
         IEnumerable<IUserIdentity> Identities { get; }
     }
 
-    public interface IDeployment { string GatewayId { get; } string Region { get; } string ServiceName { get; } string ServiceId { get; } }
+    public interface IDeployment
+    {
+        string GatewayId { get; } string Region { get; } string ServiceName { get; } string ServiceId { get; }
+        IGateway Gateway { get; } ISustainabilityInfo SustainabilityInfo { get; }
+    }
+
+    // The policy toolkit's IGateway and ISustainabilityInfo (backends.md and
+    // api-management-sustainability.md use them; the context table does not list them).
+    public interface IGateway { string Id { get; } string InstanceId { get; } bool IsManaged { get; } }
+
+    public interface ISustainabilityInfo { CarbonIntensityCategory CurrentCarbonIntensity { get; } }
+
+    public enum CarbonIntensityCategory { NotAvailable, VeryLow, Low, Medium, High, VeryHigh }
 
     public interface ILastError
     {
@@ -310,7 +322,17 @@ namespace Gatehouse.Oracle
         public IEnumerable<IUserIdentity> Identities { get; set; }
     }
 
-    class ModelDeployment : IDeployment { public string GatewayId { get; set; } public string Region { get; set; } public string ServiceName { get; set; } public string ServiceId { get; set; } }
+    class ModelDeployment : IDeployment
+    {
+        public string GatewayId { get; set; } public string Region { get; set; } public string ServiceName { get; set; } public string ServiceId { get; set; }
+        public string InstanceId { get; set; } public bool IsManaged { get; set; } public CarbonIntensityCategory Carbon { get; set; }
+        public IGateway Gateway { get { return new ModelGateway { Id = GatewayId, InstanceId = InstanceId, IsManaged = IsManaged }; } }
+        public ISustainabilityInfo SustainabilityInfo { get { return new ModelSustainabilityInfo { CurrentCarbonIntensity = Carbon }; } }
+    }
+
+    class ModelGateway : IGateway { public string Id { get; set; } public string InstanceId { get; set; } public bool IsManaged { get; set; } }
+
+    class ModelSustainabilityInfo : ISustainabilityInfo { public CarbonIntensityCategory CurrentCarbonIntensity { get; set; } }
 
     class ModelGraphQLContext : IGraphQLContext { public JObject Arguments { get; set; } public JObject Parent { get; set; } }
 
@@ -457,7 +479,7 @@ namespace Gatehouse.Oracle
         {
             // Dates stay text while the fixture is read, as Gatehouse reads it.
             var root = (JObject)JsonConvert.DeserializeObject(System.IO.File.ReadAllText(path), new JsonSerializerSettings { DateParseHandling = DateParseHandling.None });
-            var context = new ModelContext { Deployment = new ModelDeployment { GatewayId = "", Region = "", ServiceName = "", ServiceId = "" } };
+            var context = new ModelContext { Deployment = new ModelDeployment { GatewayId = "", Region = "", ServiceName = "", ServiceId = "", InstanceId = "" } };
             var request = Get(root, "request");
             var url = request == null ? null : ModelUrl.Parse(Text(request, "url"));
             var original = request == null ? null : OptionalText(request, "originalUrl");
@@ -518,7 +540,18 @@ namespace Gatehouse.Oracle
                 };
             var d = Get(root, "deployment") as JObject;
             if (d != null)
-                context.Deployment = new ModelDeployment { GatewayId = Text(d, "gatewayId"), Region = Text(d, "region"), ServiceName = Text(d, "serviceName"), ServiceId = Text(d, "serviceId") };
+            {
+                // Gateway.Id is gatewayId; without gateway.isManaged, "managed" says it.
+                var g = Get(d, "gateway") as JObject;
+                var managed = g == null ? null : (bool?)Get(g, "isManaged");
+                var carbon = CarbonIntensityCategory.NotAvailable;
+                if (Get(d, "carbonIntensity") != null) Enum.TryParse(Text(d, "carbonIntensity"), false, out carbon);
+                context.Deployment = new ModelDeployment
+                {
+                    GatewayId = Text(d, "gatewayId"), Region = Text(d, "region"), ServiceName = Text(d, "serviceName"), ServiceId = Text(d, "serviceId"),
+                    InstanceId = g == null ? "" : Text(g, "instanceId"), IsManaged = managed ?? Text(d, "gatewayId") == "managed", Carbon = carbon,
+                };
+            }
             var e = Get(root, "lastError") as JObject;
             if (e != null)
                 context.LastError = new ModelLastError

@@ -803,6 +803,39 @@ pub(super) fn register(r: &mut Registry) {
             }))
         },
     );
+    r.property(deployment, "Gateway", "IGateway", |_, c| {
+        match object_of(c)? {
+            Object::Deployment(d) => Ok(Value::object(Object::Gateway(Arc::clone(d)))),
+            _ => Err(c.internal("not an IDeployment")),
+        }
+    });
+    let gateway = Owner::Class(Class::Gateway);
+    text_properties!(r, gateway, Gateway: "Id" => gateway_id, "InstanceId" => gateway_instance_id);
+    r.property(gateway, "IsManaged", "bool", |_, c| match object_of(c)? {
+        Object::Gateway(d) => Ok(Value::Bool(d.gateway_is_managed)),
+        _ => Err(c.internal("not an IGateway")),
+    });
+    r.property(
+        deployment,
+        "SustainabilityInfo",
+        "ISustainabilityInfo",
+        |_, c| match object_of(c)? {
+            Object::Deployment(d) => Ok(Value::object(Object::SustainabilityInfo(Arc::clone(d)))),
+            _ => Err(c.internal("not an IDeployment")),
+        },
+    );
+    r.property(
+        Owner::Class(Class::SustainabilityInfo),
+        "CurrentCarbonIntensity",
+        "CarbonIntensityCategory",
+        |_, c| match object_of(c)? {
+            Object::SustainabilityInfo(d) => Ok(Value::Enum(
+                EnumKind::CarbonIntensityCategory,
+                d.carbon_intensity,
+            )),
+            _ => Err(c.internal("not an ISustainabilityInfo")),
+        },
+    );
     let last_error = Owner::Class(Class::LastError);
     optional_text_properties!(r, last_error, LastError:
         "Source" => source, "Reason" => reason, "Message" => message, "Scope" => scope, "Section" => section, "Path" => path, "PolicyId" => policy_id);

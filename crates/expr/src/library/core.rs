@@ -61,7 +61,9 @@ pub fn type_full_name(ty: &Type) -> String {
                 EnumKind::RegexOptions => "System.Text.RegularExpressions",
                 EnumKind::Formatting => "Newtonsoft.Json",
                 EnumKind::JTokenType => "Newtonsoft.Json.Linq",
-                EnumKind::ProductState => "Microsoft.Azure.ApiManagement",
+                EnumKind::ProductState | EnumKind::CarbonIntensityCategory => {
+                    "Microsoft.Azure.ApiManagement"
+                }
                 _ => "System",
             };
             format!("{namespace}.{}", kind.name())
