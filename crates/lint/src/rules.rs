@@ -414,12 +414,7 @@ fn variables(
         .collect();
     // A fragment that could not be expanded (no fragment set given) may set any variable:
     // a read is judged only where every policy that can run before it is known.
-    let unexpanded: Vec<Span> = effective
-        .policies()
-        .iter()
-        .filter(|policy| policy.element == "include-fragment")
-        .map(|policy| policy.span)
-        .collect();
+    let unexpanded = include_spans(effective);
     let opaque_chain = chain_sets.len() < chains.len();
     let mut mentioned: BTreeSet<String> = BTreeSet::new();
     // (name, where, read by `return-response` rather than by an expression)
@@ -503,12 +498,7 @@ fn variables(
     }
     // A fragment after the policy, expanded or not, may read the token: its expressions are
     // not in this file.
-    let includes: Vec<Span> = model
-        .policies()
-        .iter()
-        .filter(|policy| policy.element == "include-fragment")
-        .map(|policy| policy.span)
-        .collect();
+    let includes = include_spans(model);
     for policy in model.policies() {
         if includes.iter().any(|at| at.start > policy.span.start) {
             continue;
@@ -528,6 +518,17 @@ fn variables(
             );
         }
     }
+}
+
+/// Where the document's `include-fragment` elements are (after expansion, only those whose
+/// fragment was not found).
+fn include_spans(document: &PolicyDocument) -> Vec<Span> {
+    document
+        .policies()
+        .iter()
+        .filter(|policy| policy.element == "include-fragment")
+        .map(|policy| policy.span)
+        .collect()
 }
 
 fn collect_sets(
