@@ -472,7 +472,9 @@ judged, since the fragment may set anything.\n\nFix: correct the name, or set th
     OutputVariableUnused = "GH0217" "output-variable-unused" Warning
         "output variable is never read"
         "`output-token-variable-name` stores the token for later policies, but no expression reads the \
-variable. A later `include-fragment` may read it, so the rule is silent when one follows.\n\nFix: read it (`context.Variables[\"token\"]`) or remove the attribute.";
+variable. A later `include-fragment` may read it, so the rule is silent when one follows; and it \
+judges only API and operation policies, since a fragment's outputs are read by the documents that \
+include it and a product's or the global policy's by the APIs below.\n\nFix: read it (`context.Variables[\"token\"]`) or remove the attribute.";
 
     UnknownChild = "GH0218" "unknown-child" Error
         "element is not a known child of this policy"

@@ -82,7 +82,7 @@ pub(crate) fn check(
             retry_buffer(&policy.body, out);
         }
     }
-    variables(document, model, effective, chains, broken, out);
+    variables(document, model, effective, scope, chains, broken, out);
 }
 
 /// Policies after `return-response` or `mock-response` in the same block never run.
@@ -396,6 +396,7 @@ fn variables(
     document: &Document,
     model: &PolicyDocument,
     effective: &PolicyDocument,
+    scope: Scope,
     chains: &[Chain],
     broken: &[Span],
     out: &mut Vec<Diagnostic>,
@@ -499,7 +500,11 @@ fn variables(
     // A fragment after the policy, expanded or not, may read the token: its expressions are
     // not in this file.
     let includes = include_spans(model);
-    for policy in model.policies() {
+    // A fragment's outputs are for the documents that include it, and a product's or a broader
+    // scope's for the APIs below it: only API and operation documents are judged.
+    let read_elsewhere = model.kind == Kind::Fragment
+        || matches!(scope, Scope::Global | Scope::Workspace | Scope::Product);
+    for policy in model.policies().into_iter().filter(|_| !read_elsewhere) {
         if includes.iter().any(|at| at.start > policy.span.start) {
             continue;
         }

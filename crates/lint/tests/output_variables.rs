@@ -1,0 +1,57 @@
+//! GH0217 (an `output-token-variable-name` nothing reads) judges only the documents whose
+//! readers it can see: a fragment's outputs are read by the documents that include it, and a
+//! product's or the global policy's by the APIs below them.
+
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::path::Path;
+
+use gatehouse_diagnostics::Code;
+use gatehouse_lint::{LintOptions, lint};
+use gatehouse_model::Scope;
+
+fn codes(source: &str, scope: Option<Scope>) -> Vec<Code> {
+    let options = LintOptions {
+        scope,
+        ..LintOptions::default()
+    };
+    lint(Path::new("policy.xml"), source.as_bytes(), &options)
+        .diagnostics
+        .iter()
+        .map(|d| d.code)
+        // (`<base />` at global scope is another rule's business.)
+        .filter(|code| *code != Code::BaseAtGlobal)
+        .collect()
+}
+
+const VALIDATE: &str = r#"<validate-jwt header-name="Authorization" output-token-variable-name="jwt">
+            <openid-config url="https://login.example.com/.well-known/openid-configuration" />
+        </validate-jwt>"#;
+
+fn policies() -> String {
+    format!(
+        "<policies>\n    <inbound>\n        <base />\n        {VALIDATE}\n    </inbound>\n    <backend>\n        <base />\n    </backend>\n    <outbound>\n        <base />\n    </outbound>\n</policies>"
+    )
+}
+
+#[test]
+fn an_unread_token_in_an_api_or_operation_policy_is_reported() {
+    assert_eq!(codes(&policies(), None), vec![Code::OutputVariableUnused]);
+    assert_eq!(
+        codes(&policies(), Some(Scope::Operation)),
+        vec![Code::OutputVariableUnused]
+    );
+}
+
+#[test]
+fn broader_scopes_and_fragments_leave_the_token_to_their_readers() {
+    for scope in [Scope::Product, Scope::Global, Scope::Workspace] {
+        assert_eq!(
+            codes(&policies(), Some(scope)),
+            Vec::<Code>::new(),
+            "{scope:?}"
+        );
+    }
+    let fragment = format!("<fragment>\n    {VALIDATE}\n</fragment>");
+    assert_eq!(codes(&fragment, None), Vec::<Code>::new());
+}
