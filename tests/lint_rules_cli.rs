@@ -48,6 +48,12 @@ fn an_apiops_export_gives_each_file_its_scope_fragments_and_named_values() {
     assert!(run.stdout.contains(
         "variable `plan` is read but nothing sets it when the request comes through product `gold`"
     ));
+    // The global policy reads what an operation sets (its outbound runs after the
+    // operation's inbound), and a name nothing in the export sets.
+    assert!(!run.stdout.contains("`error-handled`"));
+    assert!(run.stdout.contains(
+        "variable `retry-budget` is read but neither this global policy nor any narrower scope's sets it"
+    ));
     assert!(
         !run.stdout.contains("TOP-SECRET-VALUE-123"),
         "a named value's value was printed"

@@ -467,7 +467,10 @@ the policy, its exports and its history. Checked: the `password` of `authenticat
 such as `send-request`'s `response-variable-name`). Reading it throws `KeyNotFoundException` at run time; \
 `GetValueOrDefault` silently returns the default. Usually a typo. Fragments count: with `--fragments` \
 their policies are checked like the document's own; without, a read after an `include-fragment` is not \
-judged, since the fragment may set anything.\n\nFix: correct the name, or set the variable first.";
+judged, since the fragment may set anything. So do narrower scopes: an operation's `inbound` runs \
+before the global `outbound` it inherits, so in an APIOps export a broader policy's read counts as set \
+when a policy below it sets the name; given only `--scope global`, `workspace` or `product`, reads are \
+not judged.\n\nFix: correct the name, or set the variable first.";
 
     OutputVariableUnused = "GH0217" "output-variable-unused" Warning
         "output variable is never read"

@@ -90,16 +90,31 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
         })
         .map(|d| d.span)
         .collect();
-    let chains = match (options.scope, known) {
-        (None, Some(_)) => broader_chains(path, scope, options),
-        _ => Vec::new(),
+    let around = match (options.scope, known) {
+        (None, Some(_)) => rules::Around {
+            chains: broader_chains(path, scope, options),
+            narrower_sets: Some(narrower_sets(path, scope, options)),
+            export_searched: scope != Scope::Operation,
+        },
+        // No layout to find the other scopes in. An API or operation policy is judged alone
+        // (an API's operations seldom set what it reads); the broader scopes exist to serve
+        // narrower ones, which may set anything they read.
+        _ => rules::Around {
+            chains: Vec::new(),
+            narrower_sets: matches!(
+                scope,
+                Scope::Api | Scope::Operation | Scope::GraphqlResolver
+            )
+            .then(BTreeSet::new),
+            export_searched: false,
+        },
     };
     rules::check(
         &document,
         &built.document,
         effective,
         scope,
-        &chains,
+        &around,
         &broken,
         &mut diagnostics,
     );
@@ -160,6 +175,64 @@ pub fn infer_scope(path: &Path) -> Option<Scope> {
             directory.join("apis").is_dir().then_some(Scope::Global)
         }
     }
+}
+
+/// The variables that policies of scopes narrower than an APIOps file's set: below the
+/// global policy, every other policy of the export; below a workspace's, the workspace's;
+/// below a product's, the APIs' (any may be in the product); below an API's, its
+/// operations'. Fragments count wherever one of those may include them.
+fn narrower_sets(path: &Path, scope: Scope, options: &LintOptions) -> BTreeSet<String> {
+    let directory = |levels: usize| {
+        let mut dir = path.parent();
+        for _ in 0..levels {
+            dir = dir.and_then(Path::parent);
+        }
+        dir.map(Path::to_path_buf)
+    };
+    let (mut folders, root) = match scope {
+        Scope::Global | Scope::Workspace => (Vec::new(), directory(0)),
+        Scope::Product => (Vec::new(), directory(2)),
+        Scope::Api => (
+            directory(0)
+                .map(|d| d.join("operations"))
+                .into_iter()
+                .collect(),
+            directory(2),
+        ),
+        Scope::Operation | Scope::GraphqlResolver => return BTreeSet::new(),
+    };
+    if let Some(root) = root {
+        match scope {
+            Scope::Global | Scope::Workspace => folders.push(root),
+            _ => {
+                folders.push(root.join("policy fragments"));
+                if scope == Scope::Product {
+                    folders.push(root.join("apis"));
+                }
+            }
+        }
+    }
+    let mut set = BTreeSet::new();
+    let mut stack = folders;
+    while let Some(folder) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let entry_path = entry.path();
+            if entry_path.is_dir() {
+                stack.push(entry_path);
+            } else if entry_path.file_name().is_some_and(|n| n == "policy.xml")
+                && entry_path != path
+                && let Ok(bytes) = std::fs::read(&entry_path)
+            {
+                let output = read(&bytes, &options.read);
+                let built = build(&output.document, BuildOptions::default());
+                set.extend(rules::variables_set(&built.document));
+            }
+        }
+    }
+    set
 }
 
 /// The chains of broader scopes around an APIOps file, as far as the layout says: the

@@ -60,15 +60,29 @@ use crate::variables::{Access, accesses, blank_comments};
 
 /// `document` is the source tree, `model` its model, `effective` the model with fragments
 /// expanded (what runs). Problems are reported only at positions in this file.
+/// What the layout says about the scopes around a document.
+#[derive(Debug, Default)]
+pub(crate) struct Around {
+    /// The chains of broader scopes (none when the layout is unknown).
+    pub chains: Vec<Chain>,
+    /// The variables that narrower scopes' policies set: they run where those policies put
+    /// `<base />`, so a global `outbound` can read what an operation's `inbound` stored.
+    /// `None` when the narrower scopes cannot be known.
+    pub narrower_sets: Option<BTreeSet<String>>,
+    /// Whether `narrower_sets` came from an APIOps export (not an assumption).
+    pub export_searched: bool,
+}
+
 pub(crate) fn check(
     document: &Document,
     model: &PolicyDocument,
     effective: &PolicyDocument,
     scope: Scope,
-    chains: &[Chain],
+    around: &Around,
     broken: &[Span],
     out: &mut Vec<Diagnostic>,
 ) {
+    let chains = around.chains.as_slice();
     for block in &model.blocks {
         unreachable(&block.items, out);
     }
@@ -82,7 +96,7 @@ pub(crate) fn check(
             retry_buffer(&policy.body, out);
         }
     }
-    variables(document, model, effective, scope, chains, broken, out);
+    variables(document, model, effective, scope, around, broken, out);
 }
 
 /// Policies after `return-response` or `mock-response` in the same block never run.
@@ -397,15 +411,12 @@ fn variables(
     model: &PolicyDocument,
     effective: &PolicyDocument,
     scope: Scope,
-    chains: &[Chain],
+    around: &Around,
     broken: &[Span],
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut set: BTreeSet<String> = BTreeSet::new();
-    for policy in effective.policies() {
-        collect_sets(&policy.element, &policy.attributes, &mut set);
-        collect_config_sets(&policy.config, &mut set);
-    }
+    let chains = around.chains.as_slice();
+    let set = variables_set(effective);
     // Variables set at broader scopes are set before this document runs (or after, in
     // outbound, which the rule does not try to tell apart); a read must find its variable
     // along every chain.
@@ -455,9 +466,13 @@ fn variables(
     }
     reads.sort_by_key(|(_, span, _)| span.start);
     if model.kind == Kind::Policies && !opaque_chain {
+        let Some(narrower) = &around.narrower_sets else {
+            return unread_outputs(model, scope, &mentioned, out);
+        };
         let mut reported = BTreeSet::new();
         for (name, span, by_return_response) in reads {
             if set.contains(&name)
+                || narrower.contains(&name)
                 || reported.contains(&name)
                 || unexpanded.iter().any(|at| at.start < span.start)
             {
@@ -467,6 +482,10 @@ fn variables(
             let message = match (chains.is_empty(), missing_in) {
                 (true, _) if by_return_response => format!(
                     "`return-response` starts from the response in variable `{name}`, which no policy in this document sets"
+                ),
+                (true, _) if around.export_searched => format!(
+                    "variable `{name}` is read but neither this {} policy nor any narrower scope's sets it",
+                    scope.name()
                 ),
                 (true, _) => {
                     format!("variable `{name}` is read but no policy in this document sets it")
@@ -497,6 +516,16 @@ fn variables(
             out.push(diagnostic);
         }
     }
+    unread_outputs(model, scope, &mentioned, out);
+}
+
+/// GH0217: `output-token-variable-name` values that no expression mentions.
+fn unread_outputs(
+    model: &PolicyDocument,
+    scope: Scope,
+    mentioned: &BTreeSet<String>,
+    out: &mut Vec<Diagnostic>,
+) {
     // A fragment after the policy, expanded or not, may read the token: its expressions are
     // not in this file.
     let includes = include_spans(model);
@@ -523,6 +552,16 @@ fn variables(
             );
         }
     }
+}
+
+/// The variables a document's policies set.
+pub(crate) fn variables_set(document: &PolicyDocument) -> BTreeSet<String> {
+    let mut set = BTreeSet::new();
+    for policy in document.policies() {
+        collect_sets(&policy.element, &policy.attributes, &mut set);
+        collect_config_sets(&policy.config, &mut set);
+    }
+    set
 }
 
 /// Where the document's `include-fragment` elements are (after expansion, only those whose

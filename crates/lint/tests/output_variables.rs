@@ -1,6 +1,7 @@
-//! GH0217 (an `output-token-variable-name` nothing reads) judges only the documents whose
-//! readers it can see: a fragment's outputs are read by the documents that include it, and a
-//! product's or the global policy's by the APIs below them.
+//! The variable rules judge only what they can see. GH0217 (an `output-token-variable-name`
+//! nothing reads) judges only the documents whose readers it can see: a fragment's outputs are
+//! read by the documents that include it, and a product's or the global policy's by the APIs
+//! below them. GH0216 (a read nothing sets) at a broader scope needs the narrower scopes.
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
@@ -54,4 +55,30 @@ fn broader_scopes_and_fragments_leave_the_token_to_their_readers() {
     }
     let fragment = format!("<fragment>\n    {VALIDATE}\n</fragment>");
     assert_eq!(codes(&fragment, None), Vec::<Code>::new());
+}
+
+/// GH0216 at a broader scope given on the command line: the narrower scopes that may set
+/// what it reads are unknown, so the reads are not judged.
+#[test]
+fn reads_at_a_broader_scope_without_its_export_are_not_judged() {
+    let source = r#"<policies>
+    <inbound />
+    <backend>
+        <forward-request />
+    </backend>
+    <outbound>
+        <set-header name="X-Handled" exists-action="override">
+            <value>@(context.Variables.GetValueOrDefault<bool>("error-handled", false).ToString())</value>
+        </set-header>
+    </outbound>
+</policies>"#;
+    let unset_reads = |scope| {
+        codes(source, Some(scope))
+            .into_iter()
+            .filter(|c| *c == Code::VariableNeverSet)
+            .count()
+    };
+    assert_eq!(unset_reads(Scope::Global), 0);
+    assert_eq!(unset_reads(Scope::Product), 0);
+    assert_eq!(unset_reads(Scope::Api), 1);
 }
