@@ -87,6 +87,11 @@ const DOCS_MISTAKES: &[(&str, &str, &str)] = &[
         "`request.Headers`: there is no `request`; `context.Request` was meant",
     ),
     (
+        "set-graphql-resolver.xml:71",
+        "GH0100",
+        "example 3's `jsonObject.Add(\"name\", args[\"name\"])` has no `;` before the next statement",
+    ),
+    (
         "set-backend-service-fabric.xml:5",
         "GH0030",
         "sf-partition-key=\"@(…GetValueOrDefault(\"userId\",\"\")\" is one `)` short",

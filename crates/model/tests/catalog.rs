@@ -96,6 +96,27 @@ fn apply_corrections(reference: &mut Value) -> Result<(), String> {
                 json!(true);
         }
     }
+    // publish-event-policy.md: `publish-event` sits in a resolver's `http-response` with its
+    // `targets`; the reference lists it there as an empty element.
+    let targets = element_mut(reference, &["publish-event"])?["children"].clone();
+    element_mut(
+        reference,
+        &["http-data-source", "http-response", "publish-event"],
+    )?["children"] = targets;
+    // set-graphql-resolver-policy.md: its `http-data-source` holds the resolver's request and
+    // response policies (set-method, set-url, set-header, set-body … and, in its example 2,
+    // `set-body` in `http-response`), which the reference left out; they are the current
+    // resolver's. The page's usage: section backend; scopes global, product, API, operation.
+    for part in ["http-request", "http-response"] {
+        let children = element_mut(reference, &["http-data-source", part])?["children"].clone();
+        element_mut(
+            reference,
+            &["set-graphql-resolver", "http-data-source", part],
+        )?["children"] = children;
+    }
+    let resolver = element_mut(reference, &["set-graphql-resolver"])?;
+    resolver["sections"] = json!(["backend"]);
+    resolver["scopes"] = json!(["global", "product", "api", "operation"]);
     // Every page that lists a `set-body` element links it to set-body-policy.md: it is that
     // policy, with its attributes (`template`, `xsi-nil`, `parse-date`). The reference gave the
     // SQL and Cosmos DB resolvers' response `set-body` none, and the rest only `template`; the

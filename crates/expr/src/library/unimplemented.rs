@@ -64,6 +64,10 @@ const MEMBERS: &[(Class, &[&str])] = &[
     ),
     // `XNode.ReadFrom(XmlReader)`: needs `XmlReader`, which APIM does not allow anyway.
     (Class::XNode, &["ReadFrom"]),
+    // `context.ParentResult`, the parent object of the retired `set-graphql-resolver`
+    // (set-graphql-resolver-policy.md: `context.ParentResult.AsJObject()["id"]`); Gatehouse
+    // runs the current resolvers, whose parent is `context.GraphQL.Parent`.
+    (Class::Context, &["ParentResult"]),
 ];
 
 /// The allowed-but-unimplemented type a dotted name refers to, if any

@@ -276,6 +276,20 @@ pub const DOC_CORRECTIONS: &[(&str, &str)] = &[
          gave the SQL and Cosmos DB resolvers' response `set-body` no attributes and the others only \
          `template`, while sql-data-source-policy.md's own example writes `<set-body template=\"liquid\">`",
     ),
+    (
+        "http-data-source/http-response/publish-event has targets",
+        "publish-event-policy.md places the policy in a resolver's `http-response` with \
+         `<targets><graphql-subscription id=\"…\" /></targets>`; the reference listed it there \
+         with no children",
+    ),
+    (
+        "set-graphql-resolver: request and response policies, section backend, scopes",
+        "set-graphql-resolver-policy.md lists set-method, set-url, set-header, set-body and \
+         authentication-certificate in `http-request` and transformations in `http-response` (its \
+         example 2 writes `set-body` there), which the reference left out; its usage says section \
+         backend and scopes global, product, API and operation (the reference: inbound and \
+         backend; API and operation)",
+    ),
 ];
 
 /// Attributes the policy pages do not list but Microsoft's policy toolkit writes
