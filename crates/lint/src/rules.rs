@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use gatehouse_diagnostics::{Code, Diagnostic, Span};
 use gatehouse_expr::document::ExpressionFacts;
 use gatehouse_expr::types::Type;
-
 use gatehouse_model::{
     Config, Content, FragmentSet, Item, Kind, Layer, Policy, PolicyDocument, Scope, Section,
     compose,
@@ -44,12 +43,11 @@ impl Chain {
     /// could not be expanded, which may set any variable.
     fn sets(&self) -> Option<BTreeSet<String>> {
         let mut set = BTreeSet::new();
-        for policy in self.layers.iter().flat_map(|b| b.document.policies()) {
-            if policy.element == "include-fragment" {
+        for layer in &self.layers {
+            if !include_spans(&layer.document).is_empty() {
                 return None;
             }
-            collect_sets(&policy.element, &policy.attributes, &mut set);
-            collect_config_sets(&policy.config, &mut set);
+            set.extend(variables_set(&layer.document));
         }
         Some(set)
     }
@@ -58,8 +56,6 @@ use gatehouse_reader::Document;
 
 use crate::variables::{Access, accesses, blank_comments};
 
-/// `document` is the source tree, `model` its model, `effective` the model with fragments
-/// expanded (what runs). Problems are reported only at positions in this file.
 /// What the layout says about the scopes around a document.
 #[derive(Debug, Default)]
 pub(crate) struct Around {
@@ -73,6 +69,8 @@ pub(crate) struct Around {
     pub export_searched: bool,
 }
 
+/// `document` is the source tree, `model` its model, `effective` the model with fragments
+/// expanded (what runs). Problems are reported only at positions in this file.
 pub(crate) fn check(
     document: &Document,
     model: &PolicyDocument,
