@@ -239,5 +239,6 @@ fn options(args: &LintArgs) -> Result<LintOptions, String> {
         fragments,
         named_values,
         settings,
+        ..LintOptions::default()
     })
 }

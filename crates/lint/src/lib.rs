@@ -10,14 +10,15 @@ mod slots;
 mod suppress;
 mod variables;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use gatehouse_diagnostics::{Code, Diagnostic, Span};
 use gatehouse_expr::document::ExpressionStats;
 use gatehouse_model::{
-    BuildOptions, FragmentSet, Kind, NamedValue, NamedValues, Scope, build, build_with,
-    check_includes, expand,
+    BuildOptions, FragmentSet, Kind, NamedValue, NamedValues, PolicyDocument, Scope, build,
+    build_with, check_includes, expand,
 };
 use gatehouse_reader::{Document, ReadOptions, read};
 
@@ -34,6 +35,69 @@ pub struct LintOptions {
     /// Named values `{{name}}` may name; `None` when unknown.
     pub named_values: Option<NamedValues>,
     pub settings: Settings,
+    /// The other policy files of an APIOps export, read once per run: every file's lint
+    /// reads the broader scopes above it and the narrower ones below.
+    pub read_cache: ReadCache,
+}
+
+/// Policy files of an export that lints of other files consult, by path: a cache for one run.
+/// A poisoned lock only costs the cache.
+#[derive(Debug, Default)]
+pub struct ReadCache {
+    sets: Mutex<HashMap<PathBuf, BTreeSet<String>>>,
+    broader: Mutex<HashMap<(PathBuf, Scope), Option<PolicyDocument>>>,
+}
+
+impl ReadCache {
+    /// The variables the policy file at `path` sets (none if it cannot be read).
+    fn sets(&self, path: &Path, read_options: &ReadOptions) -> BTreeSet<String> {
+        if let Ok(cache) = self.sets.lock()
+            && let Some(sets) = cache.get(path)
+        {
+            return sets.clone();
+        }
+        let sets = match std::fs::read(path) {
+            Ok(bytes) => {
+                let output = read(&bytes, read_options);
+                rules::variables_set(&build(&output.document, BuildOptions::default()).document)
+            }
+            Err(_) => BTreeSet::new(),
+        };
+        if let Ok(mut cache) = self.sets.lock() {
+            cache.insert(path.to_path_buf(), sets.clone());
+        }
+        sets
+    }
+
+    /// The policy file at `path` as a broader scope's layer, fragments expanded; `None` if it
+    /// cannot be read or is not a `<policies>` document.
+    fn broader(&self, path: &Path, scope: Scope, options: &LintOptions) -> Option<PolicyDocument> {
+        let key = (path.to_path_buf(), scope);
+        if let Ok(cache) = self.broader.lock()
+            && let Some(document) = cache.get(&key)
+        {
+            return document.clone();
+        }
+        let document = std::fs::read(path).ok().and_then(|bytes| {
+            let output = read(&bytes, &options.read);
+            let built = build(
+                &output.document,
+                BuildOptions {
+                    scope,
+                    scope_assumed: false,
+                },
+            );
+            let document = match &options.fragments {
+                Some(set) => expand(&built.document, set),
+                None => built.document,
+            };
+            (document.kind == Kind::Policies).then_some(document)
+        });
+        if let Ok(mut cache) = self.broader.lock() {
+            cache.insert(key, document.clone());
+        }
+        document
+    }
 }
 
 /// One file's results.
@@ -224,11 +288,8 @@ fn narrower_sets(path: &Path, scope: Scope, options: &LintOptions) -> BTreeSet<S
                 stack.push(entry_path);
             } else if entry_path.file_name().is_some_and(|n| n == "policy.xml")
                 && entry_path != path
-                && let Ok(bytes) = std::fs::read(&entry_path)
             {
-                let output = read(&bytes, &options.read);
-                let built = build(&output.document, BuildOptions::default());
-                set.extend(rules::variables_set(&built.document));
+                set.extend(options.read_cache.sets(&entry_path, &options.read));
             }
         }
     }
@@ -259,20 +320,8 @@ fn broader_chains(path: &Path, scope: Scope, options: &LintOptions) -> Vec<rules
         return Vec::new();
     };
     let load = |scope: Scope, file: PathBuf| -> Option<rules::Broader> {
-        let bytes = std::fs::read(&file).ok()?;
-        let output = read(&bytes, &options.read);
-        let built = build(
-            &output.document,
-            BuildOptions {
-                scope,
-                scope_assumed: false,
-            },
-        );
-        let document = match &options.fragments {
-            Some(set) => expand(&built.document, set),
-            None => built.document,
-        };
-        (document.kind == Kind::Policies).then_some(rules::Broader { scope, document })
+        let document = options.read_cache.broader(&file, scope, options)?;
+        Some(rules::Broader { scope, document })
     };
     let mut common = Vec::new();
     // A workspace's own folder sits two levels below the export root.
