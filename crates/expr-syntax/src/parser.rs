@@ -130,6 +130,16 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
             "APIM accepts this, but Gatehouse cannot run it yet"
         });
     }
+    if found == "," && in_tuple_parentheses(code, at) {
+        // C# 7 tuples, `(1, "a")` and `var (a, b) = …`, are `System.ValueTuple`, which APIM's
+        // list of allowed types does not have: an error either way, but not a syntax slip.
+        return Diagnostic::new(
+            Code::TypeNotAllowed,
+            Span::from_range(at..at + token_len),
+            "tuples are `System.ValueTuple`, which is not on APIM's list of allowed types",
+        )
+        .with_help("use `Tuple.Create(a, b)` (`System.Tuple` is allowed) and its `Item1`, `Item2`, an array, or separate variables");
+    }
     if starts_query_expression(code, at) {
         // Valid C# that Gatehouse does not parse yet: a warning, as for other unimplemented
         // parts of C#, not a syntax error.
@@ -154,6 +164,66 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
     };
     diagnostic = diagnostic.with_help(help);
     diagnostic
+}
+
+/// Whether the `,` at `at` sits directly in parentheses that open an expression (not a call,
+/// a cast's operand list or a statement's condition): `(1, "a")`, `var (a, b) = …`. Strings and
+/// nested brackets before `at` are skipped.
+fn in_tuple_parentheses(code: &str, at: usize) -> bool {
+    let Some(before) = code.get(..at) else {
+        return false;
+    };
+    // Find the unclosed `(` this `,` belongs to, walking back over balanced brackets.
+    let mut depth = 0usize;
+    let mut open = None;
+    let mut in_string = false;
+    for (index, c) in before.char_indices().rev() {
+        if c == '"' {
+            in_string = !in_string;
+            continue;
+        }
+        if in_string {
+            continue;
+        }
+        match c {
+            ')' | ']' | '}' => depth += 1,
+            '(' | '[' | '{' => {
+                if depth == 0 {
+                    if c == '(' {
+                        open = Some(index);
+                    }
+                    break;
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    let Some(open) = open else {
+        return false;
+    };
+    let head = before.get(..open).unwrap_or_default().trim_end();
+    let word: String = head
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    match word.as_str() {
+        // `var (a, b) = …` deconstructs; `return (a, b);` builds one.
+        "var" | "return" => true,
+        // A call, or a statement's own parentheses (`if (`, `foreach (` …).
+        "" => {
+            head.ends_with("=>")
+                || head
+                    .chars()
+                    .last()
+                    .is_none_or(|c| matches!(c, '=' | '(' | ',' | '?' | ':' | '{' | ';'))
+        }
+        _ => false,
+    }
 }
 
 /// Whether the unexpected token at `at` is the range variable of a query expression:

@@ -282,6 +282,7 @@ impl Compiler {
             StmtKind::Block(block) => vec![Stmt::Block(self.block(&block.statements))],
             StmtKind::Empty | StmtKind::LocalFunction { .. } => Vec::new(),
             StmtKind::Local(declaration) => self.local_declaration(declaration),
+            StmtKind::Expr(expr) if self.deconstruction(expr) => Vec::new(),
             StmtKind::Expr(expr) => {
                 let allowed = matches!(
                     &expr.kind,
@@ -560,6 +561,52 @@ impl Compiler {
             filter,
             body,
         }
+    }
+
+    /// `var (a, b) = value;`, which parses as an assignment to a call of `var`: a deconstruction
+    /// into a `System.ValueTuple`, which APIM's allow-list does not have. Reported once; the
+    /// names are declared (of unknown type) so that their uses raise nothing more.
+    fn deconstruction(&mut self, expr: &ast::Expr) -> bool {
+        let ExprKind::Assign {
+            op: None,
+            target,
+            value,
+        } = &expr.kind
+        else {
+            return false;
+        };
+        let ExprKind::Call {
+            target: callee,
+            args,
+        } = &target.kind
+        else {
+            return false;
+        };
+        let is_var = matches!(&callee.kind, ExprKind::Name { name, type_args } if name.name == "var" && type_args.is_empty());
+        let names: Vec<&ast::Ident> = args
+            .iter()
+            .filter_map(|arg| match &arg.value {
+                ast::ArgumentValue::Value(ast::Expr {
+                    kind: ExprKind::Name { name, type_args },
+                    ..
+                }) if type_args.is_empty() && arg.name.is_none() => Some(name),
+                _ => None,
+            })
+            .collect();
+        if !is_var || self.lookup("var").is_some() || names.len() != args.len() {
+            return false;
+        }
+        self.error(
+            Code::TypeNotAllowed,
+            expr.span,
+            "tuples are `System.ValueTuple`, which is not on APIM's list of allowed types",
+            "use `Tuple.Create(a, b)` (`System.Tuple` is allowed) and its `Item1`, `Item2`, an array, or separate variables",
+        );
+        self.expr(value, None);
+        for name in names {
+            self.declare(&name.name, Type::Unknown, name.span, false);
+        }
+        true
     }
 
     fn switch(&mut self, subject: &ast::Expr, sections: &[ast::SwitchSection]) -> Vec<Stmt> {
