@@ -21,6 +21,14 @@ pub mod sexpr;
 
 use gatehouse_diagnostics::{Code, Diagnostic, Span};
 
+/// GH0106 for C# 7 tuples, `(1, "a")` and `var (a, b) = …`: they are `System.ValueTuple`,
+/// which APIM's list of allowed types does not have. The parser reports the first form, the
+/// checker the second (which parses as a call of `var`).
+pub const TUPLE_NOT_ALLOWED: (&str, &str) = (
+    "tuples are `System.ValueTuple`, which is not on APIM's list of allowed types",
+    "use `Tuple.Create(a, b)` (`System.Tuple` is allowed) and its `Item1`, `Item2`, an array, or separate variables",
+);
+
 /// Which form the code comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Form {

@@ -131,14 +131,14 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         });
     }
     if found == "," && in_tuple_parentheses(code, at) {
-        // C# 7 tuples, `(1, "a")` and `var (a, b) = …`, are `System.ValueTuple`, which APIM's
-        // list of allowed types does not have: an error either way, but not a syntax slip.
+        // A C# 7 tuple: an error either way, but not a syntax slip.
+        let (message, help) = crate::TUPLE_NOT_ALLOWED;
         return Diagnostic::new(
             Code::TypeNotAllowed,
             Span::from_range(at..at + token_len),
-            "tuples are `System.ValueTuple`, which is not on APIM's list of allowed types",
+            message,
         )
-        .with_help("use `Tuple.Create(a, b)` (`System.Tuple` is allowed) and its `Item1`, `Item2`, an array, or separate variables");
+        .with_help(help);
     }
     if starts_query_expression(code, at) {
         // Valid C# that Gatehouse does not parse yet: a warning, as for other unimplemented

@@ -437,17 +437,6 @@ impl Compiler {
                     let callee = Typed::new(Ir::Local(local_ref), local.ty, target.span);
                     self.invoke(callee, args, span)
                 }
-                // `var (a, b) = …` parses as a call of `var`: a deconstruction into a
-                // `System.ValueTuple`, which APIM's allow-list does not have.
-                None if name.name == "var" => {
-                    self.error(
-                        Code::TypeNotAllowed,
-                        span,
-                        "tuples are `System.ValueTuple`, which is not on APIM's list of allowed types",
-                        "use `Tuple.Create(a, b)` (`System.Tuple` is allowed) and its `Item1`, `Item2`, an array, or separate variables",
-                    );
-                    Typed::error(span)
-                }
                 None => {
                     self.compile_args_for_errors(args);
                     let candidates = self.local_names();

@@ -596,12 +596,8 @@ impl Compiler {
         if !is_var || self.lookup("var").is_some() || names.len() != args.len() {
             return false;
         }
-        self.error(
-            Code::TypeNotAllowed,
-            expr.span,
-            "tuples are `System.ValueTuple`, which is not on APIM's list of allowed types",
-            "use `Tuple.Create(a, b)` (`System.Tuple` is allowed) and its `Item1`, `Item2`, an array, or separate variables",
-        );
+        let (message, help) = gatehouse_expr_syntax::TUPLE_NOT_ALLOWED;
+        self.error(Code::TypeNotAllowed, expr.span, message, help);
         self.expr(value, None);
         for name in names {
             self.declare(&name.name, Type::Unknown, name.span, false);
