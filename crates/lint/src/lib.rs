@@ -241,18 +241,17 @@ pub fn infer_scope(path: &Path) -> Option<Scope> {
     }
 }
 
+/// The folder `levels` above the one holding `path` (0: its own folder).
+fn folder_above(path: &Path, levels: usize) -> Option<PathBuf> {
+    path.ancestors().nth(levels + 1).map(Path::to_path_buf)
+}
+
 /// The variables that policies of scopes narrower than an APIOps file's set: below the
 /// global policy, every other policy of the export; below a workspace's, the workspace's;
 /// below a product's, the APIs' (any may be in the product); below an API's, its
 /// operations'. Fragments count wherever one of those may include them.
 fn narrower_sets(path: &Path, scope: Scope, options: &LintOptions) -> BTreeSet<String> {
-    let directory = |levels: usize| {
-        let mut dir = path.parent();
-        for _ in 0..levels {
-            dir = dir.and_then(Path::parent);
-        }
-        dir.map(Path::to_path_buf)
-    };
+    let directory = |levels: usize| folder_above(path, levels);
     let (mut folders, root) = match scope {
         Scope::Global | Scope::Workspace => (Vec::new(), directory(0)),
         Scope::Product => (Vec::new(), directory(2)),
@@ -301,13 +300,7 @@ fn narrower_sets(path: &Path, scope: Scope, options: &LintOptions) -> BTreeSet<S
 /// that includes the API (`products/<p>/apis/<api>/`, one chain per product), and for an
 /// operation its API's.
 fn broader_chains(path: &Path, scope: Scope, options: &LintOptions) -> Vec<rules::Chain> {
-    let directory = |levels: usize| {
-        let mut dir = path.parent();
-        for _ in 0..levels {
-            dir = dir.and_then(Path::parent);
-        }
-        dir.map(Path::to_path_buf)
-    };
+    let directory = |levels: usize| folder_above(path, levels);
     // From the file's folder: `apis/<a>` is 2 levels below its root, an operation 4.
     let (root, api) = match scope {
         Scope::Operation => (directory(4), directory(2)),
