@@ -609,14 +609,7 @@ pub(crate) fn variable_types(
             let names = policy
                 .literal("fragment-id")
                 .and_then(|id| fragments?.get(id.trim()))
-                .map(|fragment| {
-                    let mut names = BTreeSet::new();
-                    for inner in fragment.policies() {
-                        collect_sets(&inner.element, &inner.attributes, &mut names);
-                        collect_config_sets(&inner.config, &mut names);
-                    }
-                    names
-                });
+                .map(variables_set);
             (policy.span, names)
         })
         .collect();
