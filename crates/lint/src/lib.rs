@@ -191,6 +191,7 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
     );
     if let Some(names) = &options.named_values {
         undefined_named_values(&document, names, &mut diagnostics);
+        named_value_expressions(&document, names, &mut diagnostics);
     }
     let mut diagnostics = suppress::apply(&document, diagnostics);
     diagnostics = options.settings.apply(diagnostics);
@@ -395,6 +396,73 @@ fn undefined_named_values(document: &Document, names: &NamedValues, out: &mut Ve
             None => diagnostic.with_help("define it in the named-value set, or correct the name"),
         };
         out.push(diagnostic);
+    }
+}
+
+/// Named values that hold a policy expression (api-management-howto-properties.md: "Named
+/// values can also contain policy expressions", `{{ExpressionProperty}}` holding
+/// `@(DateTime.Now.ToString())`). Where a value is only the reference, APIM substitutes the
+/// expression and evaluates it; it is checked here and reported at the reference. A secret
+/// value is not checked: its diagnostics would quote it.
+fn named_value_expressions(document: &Document, names: &NamedValues, out: &mut Vec<Diagnostic>) {
+    let mut stack: Vec<&gatehouse_reader::Node> = document.nodes().iter().collect();
+    while let Some(node) = stack.pop() {
+        let values: Vec<(&str, &gatehouse_reader::Value)> = match node {
+            gatehouse_reader::Node::Element(element) => {
+                stack.extend(element.children.iter());
+                element
+                    .attributes
+                    .iter()
+                    .map(|a| (document.text(a.name), &a.value))
+                    .collect()
+            }
+            gatehouse_reader::Node::Text(text) => vec![("value", &text.value)],
+            _ => Vec::new(),
+        };
+        for (place, value) in values {
+            let mut references = value.parts().iter().filter_map(|part| match part {
+                gatehouse_reader::ValuePart::NamedValue(reference) => Some(Some(reference)),
+                gatehouse_reader::ValuePart::Literal(literal) if literal.is_whitespace() => None,
+                _ => Some(None),
+            });
+            let (Some(Some(reference)), None) = (references.next(), references.next()) else {
+                continue;
+            };
+            let name = document.text(reference.name);
+            let Some(substituted) = names.substitute(&format!("{{{{{name}}}}}")) else {
+                continue;
+            };
+            let text = substituted.text.trim();
+            let (form, code) = if let Some(code) =
+                text.strip_prefix("@(").and_then(|t| t.strip_suffix(')'))
+            {
+                (gatehouse_expr::Form::Inline, code)
+            } else if let Some(code) = text.strip_prefix("@{").and_then(|t| t.strip_suffix('}')) {
+                (gatehouse_expr::Form::Block, code)
+            } else {
+                continue;
+            };
+            if substituted.has_secret {
+                continue;
+            }
+            let slot = if place == "condition" || place.ends_with("-condition") {
+                gatehouse_expr::Slot::typed(place, gatehouse_expr::types::Type::Bool)
+            } else {
+                gatehouse_expr::Slot::text(place)
+            };
+            let (_, found) = gatehouse_expr::compile_code(code, form, &slot);
+            for diagnostic in found {
+                let mut moved = Diagnostic::new(
+                    diagnostic.code,
+                    reference.span,
+                    format!("in named value `{name}`: {}", diagnostic.message),
+                );
+                if let Some(help) = diagnostic.help {
+                    moved = moved.with_help(help);
+                }
+                out.push(moved);
+            }
+        }
     }
 }
 

@@ -802,6 +802,28 @@ impl<'d> Builder<'d> {
                     return;
                 };
                 substituted = replaced;
+                // A named value may hold a whole expression, which APIM then runs: it is an
+                // expression here (the lint checks its code), not a literal.
+                let whole = substituted.text.trim();
+                if (whole.starts_with("@(") && whole.ends_with(')'))
+                    || (whole.starts_with("@{") && whole.ends_with('}'))
+                {
+                    if !spec.expressions {
+                        self.report(
+                            Diagnostic::new(
+                                Code::ExpressionNotAllowed,
+                                value.span,
+                                format!(
+                                    "`{owner}` does not accept an expression in `{}`, and `{}` holds one",
+                                    spec.name,
+                                    value.text.trim()
+                                ),
+                            )
+                            .with_help("write a constant value, or a named value that holds one"),
+                        );
+                    }
+                    return;
+                }
                 let shown = if substituted.has_secret {
                     format!("the value of `{}`", value.text.trim())
                 } else {
