@@ -18,7 +18,7 @@ use gatehouse_diagnostics::{Code, Diagnostic, Span};
 use gatehouse_expr::document::ExpressionStats;
 use gatehouse_model::{
     BuildOptions, FragmentSet, Kind, NamedValue, NamedValues, PolicyDocument, Scope, build,
-    build_with, check_includes, expand,
+    build_with, check_includes, expand, whole_expression,
 };
 use gatehouse_reader::{Document, ReadOptions, read};
 
@@ -405,63 +405,52 @@ fn undefined_named_values(document: &Document, names: &NamedValues, out: &mut Ve
 /// expression and evaluates it; it is checked here and reported at the reference. A secret
 /// value is not checked: its diagnostics would quote it.
 fn named_value_expressions(document: &Document, names: &NamedValues, out: &mut Vec<Diagnostic>) {
-    let mut stack: Vec<&gatehouse_reader::Node> = document.nodes().iter().collect();
-    while let Some(node) = stack.pop() {
-        let values: Vec<(&str, &gatehouse_reader::Value)> = match node {
-            gatehouse_reader::Node::Element(element) => {
-                stack.extend(element.children.iter());
-                element
-                    .attributes
-                    .iter()
-                    .map(|a| (document.text(a.name), &a.value))
-                    .collect()
-            }
-            gatehouse_reader::Node::Text(text) => vec![("value", &text.value)],
-            _ => Vec::new(),
+    for (place, value) in values(document) {
+        let place = match place {
+            Place::Attribute(name) => name,
+            Place::Text => "value",
+            // CDATA is text as written: nothing in it runs.
+            Place::CData => continue,
         };
-        for (place, value) in values {
-            let mut references = value.parts().iter().filter_map(|part| match part {
-                gatehouse_reader::ValuePart::NamedValue(reference) => Some(Some(reference)),
-                gatehouse_reader::ValuePart::Literal(literal) if literal.is_whitespace() => None,
-                _ => Some(None),
-            });
-            let (Some(Some(reference)), None) = (references.next(), references.next()) else {
-                continue;
-            };
-            let name = document.text(reference.name);
-            let Some(substituted) = names.substitute(&format!("{{{{{name}}}}}")) else {
-                continue;
-            };
-            let text = substituted.text.trim();
-            let (form, code) = if let Some(code) =
-                text.strip_prefix("@(").and_then(|t| t.strip_suffix(')'))
-            {
-                (gatehouse_expr::Form::Inline, code)
-            } else if let Some(code) = text.strip_prefix("@{").and_then(|t| t.strip_suffix('}')) {
-                (gatehouse_expr::Form::Block, code)
-            } else {
-                continue;
-            };
-            if substituted.has_secret {
-                continue;
+        let mut references = value.parts().iter().filter_map(|part| match part {
+            gatehouse_reader::ValuePart::NamedValue(reference) => Some(Some(reference)),
+            gatehouse_reader::ValuePart::Literal(literal) if literal.is_whitespace() => None,
+            _ => Some(None),
+        });
+        let (Some(Some(reference)), None) = (references.next(), references.next()) else {
+            continue;
+        };
+        let name = document.text(reference.name);
+        let Some(substituted) = names.substitute(&format!("{{{{{name}}}}}")) else {
+            continue;
+        };
+        let Some(expression) = whole_expression(&substituted.text) else {
+            continue;
+        };
+        let form = if expression.block {
+            gatehouse_expr::Form::Block
+        } else {
+            gatehouse_expr::Form::Inline
+        };
+        if substituted.has_secret {
+            continue;
+        }
+        let slot = if place == "condition" || place.ends_with("-condition") {
+            gatehouse_expr::Slot::typed(place, gatehouse_expr::types::Type::Bool)
+        } else {
+            gatehouse_expr::Slot::text(place)
+        };
+        let (_, found) = gatehouse_expr::compile_code(expression.code, form, &slot);
+        for diagnostic in found {
+            let mut moved = Diagnostic::new(
+                diagnostic.code,
+                reference.span,
+                format!("in named value `{name}`: {}", diagnostic.message),
+            );
+            if let Some(help) = diagnostic.help {
+                moved = moved.with_help(help);
             }
-            let slot = if place == "condition" || place.ends_with("-condition") {
-                gatehouse_expr::Slot::typed(place, gatehouse_expr::types::Type::Bool)
-            } else {
-                gatehouse_expr::Slot::text(place)
-            };
-            let (_, found) = gatehouse_expr::compile_code(code, form, &slot);
-            for diagnostic in found {
-                let mut moved = Diagnostic::new(
-                    diagnostic.code,
-                    reference.span,
-                    format!("in named value `{name}`: {}", diagnostic.message),
-                );
-                if let Some(help) = diagnostic.help {
-                    moved = moved.with_help(help);
-                }
-                out.push(moved);
-            }
+            out.push(moved);
         }
     }
 }
@@ -469,34 +458,53 @@ fn named_value_expressions(document: &Document, names: &NamedValues, out: &mut V
 /// Every `{{name}}` in the document: in attribute values, text and expressions.
 fn named_value_references(document: &Document) -> Vec<(String, Span)> {
     let mut found = Vec::new();
-    let mut stack: Vec<&gatehouse_reader::Node> = document.nodes().iter().collect();
-    while let Some(node) = stack.pop() {
-        let values: Vec<&gatehouse_reader::Value> = match node {
-            gatehouse_reader::Node::Element(element) => {
-                stack.extend(element.children.iter());
-                element.attributes.iter().map(|a| &a.value).collect()
-            }
-            gatehouse_reader::Node::Text(text) => vec![&text.value],
-            gatehouse_reader::Node::CData(cdata) => vec![&cdata.value],
-            _ => Vec::new(),
-        };
-        for value in values {
-            for part in value.parts() {
-                match part {
-                    gatehouse_reader::ValuePart::NamedValue(reference) => {
+    for (_, value) in values(document) {
+        for part in value.parts() {
+            match part {
+                gatehouse_reader::ValuePart::NamedValue(reference) => {
+                    found.push((document.text(reference.name).to_owned(), reference.span));
+                }
+                gatehouse_reader::ValuePart::Expression(expression) => {
+                    for reference in &expression.named_values {
                         found.push((document.text(reference.name).to_owned(), reference.span));
                     }
-                    gatehouse_reader::ValuePart::Expression(expression) => {
-                        for reference in &expression.named_values {
-                            found.push((document.text(reference.name).to_owned(), reference.span));
-                        }
-                    }
-                    gatehouse_reader::ValuePart::Literal(_) => {}
                 }
+                gatehouse_reader::ValuePart::Literal(_) => {}
             }
         }
     }
     found.sort_by_key(|(_, span)| span.start);
+    found
+}
+
+/// Where a value sits: an attribute (its name), element text, or a CDATA section.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place<'d> {
+    Attribute(&'d str),
+    Text,
+    CData,
+}
+
+/// Every value of the document (attribute values, text, CDATA) with its place.
+fn values(document: &Document) -> Vec<(Place<'_>, &gatehouse_reader::Value)> {
+    let mut found = Vec::new();
+    let mut stack: Vec<&gatehouse_reader::Node> = document.nodes().iter().collect();
+    while let Some(node) = stack.pop() {
+        match node {
+            gatehouse_reader::Node::Element(element) => {
+                stack.extend(element.children.iter());
+                found.extend(
+                    element
+                        .attributes
+                        .iter()
+                        .map(|a| (Place::Attribute(document.text(a.name)), &a.value)),
+                );
+            }
+            gatehouse_reader::Node::Text(text) => found.push((Place::Text, &text.value)),
+            gatehouse_reader::Node::CData(cdata) => found.push((Place::CData, &cdata.value)),
+            _ => {}
+        }
+    }
     found
 }
 

@@ -804,10 +804,7 @@ impl<'d> Builder<'d> {
                 substituted = replaced;
                 // A named value may hold a whole expression, which APIM then runs: it is an
                 // expression here (the lint checks its code), not a literal.
-                let whole = substituted.text.trim();
-                if (whole.starts_with("@(") && whole.ends_with(')'))
-                    || (whole.starts_with("@{") && whole.ends_with('}'))
-                {
+                if crate::named_values::whole_expression(&substituted.text).is_some() {
                     if !spec.expressions {
                         self.report(
                             Diagnostic::new(

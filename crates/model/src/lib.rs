@@ -21,4 +21,4 @@ pub use catalog::{Scope, Section};
 pub use compose::{Effective, Layer, Placed, compose};
 pub use document::{Attribute, Block, Config, Content, Item, Kind, Policy, PolicyDocument};
 pub use fragments::{FragmentSet, check_includes, expand};
-pub use named_values::{NamedValue, NamedValues, Substituted};
+pub use named_values::{NamedValue, NamedValues, Substituted, WholeExpression, whole_expression};

@@ -4,6 +4,26 @@
 
 use std::collections::BTreeMap;
 
+/// A value that is one whole policy expression, as a named value may hold
+/// (api-management-howto-properties.md: "Named values can also contain policy expressions").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WholeExpression<'t> {
+    /// The code between `@(`…`)` or `@{`…`}`.
+    pub code: &'t str,
+    /// `@{…}`: statements, not one expression.
+    pub block: bool,
+}
+
+/// `text`, trimmed, as one whole expression, if it is one.
+pub fn whole_expression(text: &str) -> Option<WholeExpression<'_>> {
+    let text = text.trim();
+    if let Some(code) = text.strip_prefix("@(").and_then(|t| t.strip_suffix(')')) {
+        return Some(WholeExpression { code, block: false });
+    }
+    let code = text.strip_prefix("@{").and_then(|t| t.strip_suffix('}'))?;
+    Some(WholeExpression { code, block: true })
+}
+
 /// One named value. `value` is `None` when it is not known here (a Key Vault reference, or a
 /// secret the export left out).
 #[derive(Clone, PartialEq, Eq)]
