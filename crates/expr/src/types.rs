@@ -176,6 +176,9 @@ classes! {
     XDocument "XDocument" "System.Xml.Linq" XContainer Reference;
     XElement "XElement" "System.Xml.Linq" XContainer Reference;
     XAttribute "XAttribute" "System.Xml.Linq" XObject Reference;
+    XText "XText" "System.Xml.Linq" XNode Reference;
+    XCData "XCData" "System.Xml.Linq" XText Reference;
+    XComment "XComment" "System.Xml.Linq" XNode Reference;
     XName "XName" "System.Xml.Linq" Root Reference;
     XNamespace "XNamespace" "System.Xml.Linq" Root Reference;
     // System.Security.Cryptography

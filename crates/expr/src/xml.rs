@@ -74,6 +74,10 @@ pub enum XNode {
     Document(Option<Arc<Element>>),
     Element(Arc<Element>),
     Attribute(Name, String),
+    /// A child of an element that is not an element: `XText`, `XCData`, `XComment`.
+    Text(String),
+    CData(String),
+    Comment(String),
 }
 
 impl XNode {
@@ -82,6 +86,9 @@ impl XNode {
             XNode::Document(_) => Class::XDocument,
             XNode::Element(_) => Class::XElement,
             XNode::Attribute(..) => Class::XAttribute,
+            XNode::Text(_) => Class::XText,
+            XNode::CData(_) => Class::XCData,
+            XNode::Comment(_) => Class::XComment,
         }
     }
 
@@ -98,6 +105,9 @@ impl XNode {
             XNode::Attribute(name, value) => {
                 let _ = write!(out, "{}=\"{}\"", name.qualified(), escape(value, true));
             }
+            XNode::Text(text) => out.push_str(&escape(text, false)),
+            XNode::CData(text) => write_cdata(&mut out, text),
+            XNode::Comment(text) => write_comment(&mut out, text),
         }
         out
     }
@@ -159,6 +169,14 @@ fn escape(text: &str, attribute: bool) -> String {
     out
 }
 
+fn write_cdata(out: &mut String, text: &str) {
+    let _ = write!(out, "<![CDATA[{text}]]>");
+}
+
+fn write_comment(out: &mut String, text: &str) {
+    let _ = write!(out, "<!--{text}-->");
+}
+
 fn write_element(out: &mut String, element: &Element, indented: bool, level: usize) {
     out.push('<');
     out.push_str(&element.name.qualified());
@@ -183,12 +201,8 @@ fn write_element(out: &mut String, element: &Element, indented: bool, level: usi
         match child {
             Node::Element(inner) => write_element(out, inner, indent_children, level + 1),
             Node::Text(text) => out.push_str(&escape(text, false)),
-            Node::CData(text) => {
-                let _ = write!(out, "<![CDATA[{text}]]>");
-            }
-            Node::Comment(text) => {
-                let _ = write!(out, "<!--{text}-->");
-            }
+            Node::CData(text) => write_cdata(out, text),
+            Node::Comment(text) => write_comment(out, text),
         }
     }
     if indent_children {
@@ -441,6 +455,16 @@ fn close(
 /// An element value for expressions.
 pub fn element_value(element: &Arc<Element>) -> Value {
     Value::object(Object::Xml(XNode::Element(Arc::clone(element))))
+}
+
+/// A child node as expressions see it (`FirstNode`, `Nodes()`).
+pub fn node_value(node: &Node) -> Value {
+    Value::object(Object::Xml(match node {
+        Node::Element(element) => XNode::Element(Arc::clone(element)),
+        Node::Text(text) => XNode::Text(text.clone()),
+        Node::CData(text) => XNode::CData(text.clone()),
+        Node::Comment(text) => XNode::Comment(text.clone()),
+    }))
 }
 
 #[cfg(test)]

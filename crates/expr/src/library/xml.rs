@@ -361,6 +361,48 @@ pub(super) fn register(r: &mut Registry) {
     r.property(element, "Value", "string", |_, c| {
         Ok(new_str(element_of(c)?.text()))
     });
+    // Child nodes of every kind: a SOAP handler's `(XElement) body.FirstNode` is the
+    // operation element (whitespace between elements is not kept, as in .NET's default load).
+    r.property(element, "FirstNode", "XNode", |_, c| {
+        Ok(element_of(c)?
+            .children
+            .first()
+            .map_or(Value::Null, xml::node_value))
+    });
+    r.property(element, "LastNode", "XNode", |_, c| {
+        Ok(element_of(c)?
+            .children
+            .last()
+            .map_or(Value::Null, xml::node_value))
+    });
+    r.method(element, "Nodes", "() -> IEnumerable<XNode>", |_, c| {
+        Ok(Value::array(
+            Type::Class(Class::XNode),
+            element_of(c)?
+                .children
+                .iter()
+                .map(xml::node_value)
+                .collect(),
+        ))
+    });
+    r.property(
+        Owner::Class(Class::XText),
+        "Value",
+        "string",
+        |_, c| match node_of(c)? {
+            XNode::Text(text) | XNode::CData(text) => Ok(new_str(text.clone())),
+            _ => Err(c.internal("not an XText")),
+        },
+    );
+    r.property(
+        Owner::Class(Class::XComment),
+        "Value",
+        "string",
+        |_, c| match node_of(c)? {
+            XNode::Comment(text) => Ok(new_str(text.clone())),
+            _ => Err(c.internal("not an XComment")),
+        },
+    );
     r.property(element, "HasElements", "bool", |_, c| {
         Ok(Value::Bool(element_of(c)?.elements().next().is_some()))
     });
