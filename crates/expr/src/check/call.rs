@@ -1045,11 +1045,49 @@ impl Compiler {
             ) {
                 return Typed::error(span);
             }
-            let mut signatures: Vec<String> = candidates
+            // Extension methods whose `this` the receiver is not are beside the point: an
+            // `IDictionary<K, V>` is not the `IReadOnlyDictionary<K, V>` .NET's
+            // `GetValueOrDefault` extends, whatever its arguments.
+            let extends_receiver = |member: &&Member| {
+                !member.is_extension
+                    || receiver.as_ref().is_none_or(|receiver| {
+                        member.params.first().is_some_and(|this| {
+                            let mut bindings = vec![None; member.type_params];
+                            infer(&this.ty, &receiver.ty, &mut bindings)
+                                && cost(
+                                    &receiver.ty,
+                                    &substitute(&this.ty, &resolved(&bindings)),
+                                    None,
+                                )
+                                .is_some()
+                        })
+                    })
+            };
+            let fitting: Vec<&Member> = candidates
                 .iter()
-                .take(6)
-                .map(|m| describe(m, name))
+                .copied()
+                .filter(extends_receiver)
                 .collect();
+            if let (true, Some(receiver)) = (fitting.is_empty(), &receiver) {
+                let mut extended: Vec<String> = candidates
+                    .iter()
+                    .filter_map(|m| m.params.first().map(|this| format!("`{}`", this.ty)))
+                    .collect();
+                extended.dedup();
+                self.error(
+                    Code::NoMatchingOverload,
+                    span,
+                    &format!("`{}` has no `{name}`", receiver.ty),
+                    &format!(
+                        "`{name}` is an extension of {}, and `{}` converts to none of them",
+                        extended.join(", "),
+                        receiver.ty
+                    ),
+                );
+                return Typed::error(span);
+            }
+            let mut signatures: Vec<String> =
+                fitting.iter().take(6).map(|m| describe(m, name)).collect();
             signatures.dedup();
             let shown = if name == ".ctor" {
                 "the constructor".to_owned()
