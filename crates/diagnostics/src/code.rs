@@ -437,7 +437,9 @@ the message says.";
     UnreachablePolicy = "GH0212" "unreachable-policy" Warning
         "policy after return-response can never run"
         "`return-response` and `mock-response` end the pipeline at once: later policies in the same block \
-never run.\n\nFix: move the policy before `return-response`, or remove it.";
+never run. A `<base />` after them is worse than dead code: the broader scopes' policies of that section \
+(a product's `rate-limit`, a global `validate-jwt`) are skipped for these requests.\n\nFix: move \
+the policy or `<base />` before `return-response`, or remove it.";
 
     NoForwardRequest = "GH0213" "no-forward-request" Warning
         "backend section never forwards the request"

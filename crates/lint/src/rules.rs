@@ -101,7 +101,29 @@ pub(crate) fn check(
 fn unreachable(items: &[Item], out: &mut Vec<Diagnostic>) {
     let mut ended: Option<&Policy> = None;
     for item in items {
-        let Item::Policy(policy) = item else { continue };
+        let policy = match (item, ended) {
+            (Item::Policy(policy), _) => policy,
+            // The broader scopes' policies of this section are skipped with it.
+            (Item::Base(span), Some(end)) => {
+                out.push(
+                    Diagnostic::new(
+                        Code::UnreachablePolicy,
+                        *span,
+                        format!(
+                            "`<base />` can never run: `{}` above ends the pipeline",
+                            end.element
+                        ),
+                    )
+                    .with_label(end.name_span, "the pipeline ends here")
+                    .with_help(format!(
+                        "move `<base />` before `{}` so the broader scopes' policies run, or remove it",
+                        end.element
+                    )),
+                );
+                break;
+            }
+            (Item::Base(_), None) => continue,
+        };
         if let Some(end) = ended {
             out.push(
                 Diagnostic::new(
