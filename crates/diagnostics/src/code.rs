@@ -345,6 +345,14 @@ Fix: as the message says.";
 `(byte)300` and `1 / 0` are compile errors, and APIM rejects the policy.\n\nFix: use a wider type \
 (`int.MaxValue + 1L`), or write `unchecked(…)` if wrapping around is intended.";
 
+    ValueNeverNull = "GH0117" "value-never-null" Warning
+        "value of a non-nullable type compared with null"
+        "A `bool`, `int`, `DateTime` or other value type is never null, so `x == null` is always false \
+and `x != null` always true (C# warns with CS0472). It usually hides a mistake: \
+`context.Variables.ContainsKey(\"k\") != null` passes whether the variable exists or not.\n\nFix: test \
+the value itself (`context.Variables.ContainsKey(\"k\")`), or compare something that can be null \
+(`context.Variables.GetValueOrDefault<string>(\"k\") != null`).";
+
     ExpressionException = "GH0120" "expression-exception" Error
         "expression threw a .net exception"
         "Evaluating the expression raised an exception, as it would on the gateway: a null reference, an \

@@ -634,6 +634,22 @@ impl Compiler {
             || (lt == Type::Null && rt.is_value_type())
             || (rt == Type::Null && lt.is_value_type())
         {
+            let never_null = match (&lt, &rt) {
+                (Type::Null, other) | (other, Type::Null) if !nullable_value(other) => Some(other),
+                _ => None,
+            };
+            if let Some(value_type) = never_null {
+                let always = op == BinaryOp::Ne;
+                self.report(
+                    Code::ValueNeverNull,
+                    span,
+                    &format!(
+                        "`{value_type}` is never null: this `{}` is always {always}",
+                        op.symbol()
+                    ),
+                    "test the value itself, or compare something that can be null",
+                );
+            }
             let inner_l = lt.underlying().clone();
             let inner_r = rt.underlying().clone();
             let target = if inner_l == Type::Null {
