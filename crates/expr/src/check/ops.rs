@@ -318,6 +318,26 @@ impl Compiler {
         Typed::error(span)
     }
 
+    fn unary_operator_error(&mut self, op: &str, operand: &Type, span: Span) -> Typed {
+        let help = match (operand, op) {
+            (Type::Object, "!") => {
+                "cast the `object` operand first, e.g. `!(bool)context.Variables[\"flag\"]`"
+                    .to_owned()
+            }
+            (Type::Object, _) => {
+                format!("cast the `object` operand first, e.g. `{op}(int)context.Variables[\"n\"]`")
+            }
+            _ => format!("`{op}` is not defined for `{operand}`"),
+        };
+        self.error(
+            Code::InvalidOperator,
+            span,
+            &format!("operator `{op}` cannot be applied to an operand of type `{operand}`"),
+            &help,
+        );
+        Typed::error(span)
+    }
+
     /// `left op right` for every binary operator except `&&`, `||` and `??`.
     pub(super) fn binary(&mut self, op: BinaryOp, left: Typed, right: Typed, span: Span) -> Typed {
         if left.ty.is_unknown() || right.ty.is_unknown() {
@@ -763,7 +783,7 @@ impl Compiler {
         match op {
             UnaryOp::Not => {
                 if ty != Type::Bool {
-                    return self.operator_error("!", &ty, &ty, span);
+                    return self.unary_operator_error("!", &ty, span);
                 }
                 let constant = match operand.constant {
                     Some(Value::Bool(b)) => Some(Value::Bool(!b)),
@@ -813,7 +833,7 @@ impl Compiler {
                 };
                 let Some(promoted) = promoted else {
                     let symbol = if op == UnaryOp::Negate { "-" } else { "+" };
-                    return self.operator_error(symbol, &ty, &ty, span);
+                    return self.unary_operator_error(symbol, &ty, span);
                 };
                 if op == UnaryOp::Plus {
                     let constant = operand.constant.clone();
@@ -867,7 +887,7 @@ impl Compiler {
                         {
                             p
                         }
-                        _ => return self.operator_error("~", &ty, &ty, span),
+                        _ => return self.unary_operator_error("~", &ty, span),
                     },
                 };
                 let operand_kind = operand_of(&promoted).unwrap_or(Operand::I32);
