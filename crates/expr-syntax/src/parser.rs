@@ -117,6 +117,19 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         )
         .with_help("write `!=` for \"not equal\"");
     }
+    if found == "$" && rest.starts_with("${") {
+        // `${name}` is never C#: a Terraform, Bicep or pipeline variable left unrendered.
+        let end = rest.find('}').map_or(token_len, |close| close + 1);
+        return Diagnostic::new(
+            Code::ExpressionSyntax,
+            Span::from_range(at..at + end),
+            format!(
+                "`{}` is a template placeholder, not c#",
+                rest.get(..end).unwrap_or(found)
+            ),
+        )
+        .with_help("lint the policy as your deployment renders it (Terraform, Bicep or a pipeline fills `${…}` in)");
+    }
     if matches!(found, "goto" | "lock") && wanted.contains(&"a statement") {
         // C# statements APIM's compiler accepts and the grammar does not have.
         return Diagnostic::new(

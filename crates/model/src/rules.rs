@@ -410,13 +410,18 @@ fn check_url(value: &Content, out: &mut Vec<Diagnostic>) {
             && !url.get(scheme.len()..).unwrap_or_default().starts_with('/')
     });
     if !absolute {
+        let help = if url.contains("${") {
+            "`${…}` is a template placeholder: lint the policy as your deployment renders it (Terraform, Bicep or a pipeline fills it in)"
+        } else {
+            "write the scheme and host, for example `https://backend.example.com/api`"
+        };
         out.push(
             Diagnostic::new(
                 Code::InvalidUrl,
                 value.span,
                 format!("`{url}` is not an absolute http or https url"),
             )
-            .with_help("write the scheme and host, for example `https://backend.example.com/api`"),
+            .with_help(help),
         );
     }
 }
