@@ -353,6 +353,15 @@ and `x != null` always true (C# warns with CS0472). It usually hides a mistake: 
 the value itself (`context.Variables.ContainsKey(\"k\")`), or compare something that can be null \
 (`context.Variables.GetValueOrDefault<string>(\"k\") != null`).";
 
+    RendersTypeName = "GH0118" "renders-type-name" Warning
+        "collection written as text prints its type name"
+        "A header value, a URL, a cache or counter key and a trace message are text: the expression's \
+value is converted with `ToString()`. Arrays, lists, sequences and dictionaries have no text of their \
+own, so `@(context.Request.Headers[\"Accept\"])` sends `System.String[]`, and a LINQ query sends \
+something like `System.Linq.Enumerable+WhereSelectArrayIterator`.\n\nFix: join the items \
+(`string.Join(\",\", …)`), or pick one (`[0]`, `.FirstOrDefault()`, \
+`.GetValueOrDefault(\"Accept\", \"\")`).";
+
     ExpressionException = "GH0120" "expression-exception" Error
         "expression threw a .net exception"
         "Evaluating the expression raised an exception, as it would on the gateway: a null reference, an \

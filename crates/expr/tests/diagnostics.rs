@@ -25,6 +25,8 @@ fn every_checker_code_has_a_case() {
         };
         let slot = if name == "condition-not-bool" {
             Slot::typed("condition", Type::Bool)
+        } else if name.starts_with("written-") {
+            Slot::written_as_text("value")
         } else {
             Slot::default()
         };

@@ -20,12 +20,29 @@ pub(crate) fn check_expressions(
 ) -> (ExpressionStats, Vec<Diagnostic>, Vec<ExpressionFacts>) {
     let typed: HashMap<_, _> = model.attribute_expressions().into_iter().collect();
     check_document_with(document, |located| {
-        match typed.get(&located.expression.span) {
+        let slot = match typed.get(&located.expression.span) {
             Some(spec) => slot_of(spec),
             None => slot_for(&located.place),
+        };
+        let element_text = located.place == located.element;
+        let written = if element_text {
+            WRITTEN_ELEMENTS.contains(&located.place.as_str())
+        } else {
+            WRITTEN_ATTRIBUTES.contains(&located.place.as_str())
+        };
+        match slot.expected {
+            None if written => Slot::written_as_text(&located.place),
+            _ => slot,
         }
     })
 }
+
+/// Elements whose text expression becomes text on the wire or in a log: header and query
+/// values, URLs, methods, trace messages. (`set-body` is not here: it takes objects too.)
+const WRITTEN_ELEMENTS: &[&str] = &["value", "set-url", "set-method", "message"];
+
+/// Attributes whose expression becomes text: URLs, URI templates, cache and counter keys.
+const WRITTEN_ATTRIBUTES: &[&str] = &["base-url", "template", "key", "counter-key"];
 
 /// A number or flag may come as text or an `object` (a variable), converted when the policy
 /// runs: APIM does not document its rule for such values, so lint does not reject them. A
@@ -107,5 +124,42 @@ mod tests {
             increment-condition="@("yes")" />
             <choose><when condition="@(context.Variables["flag"])"><set-variable name="x" value="1" /></when></choose>"#;
         assert_eq!(mistyped(policy), ["increment-condition", "condition"]);
+    }
+
+    /// The places whose collection-typed expression GH0118 reports, in document order.
+    fn written_as_type_names(inbound: &str) -> Vec<usize> {
+        let policy = format!(
+            "<policies><inbound><base />\n{inbound}</inbound><backend><base /></backend>\
+             <outbound><base /></outbound></policies>"
+        );
+        let linted = lint(
+            Path::new("policy.xml"),
+            policy.as_bytes(),
+            &LintOptions::default(),
+        );
+        linted
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::RendersTypeName)
+            .map(|d| {
+                policy
+                    .get(..d.span.start as usize)
+                    .unwrap_or_default()
+                    .lines()
+                    .count()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn collections_written_as_text_are_reported_where_text_is_written() {
+        let policy = r#"<set-header name="A" exists-action="override"><value>@(context.Request.Headers["X"])</value></set-header>
+<set-query-parameter name="q" exists-action="override"><value>@(context.Request.Url.Query.Keys.Where(k => k != "a"))</value></set-query-parameter>
+<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Request.Headers["X"])" />
+<set-variable name="kept-as-an-array" value="@(context.Request.Headers["X"])" />
+<set-body>@(context.Request.Headers["X"])</set-body>
+<set-header name="B" exists-action="override"><value>@(string.Join(",", context.Request.Headers["X"]))</value></set-header>
+"#;
+        assert_eq!(written_as_type_names(policy), [2, 3, 4]);
     }
 }

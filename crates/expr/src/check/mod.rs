@@ -31,6 +31,9 @@ pub struct Slot {
     /// policy runs (number and flag attributes): only values no conversion can help are
     /// errors. APIM does not document its rule for such values, so lint does not reject them.
     pub converts_text: bool,
+    /// The value becomes text with `ToString()` (a header value, a URL, a cache key), so a
+    /// collection, whose `ToString()` is its type name, is almost certainly a mistake.
+    pub written_as_text: bool,
 }
 
 impl Slot {
@@ -40,6 +43,16 @@ impl Slot {
             expected: None,
             name: Some(name.to_owned()),
             converts_text: false,
+            written_as_text: false,
+        }
+    }
+
+    /// A text place whose value is written out with `ToString()`: see
+    /// [`Slot::written_as_text`].
+    pub fn written_as_text(name: &str) -> Slot {
+        Slot {
+            written_as_text: true,
+            ..Slot::text(name)
         }
     }
 
@@ -49,6 +62,7 @@ impl Slot {
             expected: Some(expected),
             name: Some(name.to_owned()),
             converts_text: false,
+            written_as_text: false,
         }
     }
 
@@ -152,6 +166,22 @@ pub fn compile_with_facts(
             } else {
                 format!("make the expression produce a `{expected}`")
             },
+        );
+    }
+    if slot.written_as_text
+        && let Some(help) = type_name_text(&result_type)
+    {
+        let what = slot
+            .name
+            .as_deref()
+            .map_or("this place".to_owned(), |name| format!("`{name}`"));
+        compiler.report(
+            Code::RendersTypeName,
+            end_span,
+            &format!(
+                "{what} is written as text, but `{result_type}` has no text of its own: it prints as its type name"
+            ),
+            help,
         );
     }
     let scope = std::mem::replace(&mut compiler.current, FunctionScope::new(None));
@@ -634,6 +664,33 @@ fn bound_pattern(pattern: &ast::Pattern) -> std::borrow::Cow<'_, ast::Pattern> {
         };
     }
     Cow::Owned(ast::Pattern::Constant(Box::new(expr)))
+}
+
+/// How to turn a value whose `ToString()` is its .NET type name (`System.String[]`) into the
+/// text the author meant; `None` for types with text of their own.
+fn type_name_text(ty: &Type) -> Option<&'static str> {
+    use crate::types::Generic;
+    match ty {
+        Type::Array(_) => Some(
+            "join the items (`string.Join(\",\", …)`) or pick one (`[0]`, `.FirstOrDefault()`)",
+        ),
+        Type::Generic(
+            Generic::IEnumerable
+            | Generic::IOrderedEnumerable
+            | Generic::List
+            | Generic::IList
+            | Generic::HashSet
+            | Generic::IGrouping,
+            _,
+        ) => Some("join the items (`string.Join(\",\", …)`) or pick one (`.FirstOrDefault()`)"),
+        Type::Generic(
+            Generic::Dictionary | Generic::IDictionary | Generic::IReadOnlyDictionary,
+            _,
+        ) => Some(
+            "pick a value (`.GetValueOrDefault(\"name\", \"\")`) or build the text from the entries",
+        ),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
