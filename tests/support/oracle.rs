@@ -218,7 +218,7 @@ pub fn parse_output(text: &str) -> BTreeMap<String, String> {
 }
 
 const USINGS: &str = "using System;\nusing System.Collections.Generic;\nusing System.Linq;\nusing System.Net;\nusing System.Text;\n\
-using System.Text.RegularExpressions;\nusing System.Security.Cryptography;\nusing System.Xml.Linq;\nusing Newtonsoft.Json;\n\
+using System.Text.RegularExpressions;\nusing System.Security.Cryptography;\nusing System.Security.Cryptography.X509Certificates;\nusing System.Xml.Linq;\nusing Newtonsoft.Json;\n\
 using Newtonsoft.Json.Linq;\nusing Gatehouse.Oracle;\n\
 // APIM's `Authorization`; System.Net has one too, which APIM does not allow.\n\
 using Authorization = Gatehouse.Oracle.Authorization;\n";

@@ -223,6 +223,7 @@ classes! {
     BasicAuthCredentials "BasicAuthCredentials" "Microsoft.Azure.ApiManagement" Root Abstract;
     // Allowed by APIM, but with no members Gatehouse implements.
     X509Certificate2 "X509Certificate2" "System.Security.Cryptography.X509Certificates" Root Reference;
+    X500DistinguishedName "X500DistinguishedName" "System.Security.Cryptography.X509Certificates" Root Reference;
     SystemType "Type" "System" Root Abstract;
     // Not on APIM's allow-list.
     XmlDocument "XmlDocument" "System.Xml" Root Forbidden;

@@ -477,7 +477,10 @@ pub enum Object {
         user_id: Str,
         password: Str,
     },
-    X509Certificate,
+    /// `X509Certificate2`, read from DER bytes.
+    X509Certificate(Arc<crate::net::certificate::Certificate>),
+    /// `X500DistinguishedName` (`SubjectName`, `IssuerName`): its `Name`.
+    DistinguishedName(Str),
     /// A `System.Type` (`GetType()`, `typeof`). .NET has one object per type, so these compare
     /// by the type they describe.
     RuntimeType(Type),
@@ -597,7 +600,8 @@ impl Object {
             Object::Jwt(_) => Type::Class(Class::Jwt),
             Object::Authorization(_) => Type::Class(Class::Authorization),
             Object::BasicAuth { .. } => Type::Class(Class::BasicAuthCredentials),
-            Object::X509Certificate => Type::Class(Class::X509Certificate2),
+            Object::X509Certificate(_) => Type::Class(Class::X509Certificate2),
+            Object::DistinguishedName(_) => Type::Class(Class::X500DistinguishedName),
             Object::RuntimeType(_) => Type::Class(Class::SystemType),
         }
     }

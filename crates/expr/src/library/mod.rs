@@ -13,6 +13,7 @@
 //! this table: the member is left out and the error recorded (a test checks there are none).
 
 mod apim;
+mod certificates;
 mod collections;
 mod core;
 mod crypto;
@@ -366,6 +367,7 @@ pub fn registry() -> &'static Registry {
         json::register(&mut registry);
         regex::register(&mut registry);
         crypto::register(&mut registry);
+        certificates::register(&mut registry);
         xml::register(&mut registry);
         apim::register(&mut registry);
         registry

@@ -1,6 +1,7 @@
 //! .NET behaviour that is not C#: formatting, parsing, calendars, encodings.
 
 pub mod base64;
+pub mod certificate;
 pub mod guid;
 pub mod number;
 pub mod random;
