@@ -238,6 +238,8 @@ pub struct Request {
     pub matched_parameters: Arc<IndexMap<Str, Str>>,
     /// `None` unless the request came through a private endpoint connection.
     pub private_endpoint_connection: Option<Arc<PrivateEndpointConnection>>,
+    /// The client certificate of a mutual-TLS connection (`context.Request.Certificate`).
+    pub certificate: Option<Arc<crate::net::certificate::Certificate>>,
 }
 
 /// `IPrivateEndpointConnection`.

@@ -5,7 +5,7 @@
 //! {
 //!   "request": { "method": "POST", "url": "https://api.example.com/orders/42?a=1",
 //!                "headers": { "X-Id": ["abc"] }, "body": "{\"n\":1}", "ipAddress": "10.0.0.1",
-//!                "matchedParameters": { "id": "42" } },
+//!                "matchedParameters": { "id": "42" }, "certificate": "<base64 DER of the client's>" },
 //!   "response": { "statusCode": 200, "statusReason": "OK", "headers": {}, "body": "" },
 //!   "variables": { "count": { "type": "int", "value": 5 } },
 //!   "api": { "id": "orders", "name": "Orders", "path": "orders", "serviceUrl": "https://backend/" },
@@ -355,6 +355,16 @@ fn request_of(token: &JToken) -> Result<Request, String> {
         body: body(token),
         ip_address: text_of(token, "ipAddress"),
         matched_parameters: Arc::new(matched),
+        certificate: match json::get(token, "certificate").and_then(|v| string_value(&v)) {
+            Some(text) => {
+                let der =
+                    crate::net::base64::decode(&text).ok_or("request certificate is not base64")?;
+                Some(Arc::new(crate::net::certificate::parse(&der).map_err(
+                    |e| format!("request certificate is not an X.509 certificate: {e}"),
+                )?))
+            }
+            None => None,
+        },
         private_endpoint_connection: json::get(token, "privateEndpointConnection").map(
             |connection| {
                 Arc::new(context::PrivateEndpointConnection {

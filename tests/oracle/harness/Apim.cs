@@ -7,6 +7,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Xml.Linq;
 using Newtonsoft.Json;
@@ -41,6 +42,7 @@ namespace Gatehouse.Oracle
         string IpAddress { get; }
         IReadOnlyDictionary<string, string> MatchedParameters { get; }
         IPrivateEndpointConnection PrivateEndpointConnection { get; }
+        X509Certificate2 Certificate { get; }
     }
 
     public interface IPrivateEndpointConnection { string Name { get; } string GroupId { get; } string MemberName { get; } }
@@ -274,6 +276,7 @@ namespace Gatehouse.Oracle
         public string IpAddress { get; set; }
         public IReadOnlyDictionary<string, string> MatchedParameters { get; set; }
         public IPrivateEndpointConnection PrivateEndpointConnection { get; set; }
+        public X509Certificate2 Certificate { get; set; }
     }
 
     class ModelPrivateEndpointConnection : IPrivateEndpointConnection { public string Name { get; set; } public string GroupId { get; set; } public string MemberName { get; set; } }
@@ -497,6 +500,9 @@ namespace Gatehouse.Oracle
                 IpAddress = request == null ? "" : Text(request, "ipAddress"),
                 MatchedParameters = matched,
                 PrivateEndpointConnection = PrivateEndpoint(request),
+                Certificate = request == null || OptionalText(request, "certificate") == null
+                    ? null
+                    : new X509Certificate2(Convert.FromBase64String(OptionalText(request, "certificate"))),
             };
             var response = Get(root, "response");
             context.Response = response == null

@@ -482,9 +482,20 @@ pub(super) fn register(r: &mut Registry) {
             _ => Err(c.internal("not an IRequest")),
         },
     );
-    r.property(request, "Certificate", "X509Certificate2", |_, _| {
-        Ok(Value::Null)
-    });
+    r.property(
+        request,
+        "Certificate",
+        "X509Certificate2",
+        |_, c| match object_of(c)? {
+            Object::Request(request) => Ok(request
+                .certificate
+                .as_ref()
+                .map_or(Value::Null, |certificate| {
+                    Value::object(Object::X509Certificate(Arc::clone(certificate)))
+                })),
+            _ => Err(c.internal("not an IRequest")),
+        },
+    );
     r.property(
         request,
         "PrivateEndpointConnection",
