@@ -93,6 +93,23 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> ReadOutput {
             .with_help("split the policy into fragments, or raise the size limit"),
         );
     }
+    if let Some((text, order)) = utf16_text(bytes) {
+        // Windows tools (PowerShell's `>`, Notepad's "Unicode") write UTF-16. Read it, so
+        // every other problem is found too, and say the encoding is one.
+        let mut output = read_str(&text, options);
+        output.diagnostics.insert(
+            0,
+            Diagnostic::new(
+                Code::InvalidUtf8,
+                Span::at(0),
+                format!("the file is utf-16 ({order}), not utf-8"),
+            )
+            .with_help(
+                "save it as utf-8: Terraform's `file()`, Bicep's `loadTextContent()` and most tools read policy files as utf-8; it was read as utf-16 to check the rest",
+            ),
+        );
+        return output;
+    }
     match std::str::from_utf8(bytes) {
         Ok(text) => read_str(text, options),
         Err(error) => {
@@ -171,6 +188,28 @@ fn stray_quotes(text: &str, quotes: &[usize]) -> Option<Diagnostic> {
         diagnostic = diagnostic.with_label(Span::from_range(at..at + 1), "and here");
     }
     Some(diagnostic)
+}
+
+/// The text of UTF-16 bytes that start with a byte order mark (without it), and which byte
+/// order; `None` when `bytes` are not that.
+fn utf16_text(bytes: &[u8]) -> Option<(String, &'static str)> {
+    let (rest, little, order) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (rest, true, "little-endian"),
+        [0xFE, 0xFF, rest @ ..] => (rest, false, "big-endian"),
+        _ => return None,
+    };
+    if rest.len() % 2 != 0 {
+        return None;
+    }
+    let units: Vec<u16> = rest
+        .chunks_exact(2)
+        .map(|pair| match pair {
+            [a, b] if little => u16::from_le_bytes([*a, *b]),
+            [a, b] => u16::from_be_bytes([*a, *b]),
+            _ => 0,
+        })
+        .collect();
+    String::from_utf16(&units).ok().map(|text| (text, order))
 }
 
 /// A document that was refused before reading: all of it is one unparsed node.

@@ -55,6 +55,23 @@ macro_rules! cases {
     };
 }
 
+/// `text` as UTF-16 with a byte order mark, as Windows tools write it.
+fn utf16(little_endian: bool, text: &str) -> Vec<u8> {
+    let mut bytes = if little_endian {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for unit in text.encode_utf16() {
+        bytes.extend(if little_endian {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
+    }
+    bytes
+}
+
 const DOC_START: &str = "<policies>\n  <inbound>\n";
 const DOC_END: &str = "\n  </inbound>\n</policies>\n";
 
@@ -178,6 +195,9 @@ cases! {
 
     // ----- bytes -----
     invalid_utf8: b"<policies>\n  <inbound>\xff</inbound>\n</policies>" => [("GH0001", 2, 12)];
+    utf16_little_endian_is_read_and_reported: utf16(true, "<policies>\n<inbound>&bad;</inbound></policies>") => [("GH0001", 1, 1), ("GH0014", 2, 10)];
+    utf16_big_endian_is_read_and_reported: utf16(false, "<policies><inbound /></policies>") => [("GH0001", 1, 1)];
+    utf16_with_an_odd_length_is_not_utf16: b"\xff\xfe<\x00p" => [("GH0001", 1, 1)];
     binary_garbage: b"\x7fELF\x02\x01\x01\x00\x00\x00\xc3\x28\x00\xff\xfe" => [("GH0001", 1, 11)];
     control_characters: "\x01<policies>\x02</policies>" => [
         ("GH0022", 1, 1),
