@@ -270,6 +270,48 @@ fn method_group_lambda(group: &Expr, arity: usize) -> Expr {
 }
 
 /// `Name(type p, …)` for the list of candidates in a message.
+/// `text` (a type as `Display` writes it, `T0`, `T1` for type parameters) with the parameters'
+/// names from the signature: `IReadOnlyDictionary<K, V>` rather than `<T0, T1>`.
+fn with_param_names(text: &str, names: &[String]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('T') {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let digits = from
+            .get(1..)
+            .unwrap_or_default()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .count();
+        let starts_word = !out
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let after = from.get(1 + digits..).unwrap_or_default();
+        let ends_word = !after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let name = from
+            .get(1..1 + digits)
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|index| names.get(index));
+        match name {
+            Some(name) if digits > 0 && starts_word && ends_word => {
+                out.push_str(name);
+                rest = after;
+            }
+            _ => {
+                out.push('T');
+                rest = from.get(1..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn describe(member: &Member, name: &str) -> String {
     let params: Vec<String> = member
         .params
@@ -283,7 +325,11 @@ fn describe(member: &Member, name: &str) -> String {
             if p.is_out {
                 text.push_str("out ");
             }
-            text.push_str(&format!("{} {}", p.ty, p.name));
+            text.push_str(&format!(
+                "{} {}",
+                with_param_names(&p.ty.to_string(), &member.type_param_names),
+                p.name
+            ));
             if p.default.is_some() {
                 text.push_str(" = …");
             }
@@ -1071,7 +1117,14 @@ impl Compiler {
             if let (true, Some(receiver)) = (fitting.is_empty(), &receiver) {
                 let mut extended: Vec<String> = candidates
                     .iter()
-                    .filter_map(|m| m.params.first().map(|this| format!("`{}`", this.ty)))
+                    .filter_map(|m| {
+                        m.params.first().map(|this| {
+                            format!(
+                                "`{}`",
+                                with_param_names(&this.ty.to_string(), &m.type_param_names)
+                            )
+                        })
+                    })
                     .collect();
                 extended.dedup();
                 self.error(
@@ -1284,5 +1337,22 @@ impl Compiler {
             result,
             span,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn type_parameters_get_their_signature_names() {
+        let names = ["K".to_owned(), "V".to_owned()];
+        assert_eq!(
+            super::with_param_names("IReadOnlyDictionary<T0, T1>", &names),
+            "IReadOnlyDictionary<K, V>"
+        );
+        // Only whole `T<n>` words with a name change.
+        assert_eq!(
+            super::with_param_names("Func<T0, T2, Tuple, AT1, T1x>", &names),
+            "Func<K, T2, Tuple, AT1, T1x>"
+        );
     }
 }

@@ -236,6 +236,8 @@ pub struct Member {
     /// An extension method: `params[0]` is the receiver.
     pub is_extension: bool,
     pub type_params: usize,
+    /// The type parameters' names in the signature (`K`, `V`), for messages.
+    pub type_param_names: Vec<String>,
     pub params: Vec<Param>,
     pub result: Type,
     pub func: NativeFn,
@@ -385,12 +387,13 @@ impl Registry {
         setter: Option<NativeFn>,
     ) -> Option<Member> {
         match parse_signature(signature, kind) {
-            Ok((type_params, params, result, is_extension)) => Some(Member {
+            Ok((type_param_names, params, result, is_extension)) => Some(Member {
                 name,
                 kind,
                 is_static,
                 is_extension,
-                type_params,
+                type_params: type_param_names.len(),
+                type_param_names,
                 params,
                 result,
                 func,
@@ -671,7 +674,7 @@ fn property_signature(ty: &str) -> String {
     }
 }
 
-type Signature = (usize, Vec<Param>, Type, bool);
+type Signature = (Vec<String>, Vec<Param>, Type, bool);
 
 /// Parses `[<T, R>](params) -> result` (or `-> type` for a property).
 fn parse_signature(text: &str, kind: MemberKind) -> Result<Signature, String> {
@@ -739,7 +742,7 @@ fn parse_signature(text: &str, kind: MemberKind) -> Result<Signature, String> {
             parser.tokens.get(parser.pos).map_or("", String::as_str)
         ));
     }
-    Ok((parser.type_params.len(), params, result, is_extension))
+    Ok((parser.type_params, params, result, is_extension))
 }
 
 fn tokenize(text: &str) -> Vec<String> {
@@ -934,7 +937,7 @@ mod tests {
             MemberKind::Method,
         )
         .unwrap();
-        assert_eq!(type_params, 1);
+        assert_eq!(type_params, ["T"]);
         assert!(is_extension);
         assert_eq!(params[1].ty.to_string(), "Func<T0, bool>");
         assert_eq!(result, Type::Param(0));
