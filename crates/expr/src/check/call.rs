@@ -269,7 +269,6 @@ fn method_group_lambda(group: &Expr, arity: usize) -> Expr {
     }
 }
 
-/// `Name(type p, …)` for the list of candidates in a message.
 /// `text` (a type as `Display` writes it, `T0`, `T1` for type parameters) with the parameters'
 /// names from the signature: `IReadOnlyDictionary<K, V>` rather than `<T0, T1>`.
 fn with_param_names(text: &str, names: &[String]) -> String {
@@ -312,6 +311,7 @@ fn with_param_names(text: &str, names: &[String]) -> String {
     out
 }
 
+/// `Name(type p, …)` for the list of candidates in a message.
 fn describe(member: &Member, name: &str) -> String {
     let params: Vec<String> = member
         .params
