@@ -32,10 +32,12 @@ fn distinguished_name(text: &str) -> Value {
 
 pub(super) fn register(r: &mut Registry) {
     let class = Owner::Class(Class::X509Certificate2);
-    r.constructor(class, "(byte[] rawData)", |_, c| {
+    r.constructor(class, "(byte[] rawData)", |cx, c| {
         // Null, empty and malformed bytes all throw CryptographicException (Mono; the
         // recorded oracle case `null-bytes`).
         let raw = super::bytes_of(c.arg(0)).unwrap_or_default();
+        // The certificate keeps a copy of the bytes and the names read from them.
+        cx.charge_bytes(raw.len() * 2, c.span)?;
         match certificate::parse(&raw) {
             Ok(parsed) => Ok(Value::object(Object::X509Certificate(Arc::new(parsed)))),
             Err(_) => Err(c.throw(
