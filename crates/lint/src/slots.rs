@@ -78,10 +78,11 @@ mod tests {
 
     use crate::{LintOptions, lint};
 
-    /// The attributes whose expression has the wrong type, in document order.
-    fn mistyped(inbound: &str) -> Vec<String> {
+    /// A policy with `inbound` in its inbound section (on line 2), and the diagnostics of
+    /// `code` that lint finds in it.
+    fn found(inbound: &str, code: Code) -> (String, Vec<gatehouse_diagnostics::Diagnostic>) {
         let policy = format!(
-            "<policies><inbound><base />{inbound}</inbound><backend><base /></backend>\
+            "<policies><inbound><base />\n{inbound}</inbound><backend><base /></backend>\
              <outbound><base /></outbound></policies>"
         );
         let linted = lint(
@@ -89,10 +90,19 @@ mod tests {
             policy.as_bytes(),
             &LintOptions::default(),
         );
-        linted
+        let diagnostics = linted
             .diagnostics
+            .into_iter()
+            .filter(|d| d.code == code)
+            .collect();
+        (policy, diagnostics)
+    }
+
+    /// The attributes whose expression has the wrong type, in document order.
+    fn mistyped(inbound: &str) -> Vec<String> {
+        found(inbound, Code::ResultTypeMismatch)
+            .1
             .iter()
-            .filter(|d| d.code == Code::ResultTypeMismatch)
             .map(|d| d.message.split('`').nth(1).unwrap_or_default().to_owned())
             .collect()
     }
@@ -126,21 +136,11 @@ mod tests {
         assert_eq!(mistyped(policy), ["increment-condition", "condition"]);
     }
 
-    /// The places whose collection-typed expression GH0118 reports, in document order.
+    /// The lines of the places whose collection-typed expression GH0118 reports.
     fn written_as_type_names(inbound: &str) -> Vec<usize> {
-        let policy = format!(
-            "<policies><inbound><base />\n{inbound}</inbound><backend><base /></backend>\
-             <outbound><base /></outbound></policies>"
-        );
-        let linted = lint(
-            Path::new("policy.xml"),
-            policy.as_bytes(),
-            &LintOptions::default(),
-        );
-        linted
-            .diagnostics
+        let (policy, diagnostics) = found(inbound, Code::RendersTypeName);
+        diagnostics
             .iter()
-            .filter(|d| d.code == Code::RendersTypeName)
             .map(|d| {
                 policy
                     .get(..d.span.start as usize)
