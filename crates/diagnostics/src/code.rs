@@ -662,6 +662,23 @@ to its own type (`(long)` of an `int` throws). `set-variable` with a literal val
 `value=\"true\"` read as `(bool)` fails on every request.\n\nFix: set the variable with an \
 expression of the type it is read as (`value=\"@(true)\"`), or read it as what it holds \
 (`bool.Parse((string)context.Variables[\"flag\"])`).";
+
+    InvalidCorsOrigin = "GH0256" "invalid-cors-origin" Error
+        "cors origin is neither `*` nor a scheme and host"
+        "cors-policy.md: `allowed-origins` holds \"either a single `origin` element that specifies `*` \
+to allow any origin, or one or more `origin` elements that contain a URI\", and \"the URI must \
+include a scheme, host, and port. Do not include quotation marks.\" A browser sends `Origin: \
+https://app.example.com`, so `app.example.com` or `\"https://app.example.com\"` never matches, and \
+`*` beside other origins makes them pointless.\n\nFix: write each origin as \
+`https://app.example.com` (a port when it is not the scheme's default), or one `*` alone.";
+
+    CorsCredentialsAnyOrigin = "GH0257" "cors-credentials-any-origin" Warning
+        "cors allows credentials from every origin"
+        "With `allow-credentials=\"true\"` the browser sends cookies and authorization headers on \
+cross-origin calls. Allowed for the origin `*`, that is either refused by browsers (the Fetch \
+standard forbids credentials with a wildcard origin) or, if the origin is echoed, lets every web \
+site call the API as the signed-in user.\n\nFix: list the origins that may send credentials, or \
+set `allow-credentials=\"false\"`.";
 }
 
 #[cfg(test)]

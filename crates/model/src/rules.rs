@@ -263,6 +263,7 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
                 check_url(&attribute.value, out);
             }
         }
+        "cors" => check_cors(policy, out),
         "set-header" => check_header(
             policy.literal("name"),
             policy.literal("exists-action"),
@@ -282,6 +283,119 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
         }
         _ => {}
     }
+}
+
+/// `allowed-origins`: one `*` alone, or origins written as a browser sends them
+/// (`https://host[:port]`); and no credentials for every origin.
+fn check_cors(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    // Expressions and named values are judged when they are known, not here.
+    fn literal(origin: &Content) -> Option<&str> {
+        origin.literal().map(str::trim)
+    }
+    let mut any_origin = None;
+    // Each list on its own: a second `allowed-origins` is GH0220's to report.
+    for list in policy.config("allowed-origins") {
+        let origins: Vec<&Content> = list
+            .config
+            .iter()
+            .filter(|c| c.name == "origin")
+            .filter_map(|origin| origin.text.as_ref())
+            .collect();
+        let wildcard = origins.iter().find(|origin| literal(origin) == Some("*"));
+        if let Some(wildcard) = wildcard {
+            any_origin = any_origin.or(Some(wildcard.span));
+            if origins.len() > 1 {
+                out.push(
+                    Diagnostic::new(
+                        Code::InvalidCorsOrigin,
+                        wildcard.span,
+                        "`*` allows every origin, so it must be the only `origin`",
+                    )
+                    .with_help("keep `*` alone, or remove it and list the origins"),
+                );
+            }
+        }
+        for origin in &origins {
+            let Some(text) = literal(origin) else {
+                continue;
+            };
+            if text == "*" || is_origin(text) {
+                continue;
+            }
+            let unquoted = text.trim_matches(['"', '\'']);
+            let help = if unquoted != text && is_origin(unquoted) {
+                format!("remove the quotation marks: `{unquoted}`")
+            } else if text.contains("://") {
+                "an origin is a scheme and host with an optional port, such as `https://app.example.com:8443`".to_owned()
+            } else {
+                format!("add the scheme the browser uses: `https://{text}`")
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::InvalidCorsOrigin,
+                    origin.span,
+                    format!("`{text}` is not an origin a browser sends"),
+                )
+                .with_help(help),
+            );
+        }
+    }
+    if let (Some(wildcard), Some(credentials)) = (any_origin, policy.attribute("allow-credentials"))
+        && credentials
+            .literal()
+            .is_some_and(|value| value.trim().eq_ignore_ascii_case("true"))
+    {
+        out.push(
+            Diagnostic::new(
+                Code::CorsCredentialsAnyOrigin,
+                credentials.value.span,
+                "`cors` allows credentials from every origin (`*`)",
+            )
+            .with_label(wildcard, "every origin is allowed here")
+            .with_help(
+                "list the origins that may send cookies and authorization headers, or set `allow-credentials=\"false\"`",
+            ),
+        );
+    }
+}
+
+/// `scheme://host[:port]`, with an optional trailing `/` as the docs' example writes it.
+fn is_origin(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return false;
+    };
+    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    // An IPv6 host is bracketed: `[::1]:8080`.
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(bracketed) => match bracketed.split_once(']') {
+            Some((host, after)) => match after.strip_prefix(':') {
+                Some(port) => (host, Some(port)),
+                None if after.is_empty() => (host, None),
+                None => return false,
+            },
+            None => return false,
+        },
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let host_ok = !host.is_empty()
+        && host.chars().all(|c| {
+            !c.is_whitespace()
+                && !c.is_control()
+                && !matches!(c, '/' | '?' | '#' | '"' | '\'' | '@')
+        });
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()));
+    scheme_ok && host_ok && port_ok
 }
 
 fn missing_one_of(policy: &Policy, group: &[&str]) -> Diagnostic {
