@@ -679,6 +679,21 @@ cross-origin calls. Allowed for the origin `*`, that is either refused by browse
 standard forbids credentials with a wildcard origin) or, if the origin is echoed, lets every web \
 site call the API as the signed-in user.\n\nFix: list the origins that may send credentials, or \
 set `allow-credentials=\"false\"`.";
+
+    InvalidIpAddress = "GH0258" "invalid-ip-address" Error
+        "ip-filter address is not a single ip address"
+        "ip-filter-policy.md: `address` specifies \"a single IP address\", and `address-range` a range \
+`from` one address `to` another. A CIDR block (`10.0.0.0/24`) or a malformed address \
+(`10.0.0.300`) is not one.\n\nFix: write a CIDR block as a range (`<address-range \
+from=\"10.0.0.0\" to=\"10.0.0.255\" />`; the help line computes it), and correct malformed \
+addresses.";
+
+    EmptyIpRange = "GH0259" "empty-ip-range" Warning
+        "ip-filter range contains no address"
+        "An `address-range` whose `from` comes after its `to`, or that mixes an IPv4 and an IPv6 \
+address, contains no address: with `action=\"allow\"` it admits nobody, with \
+`action=\"forbid\"` it blocks nobody.\n\nFix: swap `from` and `to`, or use two ranges, one \
+per address family.";
 }
 
 #[cfg(test)]

@@ -264,6 +264,7 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
             }
         }
         "cors" => check_cors(policy, out),
+        "ip-filter" => check_ip_filter(policy, out),
         "set-header" => check_header(
             policy.literal("name"),
             policy.literal("exists-action"),
@@ -357,6 +358,105 @@ fn check_cors(policy: &Policy, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
+}
+
+/// `address` is one IP address, `address-range` two of one family in order.
+fn check_ip_filter(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    for address in policy.config("address") {
+        if let Some(text) = address.text.as_ref() {
+            ip_of(text, out);
+        }
+    }
+    for range in policy.config("address-range") {
+        let from = range.attribute("from").and_then(|a| ip_of(&a.value, out));
+        let to = range.attribute("to").and_then(|a| ip_of(&a.value, out));
+        let (Some(from), Some(to)) = (from, to) else {
+            continue;
+        };
+        let empty = match (from, to) {
+            (std::net::IpAddr::V4(a), std::net::IpAddr::V4(b)) => a > b,
+            (std::net::IpAddr::V6(a), std::net::IpAddr::V6(b)) => a > b,
+            _ => true,
+        };
+        if empty {
+            let mixed = from.is_ipv4() != to.is_ipv4();
+            out.push(
+                Diagnostic::new(
+                    Code::EmptyIpRange,
+                    range.name_span,
+                    if mixed {
+                        format!("the range from `{from}` to `{to}` mixes IPv4 and IPv6: it contains no address")
+                    } else {
+                        format!("the range from `{from}` to `{to}` runs backwards: it contains no address")
+                    },
+                )
+                .with_help(if mixed {
+                    "use one range per address family".to_owned()
+                } else {
+                    format!("swap them: `from=\"{to}\" to=\"{from}\"`")
+                }),
+            );
+        }
+    }
+}
+
+/// The address `value` holds, or `None` (reported when it is no address; expressions and
+/// named values are not judged here).
+fn ip_of(value: &Content, out: &mut Vec<Diagnostic>) -> Option<std::net::IpAddr> {
+    let text = value.literal()?.trim();
+    if let Ok(address) = text.parse::<std::net::IpAddr>() {
+        return Some(address);
+    }
+    // .NET's IPAddress.Parse also reads legacy IPv4 forms (`10.1`, `0x0a.0.0.1`): not judged.
+    let legacy = !text.is_empty()
+        && !text.contains('/')
+        && text.split('.').count() <= 4
+        && text.split('.').all(|part| {
+            let digits = part
+                .strip_prefix("0x")
+                .or_else(|| part.strip_prefix("0X"))
+                .unwrap_or(part);
+            !digits.is_empty() && digits.chars().all(|c| c.is_ascii_hexdigit())
+        })
+        && !four_decimal_parts_over_255(text);
+    if legacy {
+        return None;
+    }
+    let help = match cidr_range(text) {
+        Some((from, to)) => format!(
+            "ip-filter takes no CIDR block: write `<address-range from=\"{from}\" to=\"{to}\" />`"
+        ),
+        None => "write one IPv4 or IPv6 address, such as `203.0.113.7`".to_owned(),
+    };
+    out.push(
+        Diagnostic::new(
+            Code::InvalidIpAddress,
+            value.span,
+            format!("`{text}` is not a single ip address"),
+        )
+        .with_help(help),
+    );
+    None
+}
+
+/// `a.b.c.d` with a part above 255: the legacy forms do not save it.
+fn four_decimal_parts_over_255(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() == 4
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && parts
+            .iter()
+            .any(|p| p.parse::<u32>().map_or(true, |n| n > 255))
+}
+
+/// The first and last address of an IPv4 CIDR block (`10.0.0.0/24`).
+fn cidr_range(text: &str) -> Option<(std::net::Ipv4Addr, std::net::Ipv4Addr)> {
+    let (address, prefix) = text.split_once('/')?;
+    let address: std::net::Ipv4Addr = address.trim().parse().ok()?;
+    let prefix: u32 = prefix.trim().parse().ok().filter(|p| *p <= 32)?;
+    let mask = u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
+    let first = u32::from(address) & mask;
+    Some((first.into(), (first | !mask).into()))
 }
 
 /// `scheme://host[:port]`, with an optional trailing `/` as the docs' example writes it.
@@ -563,5 +663,44 @@ fn check_header(
             )
             .with_help("remove the policy"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::{cidr_range, is_origin};
+
+    #[test]
+    fn cidr_blocks_become_their_first_and_last_address() {
+        let range = |text| cidr_range(text).map(|(a, b)| format!("{a}-{b}"));
+        assert_eq!(range("10.1.2.3/16").unwrap(), "10.1.0.0-10.1.255.255");
+        assert_eq!(range("0.0.0.0/0").unwrap(), "0.0.0.0-255.255.255.255");
+        assert_eq!(range("192.0.2.7/32").unwrap(), "192.0.2.7-192.0.2.7");
+        assert_eq!(range("192.0.2.7/33"), None);
+        assert_eq!(range("2001:db8::/32"), None);
+    }
+
+    #[test]
+    fn origins_are_scheme_host_and_optional_port() {
+        for fine in [
+            "https://app.example.com",
+            "http://localhost:8080/",
+            "https://[::1]:8443",
+            "chrome-extension://abcdef",
+        ] {
+            assert!(is_origin(fine), "{fine}");
+        }
+        for wrong in [
+            "app.example.com",
+            "https://",
+            "https://app.example.com/path",
+            "https://app.example.com:port",
+            "\"https://app.example.com\"",
+            "https://user@app.example.com",
+        ] {
+            assert!(!is_origin(wrong), "{wrong}");
+        }
     }
 }
