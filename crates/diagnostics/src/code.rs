@@ -694,6 +694,14 @@ addresses.";
 address, contains no address: with `action=\"allow\"` it admits nobody, with \
 `action=\"forbid\"` it blocks nobody.\n\nFix: swap `from` and `to`, or use two ranges, one \
 per address family.";
+
+    JwtWithoutKeys = "GH0260" "jwt-without-keys" Warning
+        "validate-jwt has no key to validate a token with"
+        "`validate-jwt` checks a token's signature with the keys of its `openid-config` endpoints or \
+its `issuer-signing-keys` (an encrypted token: its `decryption-keys`), and by default accepts only \
+signed tokens (`require-signed-tokens` is `true`). With none of them, no token passes: every \
+request gets the failure status.\n\nFix: add `<openid-config url=\"…/.well-known/openid-configuration\" />` \
+(Microsoft Entra ID: your tenant's metadata URL) or `<issuer-signing-keys>`.";
 }
 
 #[cfg(test)]

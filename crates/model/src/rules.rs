@@ -265,6 +265,7 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
         }
         "cors" => check_cors(policy, out),
         "ip-filter" => check_ip_filter(policy, out),
+        "validate-jwt" => check_jwt_keys(policy, out),
         "set-header" => check_header(
             policy.literal("name"),
             policy.literal("exists-action"),
@@ -355,6 +356,29 @@ fn check_cors(policy: &Policy, out: &mut Vec<Diagnostic>) {
             .with_label(wildcard, "every origin is allowed here")
             .with_help(
                 "list the origins that may send cookies and authorization headers, or set `allow-credentials=\"false\"`",
+            ),
+        );
+    }
+}
+
+/// A `validate-jwt` that requires signed tokens needs keys to check them with.
+fn check_jwt_keys(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let has_keys = ["openid-config", "issuer-signing-keys", "decryption-keys"]
+        .iter()
+        .any(|name| policy.config(name).next().is_some());
+    let unsigned_allowed = policy.attribute("require-signed-tokens").is_some_and(|a| {
+        a.literal()
+            .is_none_or(|value| !value.trim().eq_ignore_ascii_case("true"))
+    });
+    if !has_keys && !unsigned_allowed {
+        out.push(
+            Diagnostic::new(
+                Code::JwtWithoutKeys,
+                policy.name_span,
+                "`validate-jwt` has no key to check a signature with, so no signed token passes",
+            )
+            .with_help(
+                "add `<openid-config url=\"…\" />` or `<issuer-signing-keys>` with the issuer's keys",
             ),
         );
     }

@@ -21,6 +21,9 @@ def document(inbound_extra=(), backend=('        <base />',), outbound=('       
     return lines
 
 
+# A validate-jwt needs keys (GH0260); the documents that seed another defect in one give it these.
+OPENID_CONFIG = '            <openid-config url="https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration" />'
+
 # (file name, code, lines of the document, target text whose first character is where the
 # diagnostic must start, which occurrence of the target, scope)
 DEFECTS = []
@@ -55,7 +58,7 @@ inbound('bad-enum', 'GH0205', ['        <set-header name="X-A" exists-action="re
 inbound('bad-enum-trace', 'GH0205', ['        <trace source="s" severity="debug"><message>m</message></trace>'], 'debug')
 add('bad-boolean', 'GH0206', document(backend=['        <forward-request buffer-request-body="yes" />']), 'yes')
 inbound('bad-integer', 'GH0207', ['        <rate-limit calls="ten" renewal-period="60" />'], 'ten')
-inbound('bad-duration', 'GH0208', ['        <validate-jwt header-name="Authorization" clock-skew="5m" />'], '5m')
+inbound('bad-duration', 'GH0208', ['        <validate-jwt header-name="Authorization" clock-skew="5m">', OPENID_CONFIG, '        </validate-jwt>'], '5m')
 inbound('expression-not-allowed', 'GH0209', ['        <rate-limit calls="@(5)" renewal-period="60" />'], '@(5)')
 inbound('expression-not-allowed-fragment-id', 'GH0209', ['        <include-fragment fragment-id="@("f")" />'], '@("f")')
 inbound('child-order-choose', 'GH0210', [
@@ -87,6 +90,7 @@ inbound('unknown-child', 'GH0218', ['        <set-header name="X-A" exists-actio
 inbound('missing-child', 'GH0219', ['        <choose><otherwise><set-header name="X-A" exists-action="delete" /></otherwise></choose>'], 'choose')
 inbound('duplicate-child', 'GH0220', [
     '        <validate-jwt header-name="Authorization">',
+    OPENID_CONFIG,
     '            <audiences><audience>a</audience></audiences>',
     '            <audiences><audience>b</audience></audiences>',
     '        </validate-jwt>',
@@ -100,7 +104,7 @@ inbound('duplicate-base', 'GH0226', ['        <base />'], 'base', 2)
 add('nested-fragment', 'GH0228', ['<fragment>', '    <include-fragment fragment-id="common" />', '</fragment>'], 'include-fragment')
 inbound('misplaced-base', 'GH0230', ['        <choose><when condition="@(true)"><base /></when></choose>'], 'base />', 2)
 inbound('missing-text', 'GH0231', ['        <log-to-eventhub logger-id="l" />'], 'log-to-eventhub')
-inbound('conflicting-attributes', 'GH0234', ['        <validate-jwt header-name="Authorization" token-value="@(&quot;x&quot;)" />'], 'token-value')
+inbound('conflicting-attributes', 'GH0234', ['        <validate-jwt header-name="Authorization" token-value="@(&quot;x&quot;)">', OPENID_CONFIG, '        </validate-jwt>'], 'token-value')
 inbound('missing-one-of', 'GH0235', ['        <quota-by-key counter-key="k" renewal-period="60" />'], 'quota-by-key')
 inbound('out-of-range', 'GH0238', ['        <rate-limit calls="5" renewal-period="3600" />'], '3600')
 inbound('not-allowed-in-wait', 'GH0239', ['        <wait><set-header name="X-A" exists-action="delete" /></wait>'], 'set-header name="X-A"')
