@@ -47,6 +47,13 @@ impl Slot {
         }
     }
 
+    /// The place for messages: `` `condition` ``, or "this place" when it has no name.
+    fn described(&self) -> String {
+        self.name
+            .as_deref()
+            .map_or("this place".to_owned(), |name| format!("`{name}`"))
+    }
+
     /// A text place whose value is written out with `ToString()`: see
     /// [`Slot::written_as_text`].
     pub fn written_as_text(name: &str) -> Slot {
@@ -151,10 +158,7 @@ pub fn compile_with_facts(
         && !converted_later
         && crate::types::implicit(&result_type, expected).is_none()
     {
-        let what = slot
-            .name
-            .as_deref()
-            .map_or("this place".to_owned(), |name| format!("`{name}`"));
+        let what = slot.described();
         compiler.error(
             Code::ResultTypeMismatch,
             end_span,
@@ -171,10 +175,7 @@ pub fn compile_with_facts(
     if slot.written_as_text
         && let Some(help) = type_name_text(&result_type)
     {
-        let what = slot
-            .name
-            .as_deref()
-            .map_or("this place".to_owned(), |name| format!("`{name}`"));
+        let what = slot.described();
         compiler.report(
             Code::RendersTypeName,
             end_span,
