@@ -324,6 +324,18 @@ fn check_cors(policy: &Policy, out: &mut Vec<Diagnostic>) {
             if text == "*" || is_origin(text) {
                 continue;
             }
+            if text == "null" {
+                // Browsers do send `Origin: null`, from sandboxed frames and local files.
+                out.push(
+                    Diagnostic::new(
+                        Code::InvalidCorsOrigin,
+                        origin.span,
+                        "`null` is the origin of sandboxed frames and local files, not of a site",
+                    )
+                    .with_help("remove it: allowing `null` lets any sandboxed page call the API"),
+                );
+                continue;
+            }
             let unquoted = text.trim_matches(['"', '\'']);
             let help = if unquoted != text && is_origin(unquoted) {
                 format!("remove the quotation marks: `{unquoted}`")
