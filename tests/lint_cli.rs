@@ -122,6 +122,29 @@ fn a_missing_path_is_a_clear_usage_error_with_status_2() {
 }
 
 #[test]
+fn a_directory_without_policy_files_is_named_in_a_warning() {
+    let empty = std::env::temp_dir().join(format!("gatehouse-empty-{}", std::process::id()));
+    std::fs::create_dir_all(empty.join("nested")).unwrap();
+    std::fs::write(empty.join("nested/readme.md"), "not a policy").unwrap();
+    let run = gatehouse(&["lint", &empty.display().to_string(), &fixture("clean")]);
+    std::fs::remove_dir_all(&empty).unwrap();
+    // A wrong path in CI must not pass unnoticed; the other paths are still linted, and the
+    // status is that of the files found.
+    assert_eq!(run.status, 0);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "warning: no policy files (`*.xml`) found under `{}`\n",
+            empty.display()
+        )
+    );
+    assert_eq!(
+        run.stdout,
+        "2 files, 0 errors, 0 warnings; 3 expressions (3 parsed, 3 checked)\n"
+    );
+}
+
+#[test]
 fn no_path_is_a_usage_error_with_status_2() {
     let run = gatehouse(&["lint"]);
     assert_eq!(run.status, 2);

@@ -126,7 +126,11 @@ pub(crate) fn run(args: &LintArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
             return EXIT_USAGE;
         }
     };
-    let (paths, mut problems) = files::collect(&args.paths);
+    let files::Collected {
+        files: paths,
+        mut problems,
+        empty_directories,
+    } = files::collect(&args.paths);
     let mut reports = Vec::with_capacity(paths.len());
     let mut expressions = ExpressionStats::default();
     for path in paths {
@@ -158,6 +162,13 @@ pub(crate) fn run(args: &LintArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
             "error: cannot read `{}`: {}",
             problem.path.display(),
             problem.reason
+        );
+    }
+    for directory in &empty_directories {
+        let _ = writeln!(
+            stderr,
+            "warning: no policy files (`*.xml`) found under `{}`",
+            directory.display()
         );
     }
     let written = match args.format {
