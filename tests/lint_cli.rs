@@ -145,6 +145,52 @@ fn a_directory_without_policy_files_is_named_in_a_warning() {
 }
 
 #[test]
+fn control_and_bidirectional_characters_are_shown_as_escapes() {
+    let path = std::env::temp_dir().join(format!("gatehouse-escapes-{}.xml", std::process::id()));
+    let policy = "<policies>\n<inbound>\n<base />\n\
+        <set-header name=\"a\" exists-action=\"override\"><value>\u{1b}[31mred</value></set-header>\n\
+        <set-header name=\"b\" exists-action=\"ovr\u{202e}ed\" />\n\
+        </inbound>\n</policies>\n";
+    std::fs::write(&path, policy).unwrap();
+    let human = gatehouse(&["lint", &path.display().to_string()]);
+    let github = gatehouse(&["lint", "--format", "github", &path.display().to_string()]);
+    std::fs::remove_file(&path).unwrap();
+    for output in [&human.stdout, &github.stdout] {
+        assert!(
+            !output.contains(['\u{1b}', '\u{202e}']),
+            "a policy must not recolour or reorder the report:\n{output}"
+        );
+    }
+    // The caret is under the escape, and the position is the original text's.
+    let name = path.display().to_string();
+    assert!(
+        human.stdout.contains(&format!("{name}:4:54\n")),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("<value>\\u{1b}[31mred</value>"),
+        "{}",
+        human.stdout
+    );
+    let mut lines = human.stdout.lines();
+    let source_line = lines.find(|line| line.contains("<value>\\u{1b}")).unwrap();
+    let caret_line = lines.next().unwrap();
+    let escape_at = source_line.find("\\u{1b}").unwrap();
+    assert_eq!(
+        caret_line.get(escape_at..),
+        Some("^^^^^^"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        github.stdout.contains("ovr\\u{202e}ed"),
+        "{}",
+        github.stdout
+    );
+}
+
+#[test]
 fn no_path_is_a_usage_error_with_status_2() {
     let run = gatehouse(&["lint"]);
     assert_eq!(run.status, 2);

@@ -6,6 +6,7 @@ mod files;
 mod identity;
 mod lint;
 mod render;
+mod terminal;
 
 use std::ffi::OsString;
 use std::io::Write;

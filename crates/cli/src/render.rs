@@ -3,12 +3,15 @@
 use std::io::{self, Write};
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label as ReportLabel};
-use codespan_reporting::files::SimpleFile;
+use std::ops::Range;
+
+use codespan_reporting::files::{self, Files, Location, SimpleFile};
 use codespan_reporting::term::{self, Config};
 use gatehouse_diagnostics::{Diagnostic, Severity};
 use serde::Serialize;
 
 use crate::lint::{FileReport, Summary};
+use crate::terminal::{self, SafeSource};
 
 /// rustc-style text, then the summary line.
 pub(crate) fn human(
@@ -18,19 +21,66 @@ pub(crate) fn human(
 ) -> io::Result<()> {
     let config = Config::default();
     for report in reports {
-        let file = SimpleFile::new(report.path.display().to_string(), report.source.as_str());
+        let source = SafeSource::new(&report.source);
+        let path = terminal::escaped(&report.path.display().to_string());
+        let file = ShownFile {
+            escaped: SimpleFile::new(path, source.text.as_str()),
+            source: &source,
+            report,
+        };
         for diagnostic in &report.diagnostics {
-            let rendered = term::emit_into_string(&config, &file, &to_report(diagnostic))
+            let rendered = term::emit_into_string(&config, &file, &to_report(diagnostic, &source))
                 .unwrap_or_else(|error| {
                     format!(
                         "{}: {} (cannot show the source: {error})\n",
-                        diagnostic.code, diagnostic.message
+                        diagnostic.code,
+                        terminal::escaped(&diagnostic.message)
                     )
                 });
             out.write_all(rendered.as_bytes())?;
         }
     }
     writeln!(out, "{}", summary_line(summary))
+}
+
+/// A policy file as codespan shows it: the escaped text is drawn, but the `file:line:col`
+/// it prints is that of the original text, so it agrees with the other formats and editors.
+struct ShownFile<'a> {
+    escaped: SimpleFile<String, &'a str>,
+    source: &'a SafeSource,
+    report: &'a FileReport,
+}
+
+impl<'a> Files<'a> for ShownFile<'a> {
+    type FileId = ();
+    type Name = String;
+    type Source = &'a str;
+
+    fn name(&'a self, _: ()) -> Result<String, files::Error> {
+        Ok(self.escaped.name().clone())
+    }
+
+    fn source(&'a self, _: ()) -> Result<&'a str, files::Error> {
+        Ok(self.escaped.source())
+    }
+
+    fn line_index(&'a self, id: (), byte_index: usize) -> Result<usize, files::Error> {
+        self.escaped.line_index(id, byte_index)
+    }
+
+    fn line_range(&'a self, id: (), line_index: usize) -> Result<Range<usize>, files::Error> {
+        self.escaped.line_range(id, line_index)
+    }
+
+    fn location(&'a self, _: (), byte_index: usize) -> Result<Location, files::Error> {
+        let original = self.source.unmap(byte_index);
+        let offset = u32::try_from(original).unwrap_or(u32::MAX);
+        let position = self.report.line_index.line_col(&self.report.source, offset);
+        Ok(Location {
+            line_number: position.line as usize,
+            column_number: position.column as usize,
+        })
+    }
 }
 
 pub(crate) fn summary_line(summary: Summary) -> String {
@@ -55,23 +105,27 @@ fn count(n: usize, noun: &str) -> String {
     }
 }
 
-fn to_report(diagnostic: &Diagnostic) -> Report<()> {
+/// The diagnostic as codespan shows it, over the escaped source: messages can quote the
+/// policy, so they are escaped too.
+fn to_report(diagnostic: &Diagnostic, source: &SafeSource) -> Report<()> {
     let report = match diagnostic.severity {
         Severity::Error => Report::error(),
         Severity::Warning => Report::warning(),
     };
-    let mut labels = vec![ReportLabel::primary((), diagnostic.span.range())];
-    labels.extend(
-        diagnostic.labels.iter().map(|label| {
-            ReportLabel::secondary((), label.span.range()).with_message(&label.message)
-        }),
-    );
+    let mut labels = vec![ReportLabel::primary(
+        (),
+        source.map_range(diagnostic.span.range()),
+    )];
+    labels.extend(diagnostic.labels.iter().map(|label| {
+        ReportLabel::secondary((), source.map_range(label.span.range()))
+            .with_message(terminal::escaped(&label.message))
+    }));
     let mut report = report
         .with_code(diagnostic.code.id())
-        .with_message(&diagnostic.message)
+        .with_message(terminal::escaped(&diagnostic.message))
         .with_labels(labels);
     if let Some(help) = &diagnostic.help {
-        report = report.with_note(format!("help: {help}"));
+        report = report.with_note(format!("help: {}", terminal::escaped(help)));
     }
     report
 }
@@ -181,10 +235,11 @@ pub(crate) fn github(
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            let mut message = diagnostic.message.clone();
+            // GitHub's log viewer interprets ANSI escapes too.
+            let mut message = terminal::escaped(&diagnostic.message);
             if let Some(help) = &diagnostic.help {
                 message.push_str("\nhelp: ");
-                message.push_str(help);
+                message.push_str(&terminal::escaped(help));
             }
             writeln!(
                 out,
