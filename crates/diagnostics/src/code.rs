@@ -203,6 +203,16 @@ the closing delimiter.";
 character references. Binary data pasted into a policy is the usual cause.\n\nFix: remove the \
 character, or encode the data (for example as base64).";
 
+    BidirectionalOverride = "GH0023" "bidirectional-override" Warning
+        "invisible bidirectional formatting character in the policy"
+        "Unicode's embedding, override and isolate characters (U+202A–U+202E, U+2066–U+2069) are \
+invisible and reorder the text around them on screen. Inside an expression they can make code look \
+different in review from what APIM compiles: a `// check` comment that appears to end a line, or a \
+string that appears to hold `admin` (\"Trojan Source\", CVE-2021-42574; rustc rejects them in source \
+for the same reason). APIM accepts them, so this is a warning.\n\nFix: remove the character. If \
+right-to-left text in a value needs one, write it as a character reference, `&#x202E;`, which \
+reviewers can see and which reads as the same character.";
+
     UnclosedExpressionDelimiter = "GH0030" "unclosed-expression-delimiter" Error
         "policy expression has an unclosed bracket"
         "A policy expression `@(…)` or `@{…}` ends at the bracket that matches its opening one. When a \

@@ -48,6 +48,7 @@ pub(crate) fn build(
     };
     builder.report_expression_errors();
     builder.report_control_characters();
+    builder.report_bidirectional_overrides();
     builder.run();
     builder.finish()
 }
@@ -993,6 +994,34 @@ impl Builder<'_> {
         }
     }
 
+    /// Reordering characters written as themselves make a policy read differently in review
+    /// from what APIM runs ("Trojan Source"). As character references (`&#x202E;`) they are
+    /// visible, so only the raw characters are reported.
+    fn report_bidirectional_overrides(&mut self) {
+        let found = self.source.char_indices().filter_map(|(at, character)| {
+            bidirectional_override_name(character).map(|name| (at, character, name))
+        });
+        for (count, (at, character, name)) in found.enumerate() {
+            if count == MAX_CONTROL_CHARACTER_REPORTS {
+                break;
+            }
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::BidirectionalOverride,
+                    span(at, at + character.len_utf8()),
+                    format!(
+                        "invisible {name} character U+{:04X} can make the policy read differently from what runs",
+                        u32::from(character)
+                    ),
+                )
+                .with_help(format!(
+                    "remove it; if right-to-left text needs it, write it as `&#x{:X};` so that reviewers see it",
+                    u32::from(character)
+                )),
+            );
+        }
+    }
+
     fn report_control_characters(&mut self) {
         let bad = self
             .source
@@ -1013,6 +1042,23 @@ impl Builder<'_> {
             );
         }
     }
+}
+
+/// The embeddings, overrides and isolates of Unicode's bidirectional algorithm, the
+/// characters rustc denies in source for the same reason (CVE-2021-42574).
+fn bidirectional_override_name(character: char) -> Option<&'static str> {
+    Some(match character {
+        '\u{202A}' => "left-to-right embedding",
+        '\u{202B}' => "right-to-left embedding",
+        '\u{202C}' => "pop directional formatting",
+        '\u{202D}' => "left-to-right override",
+        '\u{202E}' => "right-to-left override",
+        '\u{2066}' => "left-to-right isolate",
+        '\u{2067}' => "right-to-left isolate",
+        '\u{2068}' => "first strong isolate",
+        '\u{2069}' => "pop directional isolate",
+        _ => return None,
+    })
 }
 
 /// The start of the word that ends before `at` (skipping whitespace back from `at`).

@@ -199,6 +199,13 @@ cases! {
     utf16_big_endian_is_read_and_reported: utf16(false, "<policies><inbound /></policies>") => [("GH0001", 1, 1)];
     utf16_with_an_odd_length_is_not_utf16: b"\xff\xfe<\x00p" => [("GH0001", 1, 1)];
     binary_garbage: b"\x7fELF\x02\x01\x01\x00\x00\x00\xc3\x28\x00\xff\xfe" => [("GH0001", 1, 11)];
+    bidirectional_overrides_are_reported_where_they_are: policy("    <set-variable name=\"role\" value=\"@(\"user\u{202E} \u{2066}// admin\u{2069} \u{2066}\")\" />") => [
+        ("GH0023", 3, 45),
+        ("GH0023", 3, 47),
+        ("GH0023", 3, 56),
+        ("GH0023", 3, 58),
+    ];
+    bidirectional_characters_as_references_are_visible: policy("    <set-variable name=\"greeting\" value=\"&#x202E;olleh\" />") => [];
     control_characters: "\x01<policies>\x02</policies>" => [
         ("GH0022", 1, 1),
         ("GH0016", 1, 1),
