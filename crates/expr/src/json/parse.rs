@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::{JToken, JValue, add_property, new_array, new_object, new_property, new_value, push};
-use crate::net::time::{self, DateTime, Kind};
+use crate::net::time;
 
 /// A syntax error, with Newtonsoft's wording and position.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -381,19 +381,7 @@ pub fn iso_date(text: &str) -> Option<JValue> {
     {
         return None;
     }
-    let parsed = time::parse_date(text)?;
-    let kind = match parsed.offset_minutes {
-        None => Kind::Unspecified,
-        Some(0) if text.ends_with('Z') => Kind::Utc,
-        Some(_) => Kind::Local,
-    };
-    let ticks = match parsed.offset_minutes {
-        Some(offset) if kind == Kind::Local => {
-            parsed.ticks - i64::from(offset) * time::TICKS_PER_MINUTE
-        }
-        _ => parsed.ticks,
-    };
-    Some(JValue::Date(DateTime { ticks, kind }))
+    time::parse_date_roundtrip(text).map(JValue::Date)
 }
 
 #[cfg(test)]

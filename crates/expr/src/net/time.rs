@@ -520,7 +520,7 @@ fn parse_iso(text: &str) -> Option<ParsedDate> {
     let (day, rest) = number(rest, 2..=2)?;
     let (mut hour, mut minute, mut second, mut fraction) = (0, 0, 0, 0);
     let mut rest = rest;
-    if let Some(time) = rest.strip_prefix('T').or_else(|| rest.strip_prefix(' ')) {
+    if let Some(time) = rest.strip_prefix(['T', 't', ' ']) {
         let (h, r) = number(time, 2..=2)?;
         let r = r.strip_prefix(':')?;
         let (m, r) = number(r, 2..=2)?;
@@ -550,13 +550,44 @@ fn parse_iso(text: &str) -> Option<ParsedDate> {
     })
 }
 
+/// Whether a zone is written as UTC's name (`Z`, `z`, `GMT`, `UTC`) rather than an offset:
+/// with `DateTimeStyles.RoundtripKind` only these give kind `Utc`.
+fn names_utc(zone: &str) -> bool {
+    matches!(zone, "Z" | "z" | "GMT" | "UTC")
+}
+
+/// `DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)`, which
+/// is also LINQ to XML's `(DateTime)element`: a zone named UTC keeps the clock time with kind
+/// `Utc`; an offset gives the instant as local time (UTC here) with kind `Local`; no zone gives
+/// kind `Unspecified`.
+pub fn parse_date_roundtrip(text: &str) -> Option<DateTime> {
+    let parsed = parse_date(text)?;
+    let trimmed = text.trim_end();
+    let named_utc =
+        trimmed.ends_with(['Z', 'z']) || trimmed.ends_with("GMT") || trimmed.ends_with("UTC");
+    Some(match parsed.offset_minutes {
+        None => DateTime {
+            ticks: parsed.ticks,
+            kind: Kind::Unspecified,
+        },
+        Some(_) if named_utc => DateTime {
+            ticks: parsed.ticks,
+            kind: Kind::Utc,
+        },
+        Some(offset) => DateTime {
+            ticks: parsed.ticks - i64::from(offset) * TICKS_PER_MINUTE,
+            kind: Kind::Local,
+        },
+    })
+}
+
 /// `""` → no offset; `Z` → 0; `+hh:mm`, `-hhmm`, `+hh` → that many minutes.
 fn parse_offset(text: &str) -> Option<Option<i16>> {
     let text = text.trim();
     if text.is_empty() {
         return Some(None);
     }
-    if text == "Z" || text == "GMT" || text == "UTC" {
+    if names_utc(text) {
         return Some(Some(0));
     }
     let sign = match text.as_bytes().first()? {
@@ -565,7 +596,14 @@ fn parse_offset(text: &str) -> Option<Option<i16>> {
         _ => return None,
     };
     let body = text.get(1..)?;
-    let (hours, rest) = number(body, 1..=2)?;
+    // `hhmm` is four digits together; otherwise the hours stand alone.
+    let together = body.bytes().take_while(u8::is_ascii_digit).count() == 4;
+    let (hours, rest) = if together {
+        let (hours, _) = number(body.get(..2)?, 2..=2)?;
+        (hours, body.get(2..)?)
+    } else {
+        number(body, 1..=2)?
+    };
     let rest = rest.strip_prefix(':').unwrap_or(rest);
     let minutes = if rest.is_empty() {
         0
@@ -741,7 +779,31 @@ mod tests {
             parse_date("2020-01-02T10:00:00.5+02:00").map(|p| p.offset_minutes),
             Some(Some(120))
         );
+        for (zone, minutes) in [("-0230", -150), ("+02", 120), ("+2", 120), ("z", 0)] {
+            assert_eq!(
+                parse_date(&format!("2020-01-02t10:00:00{zone}")).map(|p| p.offset_minutes),
+                Some(Some(minutes)),
+                "{zone}"
+            );
+        }
+        assert_eq!(parse_date("2020-01-02T10:00:00+020"), None);
         assert_eq!(parse_date("2020-13-02"), None);
         assert_eq!(parse_date("yesterday"), None);
+    }
+
+    #[test]
+    fn roundtrip_kind() {
+        let utc = parse_date_roundtrip("2020-01-02T10:00:00z");
+        assert_eq!(
+            utc.map(|d| (d.ticks, d.kind)),
+            Some((ticks(2020, 1, 2, 10, 0, 0), Kind::Utc))
+        );
+        let local = parse_date_roundtrip("2020-01-02T10:00:00+0200");
+        assert_eq!(
+            local.map(|d| (d.ticks, d.kind)),
+            Some((ticks(2020, 1, 2, 8, 0, 0), Kind::Local))
+        );
+        let plain = parse_date_roundtrip("2020-01-02");
+        assert_eq!(plain.map(|d| d.kind), Some(Kind::Unspecified));
     }
 }
