@@ -222,9 +222,9 @@ impl Compiler {
             });
         }
         if matches!(typed.ty, Type::Class(Class::XElement | Class::XAttribute))
-            && let Some(evaluated) = crate::library::xml_value_target(to)
+            && crate::library::is_xml_value_target(to)
         {
-            return self.xml_value_cast(typed, to, evaluated, span);
+            return self.xml_value_cast(typed, to, span);
         }
         match types::explicit(&typed.ty, to) {
             Some(conversion) => {
@@ -246,18 +246,7 @@ impl Compiler {
 
     /// LINQ to XML's explicit operators, `(string)element` or `(int?)attribute`: user-defined
     /// in .NET, so a call here rather than a built-in conversion.
-    fn xml_value_cast(&mut self, typed: Typed, to: &Type, evaluated: bool, span: Span) -> Typed {
-        if !evaluated {
-            self.report_once(
-                Code::NotImplemented,
-                span,
-                &format!(
-                    "gatehouse does not implement the conversion of `{}` to `{to}` yet",
-                    typed.ty
-                ),
-                "",
-            );
-        }
+    fn xml_value_cast(&mut self, typed: Typed, to: &Type, span: Span) -> Typed {
         Typed::new(
             Ir::Native {
                 func: crate::library::xml_value_cast,

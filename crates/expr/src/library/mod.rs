@@ -49,7 +49,9 @@ pub(crate) use self::linq::{collect, enumerate};
 pub(crate) use self::unimplemented::{
     unimplemented_member, unimplemented_members, unimplemented_type,
 };
-pub(crate) use self::xml::{namespace_plus, string_to_xml_name, xml_value_cast, xml_value_target};
+pub(crate) use self::xml::{
+    is_xml_value_target, namespace_plus, string_to_xml_name, xml_value_cast,
+};
 
 /// Arguments of one call: almost always few, so kept inline.
 pub type Args = smallvec::SmallVec<[Value; 4]>;

@@ -16,7 +16,7 @@ use crate::value::{Value, new_str};
 
 type R = Result<Value, Fault>;
 
-fn now_ticks() -> i64 {
+pub(super) fn now_ticks() -> i64 {
     let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();

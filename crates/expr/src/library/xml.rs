@@ -8,6 +8,8 @@ use gatehouse_diagnostics::Span;
 
 use super::{Call, Owner, Registry};
 use crate::eval::{Cx, Fault};
+use crate::net::time::{self, DateTimeOffset, TICKS_PER_DAY, TICKS_PER_MINUTE, TimeSpan};
+use crate::net::xsd::{self, DurationError, XsdForm};
 use crate::types::{Class, Type};
 use crate::value::{Object, Str, Value, new_str};
 use crate::xml::{self, Element, Name, XNode};
@@ -183,22 +185,73 @@ pub(crate) fn namespace_plus(cx: &mut Cx<'_>, call: &mut Call<'_>) -> R {
     namespace_get_name(cx, call)
 }
 
-/// Targets of LINQ to XML's explicit operators on `XElement` and `XAttribute` that Gatehouse
-/// evaluates; `DateTime`, `DateTimeOffset` and `TimeSpan` (XML Schema formats) it does not yet.
-pub(crate) fn xml_value_target(to: &Type) -> Option<bool> {
-    match to.underlying() {
+/// Whether LINQ to XML has an explicit operator from `XElement` and `XAttribute` to `to`
+/// (or to its nullable form).
+pub(crate) fn is_xml_value_target(to: &Type) -> bool {
+    matches!(
+        to.underlying(),
         Type::String
-        | Type::Bool
-        | Type::Int32
-        | Type::UInt32
-        | Type::Int64
-        | Type::UInt64
-        | Type::Single
-        | Type::Double
-        | Type::Decimal
-        | Type::Class(Class::Guid) => Some(true),
-        Type::Class(Class::DateTime | Class::DateTimeOffset | Class::TimeSpan) => Some(false),
-        _ => None,
+            | Type::Bool
+            | Type::Int32
+            | Type::UInt32
+            | Type::Int64
+            | Type::UInt64
+            | Type::Single
+            | Type::Double
+            | Type::Decimal
+            | Type::Class(Class::Guid | Class::DateTime | Class::DateTimeOffset | Class::TimeSpan)
+    )
+}
+
+/// `(DateTimeOffset)element`: `XmlConvert.ToDateTimeOffset`, any XML Schema date or time. A
+/// time of day is today's; a month or a day without a year is this year's; no zone is local
+/// time, which is UTC.
+fn xml_date_time_offset(text: &str, call: &Call<'_>) -> R {
+    let parsed = xsd::parse_date_time(text).ok_or_else(|| {
+        call.format_error(format!("The string '{text}' is not a valid AllXsd value."))
+    })?;
+    let now = super::time::now_ticks();
+    let clock = match parsed.form {
+        XsdForm::GMonth | XsdForm::GDay => {
+            time::ticks_from_parts(time::parts(now).year, parsed.month, parsed.day, 0, 0, 0, 0)
+                .unwrap_or(parsed.ticks)
+        }
+        XsdForm::Time => {
+            let start_of_1904 = parsed.ticks - parsed.ticks % TICKS_PER_DAY;
+            now - now % TICKS_PER_DAY + (parsed.ticks - start_of_1904)
+        }
+        _ => parsed.ticks,
+    };
+    let offset = parsed.zone.minutes().unwrap_or(0);
+    let out_of_range = |message: &str| call.throw(Class::ArgumentOutOfRangeException, message);
+    if offset.abs() > 14 * 60 {
+        return Err(out_of_range(
+            "Offset must be within plus or minus 14 hours.",
+        ));
+    }
+    let utc = clock - offset * TICKS_PER_MINUTE;
+    if !time::in_range(clock) || !time::in_range(utc) {
+        return Err(out_of_range(
+            "The UTC time represented when the offset is applied must be between year 0 and 10,000.",
+        ));
+    }
+    Ok(Value::DateTimeOffset(DateTimeOffset {
+        ticks: clock,
+        offset_minutes: i16::try_from(offset).unwrap_or_default(),
+    }))
+}
+
+/// `(TimeSpan)element`: `XmlConvert.ToTimeSpan`, an XML Schema duration (`PT1H30M`).
+fn xml_time_span(text: &str, call: &Call<'_>) -> R {
+    match xsd::parse_duration(text) {
+        Ok(ticks) => Ok(Value::TimeSpan(TimeSpan(ticks))),
+        Err(DurationError::Format) => Err(call.format_error(format!(
+            "The string '{text}' is not a valid TimeSpan value."
+        ))),
+        Err(DurationError::Overflow) => Err(call.throw(
+            Class::OverflowException,
+            "Value 'Duration' was either too large or too small for TimeSpan.",
+        )),
     }
 }
 
@@ -251,6 +304,16 @@ pub(crate) fn xml_value_cast(_: &mut Cx<'_>, call: &mut Call<'_>) -> R {
         Type::Decimal if trimmed.contains([',', 'e', 'E']) => {
             Err(call.format_error("Input string was not in a correct format."))
         }
+        // `DateTime.Parse` with `DateTimeStyles.RoundtripKind`, not XML Schema's grammar.
+        Type::Class(Class::DateTime) => time::parse_date_roundtrip(&text)
+            .map(Value::DateTime)
+            .ok_or_else(|| {
+                call.format_error(format!(
+                    "String '{text}' was not recognized as a valid DateTime."
+                ))
+            }),
+        Type::Class(Class::DateTimeOffset) => xml_date_time_offset(&text, call),
+        Type::Class(Class::TimeSpan) => xml_time_span(&text, call),
         Type::Class(Class::Guid) => crate::net::guid::parse(trimmed)
             .map(Value::Guid)
             .ok_or_else(|| call.format_error("Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).")),

@@ -7,3 +7,4 @@ pub mod number;
 pub mod random;
 pub mod time;
 pub mod uri;
+pub mod xsd;
