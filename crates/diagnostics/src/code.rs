@@ -712,6 +712,16 @@ its `issuer-signing-keys` (an encrypted token: its `decryption-keys`), and by de
 signed tokens (`require-signed-tokens` is `true`). With none of them, no token passes: every \
 request gets the failure status.\n\nFix: add `<openid-config url=\"…/.well-known/openid-configuration\" />` \
 (Microsoft Entra ID: your tenant's metadata URL) or `<issuer-signing-keys>`.";
+
+    JwtAnyAudience = "GH0261" "jwt-any-audience" Warning
+        "validate-jwt trusts an identity provider but checks no audience"
+        "An identity provider's keys (`openid-config`) sign the tokens it issues for every \
+application it serves: with Microsoft Entra ID, every app registration in the tenant, and with a \
+public provider, every customer. Without `<audiences>` (or a required `aud` claim) a token issued \
+to any of them passes, so a user of another application, or that application itself, can call \
+this API with its own token. Microsoft's guidance for Entra ID is to validate the audience.\n\n\
+Fix: add the values your API's tokens carry in `aud`, for Entra ID its application ID URI or \
+client ID: `<audiences><audience>api://orders</audience></audiences>`.";
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ fn codes(source: &str, scope: Option<Scope>) -> Vec<Code> {
 
 const VALIDATE: &str = r#"<validate-jwt header-name="Authorization" output-token-variable-name="jwt">
             <openid-config url="https://login.example.com/.well-known/openid-configuration" />
+            <audiences><audience>api://orders</audience></audiences>
         </validate-jwt>"#;
 
 fn policies() -> String {

@@ -26,6 +26,7 @@ const READS_AFTER_A_FRAGMENT: &str = r#"<policies>
         <set-variable name="tier" value="free" />
         <validate-jwt header-name="Authorization" output-token-variable-name="jwt">
             <openid-config url="https://login.example.com/.well-known/openid-configuration" />
+            <audiences><audience>api://orders</audience></audiences>
         </validate-jwt>
         <include-fragment fragment-id="auth" />
         <set-header name="X-Auth" exists-action="override">

@@ -265,7 +265,10 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
         }
         "cors" => check_cors(policy, out),
         "ip-filter" => check_ip_filter(policy, out),
-        "validate-jwt" => check_jwt_keys(policy, out),
+        "validate-jwt" => {
+            check_jwt_keys(policy, out);
+            check_jwt_audience(policy, out);
+        }
         "set-header" => check_header(
             policy.literal("name"),
             policy.literal("exists-action"),
@@ -391,6 +394,38 @@ fn check_jwt_keys(policy: &Policy, out: &mut Vec<Diagnostic>) {
             )
             .with_help(
                 "add `<openid-config url=\"…\" />` or `<issuer-signing-keys>` with the issuer's keys",
+            ),
+        );
+    }
+}
+
+/// Keys from an identity provider's metadata sign tokens for every application it serves;
+/// only an audience check makes a token this API's.
+fn check_jwt_audience(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let Some(provider) = policy.config("openid-config").next() else {
+        return;
+    };
+    let audience_listed = policy
+        .config("audiences")
+        .any(|audiences| audiences.config.iter().any(|c| c.name == "audience"));
+    let audience_claim_required = policy.config("required-claims").any(|claims| {
+        claims.config.iter().any(|claim| {
+            claim.name == "claim"
+                && claim
+                    .attribute("name")
+                    .is_some_and(|name| name.literal().is_none_or(|text| text.trim() == "aud"))
+        })
+    });
+    if !audience_listed && !audience_claim_required {
+        out.push(
+            Diagnostic::new(
+                Code::JwtAnyAudience,
+                policy.name_span,
+                "`validate-jwt` accepts a token the provider issued to any application: no audience is checked",
+            )
+            .with_label(provider.name_span, "these keys sign tokens for every application of this provider")
+            .with_help(
+                "add `<audiences><audience>…</audience></audiences>` with the `aud` value of this API's tokens (Entra ID: its application ID URI or client ID)",
             ),
         );
     }

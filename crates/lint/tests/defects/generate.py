@@ -21,8 +21,9 @@ def document(inbound_extra=(), backend=('        <base />',), outbound=('       
     return lines
 
 
-# A validate-jwt needs keys (GH0260); the documents that seed another defect in one give it these.
-OPENID_CONFIG = '            <openid-config url="https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration" />'
+# A validate-jwt needs keys (GH0260) and, with a provider's keys, an audience (GH0261); the
+# documents that seed another defect in one give it these.
+OPENID_CONFIG = '            <openid-config url="https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration" />\n            <audiences><audience>api://orders</audience></audiences>'
 
 # (file name, code, lines of the document, target text whose first character is where the
 # diagnostic must start, which occurrence of the target, scope)
