@@ -719,7 +719,8 @@ request gets the failure status.\n\nFix: add `<openid-config url=\"…/.well-kno
 application it serves: with Microsoft Entra ID, every app registration in the tenant, and with a \
 public provider, every customer. Without `<audiences>` (or a required `aud` claim) a token issued \
 to any of them passes, so a user of another application, or that application itself, can call \
-this API with its own token. Microsoft's guidance for Entra ID is to validate the audience.\n\n\
+this API with its own token. Microsoft's identity platform says an API \"must always verify\" \
+that `aud` matches it (learn.microsoft.com/entra/identity-platform/claims-validation).\n\n\
 Fix: add the values your API's tokens carry in `aud`, for Entra ID its application ID URI or \
 client ID: `<audiences><audience>api://orders</audience></audiences>`.";
 }
