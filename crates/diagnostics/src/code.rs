@@ -723,6 +723,18 @@ this API with its own token. Microsoft's identity platform says an API \"must al
 that `aud` matches it (learn.microsoft.com/entra/identity-platform/claims-validation).\n\n\
 Fix: add the values your API's tokens carry in `aud`, for Entra ID its application ID URI or \
 client ID: `<audiences><audience>api://orders</audience></audiences>`.";
+
+    AuthorizationReplaced = "GH0262" "authorization-read-after-replace" Warning
+        "the caller's authorization header is read after a policy replaced it"
+        "`authentication-managed-identity` (without `output-token-variable-name`) and \
+`authentication-basic` set the request's `Authorization` header to the gateway's own credentials, \
+and a `set-header` can override it. Every policy after that which reads the header, an expression \
+on `context.Request.Headers` or a `validate-jwt header-name=\"Authorization\"`, sees the gateway's \
+credentials, not the caller's: a rate limit keyed on the caller's `oid` puts every caller in one \
+bucket, a claim check checks the managed identity. Nothing fails, so the mistake stays silent.\n\n\
+Fix: read the caller's token before the policy that replaces it (store what you need with \
+`set-variable`, or use `validate-jwt`'s `output-token-variable-name`), or give \
+`authentication-managed-identity` an `output-token-variable-name` and set the header last.";
 }
 
 #[cfg(test)]

@@ -54,7 +54,7 @@ impl Chain {
 }
 use gatehouse_reader::Document;
 
-use crate::variables::{Access, accesses, blank_comments};
+use crate::variables::{Access, accesses, blank_comments, request_header_accesses};
 
 /// What the layout says about the scopes around a document.
 #[derive(Debug, Default)]
@@ -95,6 +95,101 @@ pub(crate) fn check(
         }
     }
     variables(document, model, effective, scope, around, broken, out);
+    authorization_replaced(document, model, broken, out);
+}
+
+/// GH0262: reads of the request's `Authorization` header that a policy earlier in this
+/// document certainly replaced with the gateway's own credentials.
+fn authorization_replaced(
+    document: &Document,
+    model: &PolicyDocument,
+    broken: &[Span],
+    out: &mut Vec<Diagnostic>,
+) {
+    // (the replacing policy, what it puts there)
+    let mut replacers: Vec<(&Policy, &str)> = Vec::new();
+    for block in &model.blocks {
+        let changes_request = matches!(block.section, Some(Section::Inbound | Section::Backend));
+        for policy in model.policies() {
+            if !block.span.contains(policy.span) {
+                continue;
+            }
+            let what = match policy.element.as_str() {
+                "authentication-managed-identity"
+                    if policy.attribute("output-token-variable-name").is_none() =>
+                {
+                    "the gateway's managed-identity token"
+                }
+                "authentication-basic" => "the gateway's Basic credentials",
+                "set-header"
+                    if changes_request
+                        && policy.literal("name").is_some_and(|name| {
+                            name.trim().eq_ignore_ascii_case("authorization")
+                        })
+                        && policy.literal("exists-action").is_none_or(|action| {
+                            matches!(action.trim(), "override" | "delete")
+                        }) =>
+                {
+                    "this `set-header`'s value"
+                }
+                _ => continue,
+            };
+            replacers.push((policy, what));
+        }
+    }
+    if replacers.is_empty() {
+        return;
+    }
+    let mut reads: Vec<(Span, &str)> = Vec::new();
+    for expression in document.expressions() {
+        if !expression.well_formed || broken.iter().any(|b| expression.span.contains(*b)) {
+            continue;
+        }
+        for (name, at, access) in request_header_accesses(expression.code(document)) {
+            if access == Access::Read && name.eq_ignore_ascii_case("authorization") {
+                let offset = u32::try_from(at).unwrap_or(0);
+                let start = expression.source_offset(offset);
+                let end = expression.source_offset(
+                    offset.saturating_add(u32::try_from(name.len() + 2).unwrap_or(0)),
+                );
+                reads.push((Span::new(start, end), "this expression"));
+            }
+        }
+    }
+    for policy in model.policies() {
+        if let Some(header) = policy.attribute("header-name")
+            && header
+                .literal()
+                .is_some_and(|name| name.trim().eq_ignore_ascii_case("authorization"))
+        {
+            reads.push((header.value.span, "this policy"));
+        }
+    }
+    let flow = Flow::of(document);
+    for (read, reader) in reads {
+        let replaced = replacers.iter().find(|(policy, _)| {
+            policy.span.end <= read.start
+                && flow
+                    .branch_of(policy.span)
+                    .is_none_or(|branch| branch.contains(read))
+        });
+        if let Some((policy, what)) = replaced {
+            out.push(
+                Diagnostic::new(
+                    Code::AuthorizationReplaced,
+                    read,
+                    format!(
+                        "{reader} reads the request's `Authorization` header after `{}` replaced it: it sees {what}, not the caller's",
+                        policy.element
+                    ),
+                )
+                .with_label(policy.name_span, "replaces the caller's `Authorization` header")
+                .with_help(
+                    "read the caller's token before this policy (store what you need with `set-variable`), or give `authentication-managed-identity` an `output-token-variable-name` and set the header after the reads",
+                ),
+            );
+        }
+    }
 }
 
 /// Policies after `return-response` or `mock-response` in the same block never run.

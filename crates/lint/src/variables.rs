@@ -1,7 +1,8 @@
-//! Which `context.Variables` names expressions read, found in the code text.
+//! Which `context.Variables` names (and request headers) expressions read, found in the
+//! code text.
 //!
-//! A syntactic scan is enough here: variable names are almost always string literals at
-//! the access (`context.Variables["name"]`, `GetValueOrDefault<string>("name")`).
+//! A syntactic scan is enough here: variable and header names are almost always string
+//! literals at the access (`context.Variables["name"]`, `GetValueOrDefault<string>("name")`).
 
 /// How an expression touches a variable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,15 +13,27 @@ pub(crate) enum Access {
     Probe,
 }
 
-/// `(name, byte offset of the name's opening quote in code, access)`. Comments do not count.
+/// The variables `code` touches: `(name, byte offset of the name's opening quote in code,
+/// access)`. Comments do not count.
 pub(crate) fn accesses(code: &str) -> Vec<(String, usize, Access)> {
+    keyed_accesses(code, "Variables")
+}
+
+/// The request headers `code` touches (`context.Request.Headers["Authorization"]`), as
+/// [`accesses`] gives variables.
+pub(crate) fn request_header_accesses(code: &str) -> Vec<(String, usize, Access)> {
+    keyed_accesses(code, "Request.Headers")
+}
+
+/// Literal keys looked up in the dictionary that `anchor` ends with.
+fn keyed_accesses(code: &str, anchor: &str) -> Vec<(String, usize, Access)> {
     let blanked = blank_comments(code);
     let code = blanked.as_str();
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some(at) = code.get(from..).and_then(|rest| rest.find("Variables")) {
+    while let Some(at) = code.get(from..).and_then(|rest| rest.find(anchor)) {
         let start = from + at;
-        from = start + "Variables".len();
+        from = start + anchor.len();
         let rest = code.get(from..).unwrap_or_default();
         let trimmed = rest.trim_start();
         let skipped = rest.len() - trimmed.len();
@@ -187,6 +200,16 @@ mod tests {
         assert_eq!(blanked.len(), code.len());
         let at = accesses(code).first().map_or(0, |(_, at, _)| *at);
         assert_eq!(code.get(at..at + 3), Some("\"c\""));
+    }
+
+    #[test]
+    fn finds_request_headers_but_not_response_headers() {
+        let code = r#"context.Request.Headers.GetValueOrDefault("Authorization","").AsJwt() + context.Response.Headers["Authorization"] + context.Request.Headers["x-id"]"#;
+        let names: Vec<String> = request_header_accesses(code)
+            .into_iter()
+            .map(|(n, _, _)| n)
+            .collect();
+        assert_eq!(names, ["Authorization", "x-id"]);
     }
 
     #[test]
