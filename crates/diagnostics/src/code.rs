@@ -735,6 +735,17 @@ bucket, a claim check checks the managed identity. Nothing fails, so the mistake
 Fix: read the caller's token before the policy that replaces it (store what you need with \
 `set-variable`, or use `validate-jwt`'s `output-token-variable-name`), or give \
 `authentication-managed-identity` an `output-token-variable-name` and set the header last.";
+
+    BodyAlreadyConsumed = "GH0263" "body-already-consumed" Warning
+        "message body read again after a read consumed it"
+        "`context.Request.Body.As<T>()` and `context.Response.Body.As<T>()` consume the body stream \
+unless they are given `preserveContent: true` (APIM's expression reference: the method \"consumes \
+the original message body stream and renders it unavailable after it returns\"). A later read of \
+the same body, in a `when` after the `choose` condition that read it, in the next policy, or \
+further on in the same expression, gets an empty body. A `set-body` in between gives the message \
+a new body and ends the problem.\n\nFix: pass `preserveContent: true` to the earlier read \
+(`context.Request.Body.As<JObject>(preserveContent: true)`), or read the body once into a \
+variable with `set-variable` and use that.";
 }
 
 #[cfg(test)]

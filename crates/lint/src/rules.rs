@@ -54,7 +54,9 @@ impl Chain {
 }
 use gatehouse_reader::Document;
 
-use crate::variables::{Access, accesses, blank_comments, request_header_accesses};
+use crate::variables::{
+    Access, Message, accesses, blank_comments, body_reads, request_header_accesses,
+};
 
 /// What the layout says about the scopes around a document.
 #[derive(Debug, Default)]
@@ -96,6 +98,94 @@ pub(crate) fn check(
     }
     variables(document, model, effective, scope, around, broken, out);
     authorization_replaced(document, model, broken, out);
+    consumed_bodies(document, model, broken, out);
+}
+
+/// GH0263: a body read after an earlier read (without `preserveContent: true`) that
+/// certainly ran consumed it, with no `set-body` giving the message a new body in between.
+fn consumed_bodies(
+    document: &Document,
+    model: &PolicyDocument,
+    broken: &[Span],
+    out: &mut Vec<Diagnostic>,
+) {
+    // (message, where the read is in the source, whether it consumes)
+    let mut reads: Vec<(Message, Span, bool)> = Vec::new();
+    for expression in document.expressions() {
+        if !expression.well_formed || broken.iter().any(|b| expression.span.contains(*b)) {
+            continue;
+        }
+        for read in body_reads(expression.code(document)) {
+            let at = |offset: usize| expression.source_offset(u32::try_from(offset).unwrap_or(0));
+            reads.push((
+                read.message,
+                Span::new(at(read.start), at(read.end)),
+                read.consumes,
+            ));
+        }
+    }
+    reads.sort_by_key(|(_, span, _)| span.start);
+    if !reads.iter().any(|(_, _, consumes)| *consumes) {
+        return;
+    }
+    // `set-body` policies by the message they give a new body. A stored response keeps its
+    // body until its variable is stored again; that rule leaves them alone.
+    let mut new_bodies: Vec<(Message, Span)> = Vec::new();
+    for block in &model.blocks {
+        let message = match block.section {
+            Some(Section::Inbound | Section::Backend) => Message::Request,
+            Some(Section::Outbound | Section::OnError) => Message::Response,
+            None => continue,
+        };
+        new_bodies.extend(
+            model
+                .policies()
+                .into_iter()
+                .filter(|p| p.element == "set-body" && block.span.contains(p.span))
+                .map(|p| (message.clone(), p.span)),
+        );
+    }
+    let flow = Flow::of(document);
+    let certainly_before = |earlier: Span, read: Span| {
+        earlier.end <= read.start
+            && flow
+                .branch_of(earlier)
+                .is_none_or(|branch| branch.contains(read))
+    };
+    for (message, read, _) in &reads {
+        let consumer = reads.iter().find(|(other, consumer, consumes)| {
+            *consumes
+                && other == message
+                && certainly_before(*consumer, *read)
+                // A `set-body` that reads its own message's body replaces it right after.
+                && !new_bodies
+                    .iter()
+                    .any(|(m, body)| m == message && body.contains(*consumer))
+                && !new_bodies.iter().any(|(m, body)| {
+                    m == message && body.start >= consumer.end && certainly_before(*body, *read)
+                })
+        });
+        if let Some((_, consumer, _)) = consumer {
+            let name = match message {
+                Message::Request => "`context.Request.Body`".to_owned(),
+                Message::Response => "`context.Response.Body`".to_owned(),
+                Message::Stored(variable) => {
+                    format!("the body of the response in variable `{variable}`")
+                }
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::BodyAlreadyConsumed,
+                    *read,
+                    format!("{name} was already read without `preserveContent: true`: this read gets an empty body"),
+                )
+                .with_label(*consumer, "this read consumed the body")
+                .with_help(
+                    "pass `preserveContent: true` to the earlier read, or read the body once into a variable with `set-variable`",
+                ),
+            );
+        }
+    }
 }
 
 /// GH0262: reads of the request's `Authorization` header that a policy earlier in this

@@ -80,6 +80,141 @@ fn keyed_accesses(code: &str, anchor: &str) -> Vec<(String, usize, Access)> {
     found
 }
 
+/// Which message a body belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Message {
+    Request,
+    Response,
+    /// A response stored by `send-request` in the named variable.
+    Stored(String),
+}
+
+/// A read of a message body (`As<T>(…)`, `AsFormUrlEncodedContent(…)`) as byte offsets in
+/// code: `context.Request.Body`, `context.Response.Body`, or the body of a response a
+/// variable holds (`((IResponse)context.Variables["r"]).Body`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct BodyRead {
+    pub message: Message,
+    pub start: usize,
+    pub end: usize,
+    /// Without `preserveContent: true` the read consumes the body. A flag that is not a
+    /// literal counts as preserving: it may be `true`.
+    pub consumes: bool,
+}
+
+/// The body reads in `code`, in order. Comments do not count.
+pub(crate) fn body_reads(code: &str) -> Vec<BodyRead> {
+    let blanked = blank_comments(code);
+    let code = blanked.as_str();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = code.get(from..).and_then(|rest| rest.find(".Body")) {
+        let dot = from + at;
+        from = dot + ".Body".len();
+        let before = code.get(..dot).unwrap_or_default();
+        let Some((message, start)) = body_owner(before) else {
+            continue;
+        };
+        let rest = code.get(from..).unwrap_or_default();
+        let Some(member) = rest.trim_start().strip_prefix('.') else {
+            continue;
+        };
+        let member = member.trim_start();
+        let Some(generic) = member.strip_prefix("As") else {
+            continue;
+        };
+        let after_name = match generic.trim_start().strip_prefix('<') {
+            Some(inside) => match closing_angle(inside) {
+                Some(close) => inside.get(close + 1..).unwrap_or_default(),
+                None => continue,
+            },
+            None if generic.starts_with("FormUrlEncodedContent") => generic
+                .get("FormUrlEncodedContent".len()..)
+                .unwrap_or_default(),
+            None => continue,
+        };
+        let Some(arguments) = after_name.trim_start().strip_prefix('(') else {
+            continue;
+        };
+        let mut depth = 0usize;
+        let length = arguments
+            .char_indices()
+            .find(|&(_, c)| match c {
+                '(' => {
+                    depth += 1;
+                    false
+                }
+                ')' if depth == 0 => true,
+                ')' => {
+                    depth -= 1;
+                    false
+                }
+                _ => false,
+            })
+            .map_or(arguments.len(), |(i, _)| i);
+        let flag = arguments.get(..length).unwrap_or_default().trim();
+        let flag = flag
+            .strip_prefix("preserveContent")
+            .and_then(|rest| rest.trim_start().strip_prefix(':'))
+            .unwrap_or(flag)
+            .trim();
+        let end = code.len() - arguments.len() + length + 1;
+        found.push(BodyRead {
+            message,
+            start,
+            end: end.min(code.len()),
+            consumes: flag.is_empty() || flag == "false",
+        });
+    }
+    found
+}
+
+/// Whose body `.Body` at the end of `before` is, and where that receiver starts.
+fn body_owner(before: &str) -> Option<(Message, usize)> {
+    for (receiver, message) in [
+        ("Request", Message::Request),
+        ("Response", Message::Response),
+    ] {
+        if let Some(head) = before.strip_suffix(receiver)
+            && let Some(context) = head.strip_suffix("context.")
+        {
+            return Some((message, context.len()));
+        }
+    }
+    // `((IResponse)context.Variables["r"]).Body` and
+    // `context.Variables.GetValueOrDefault<IResponse>("r").Body`.
+    let trimmed = before.trim_end();
+    let (inner, key_end, opener) = if let Some(rest) = trimmed.strip_suffix("\")") {
+        (trimmed, rest.len(), "GetValueOrDefault<IResponse>(")
+    } else {
+        let inner = trimmed.strip_suffix(')').map_or(trimmed, str::trim_end);
+        let rest = inner.strip_suffix("\"]")?;
+        (inner, rest.len(), "Variables[")
+    };
+    let key_start = inner.get(..key_end)?.rfind('"')?;
+    let name = inner.get(key_start + 1..key_end)?;
+    let head = inner.get(..key_start)?.trim_end();
+    if name.is_empty() || name.contains('\\') || !head.ends_with(opener) {
+        return None;
+    }
+    let start = head.rfind("context").unwrap_or(head.len() - opener.len());
+    Some((Message::Stored(name.to_owned()), start))
+}
+
+/// Where the type argument list that `text` starts inside ends (`Dictionary<string, int>>`).
+fn closing_angle(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' if depth == 0 => return Some(i),
+            '>' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The code with `//` and `/* */` comments replaced by spaces (offsets kept), skipping over
 /// string and character literals so that `"http://x"` is not taken for a comment.
 pub(crate) fn blank_comments(code: &str) -> String {
@@ -210,6 +345,62 @@ mod tests {
             .map(|(n, _, _)| n)
             .collect();
         assert_eq!(names, ["Authorization", "x-id"]);
+    }
+
+    #[test]
+    fn finds_body_reads_and_whether_they_consume() {
+        let code = r#"context.Request.Body.As<JObject>()["a"] + context.Request.Body.As<JObject>(preserveContent: true) + context.Response.Body.As<string>(true) + context.Request.Body.AsFormUrlEncodedContent() /* context.Request.Body.As<string>() */ + context.Request.Body.As<JObject>(keep) + context.Request.Body.As<Dictionary<string, string>>() + ((IResponse)context.Variables["r"]).Body.As<JObject>() + context.Variables.GetValueOrDefault<IResponse>("s").Body.As<string>() + context.Request.Headers.Body"#;
+        let reads: Vec<(Message, bool, &str)> = body_reads(code)
+            .into_iter()
+            .map(|r| {
+                (
+                    r.message,
+                    r.consumes,
+                    code.get(r.start..r.end).unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            reads,
+            [
+                (Message::Request, true, "context.Request.Body.As<JObject>()"),
+                (
+                    Message::Request,
+                    false,
+                    "context.Request.Body.As<JObject>(preserveContent: true)"
+                ),
+                (
+                    Message::Response,
+                    false,
+                    "context.Response.Body.As<string>(true)"
+                ),
+                (
+                    Message::Request,
+                    true,
+                    "context.Request.Body.AsFormUrlEncodedContent()"
+                ),
+                (
+                    Message::Request,
+                    false,
+                    "context.Request.Body.As<JObject>(keep)"
+                ),
+                (
+                    Message::Request,
+                    true,
+                    "context.Request.Body.As<Dictionary<string, string>>()"
+                ),
+                (
+                    Message::Stored("r".to_owned()),
+                    true,
+                    r#"context.Variables["r"]).Body.As<JObject>()"#
+                ),
+                (
+                    Message::Stored("s".to_owned()),
+                    true,
+                    r#"context.Variables.GetValueOrDefault<IResponse>("s").Body.As<string>()"#
+                ),
+            ]
+        );
     }
 
     #[test]
