@@ -1154,13 +1154,25 @@ impl Lower {
                 let units = decode_escapes_utf16(body, span.start as usize + 1)?;
                 match units.as_slice() {
                     [unit] => ExprKind::Literal(Literal::Char(*unit)),
+                    // `'Authorization'`: single quotes written for a string, as in
+                    // JavaScript or SQL.
+                    [] => {
+                        return Err(Diagnostic::new(
+                            Code::InvalidLiteral,
+                            span,
+                            "`''` is an empty character literal; a character literal holds exactly one character",
+                        )
+                        .with_help("write an empty string as `\"\"` (C# strings use double quotes)"));
+                    }
                     _ => {
                         return Err(Diagnostic::new(
                             Code::InvalidLiteral,
                             span,
-                            "a character literal holds exactly one character",
+                            format!(
+                                "`{text}` is a character literal, which holds exactly one character"
+                            ),
                         )
-                        .with_help("use a string literal `\"…\"` for text"));
+                        .with_help(format!("C# strings use double quotes: `\"{body}\"`")));
                     }
                 }
             }
