@@ -746,6 +746,17 @@ further on in the same expression, gets an empty body. A `set-body` in between g
 a new body and ends the problem.\n\nFix: pass `preserveContent: true` to the earlier read \
 (`context.Request.Body.As<JObject>(preserveContent: true)`), or read the body once into a \
 variable with `set-variable` and use that.";
+
+    BodyLost = "GH0264" "body-lost" Warning
+        "reading the message body without preservecontent leaves it empty for the backend or the client"
+        "APIM's `set-body` reference: \"by default when you access the message body using \
+`context.Request.Body` or `context.Response.Body`, the original message body is lost and must be \
+set by returning the body back in the expression\". A request body read in `inbound` without \
+`preserveContent: true` is gone when `forward-request` sends the request, so the backend gets an \
+empty body; a response body read in `outbound` is gone when the gateway answers. Paths that give \
+the message a new body (`set-body`) or end with `return-response` first are fine; the rule follows \
+`choose` branches to tell.\n\nFix: pass `preserveContent: true` \
+(`context.Request.Body.As<JObject>(preserveContent: true)`), or put the body back with `set-body`.";
 }
 
 #[cfg(test)]

@@ -152,6 +152,9 @@ fn consumed_bodies(
                 .branch_of(earlier)
                 .is_none_or(|branch| branch.contains(read))
     };
+    // Reads a GH0263 names (as the read, or as the one that consumed the body): one fix,
+    // one warning.
+    let mut read_again: Vec<Span> = Vec::new();
     for (message, read, _) in &reads {
         let consumer = reads.iter().find(|(other, consumer, consumes)| {
             *consumes
@@ -166,6 +169,8 @@ fn consumed_bodies(
                 })
         });
         if let Some((_, consumer, _)) = consumer {
+            read_again.push(*consumer);
+            read_again.push(*read);
             let name = match message {
                 Message::Request => "`context.Request.Body`".to_owned(),
                 Message::Response => "`context.Response.Body`".to_owned(),
@@ -185,6 +190,132 @@ fn consumed_bodies(
                 ),
             );
         }
+    }
+    for (message, read, consumes) in &reads {
+        if !consumes || read_again.contains(read) {
+            continue;
+        }
+        let who = match message {
+            Message::Request => "the backend",
+            Message::Response => "the client",
+            Message::Stored(_) => continue,
+        };
+        if body_survives(model, message, *read) {
+            continue;
+        }
+        let name = match message {
+            Message::Request => "context.Request.Body",
+            _ => "context.Response.Body",
+        };
+        out.push(
+            Diagnostic::new(
+                Code::BodyLost,
+                *read,
+                format!("reading `{name}` without `preserveContent: true` consumes it: {who} gets an empty body"),
+            )
+            .with_help(
+                "pass `preserveContent: true`, or give the message a new body with `set-body` before it is sent",
+            ),
+        );
+    }
+}
+
+/// Whether every path from a consuming body read at `read` gives the message a new body
+/// (`set-body`) or ends the pipeline (`return-response`, `mock-response`) before the body is
+/// sent: the request's at `forward-request` (or the end of `backend`), the response's at the
+/// end of its section. A request read after it was sent, or a read in a fragment, is left alone.
+fn body_survives(model: &PolicyDocument, message: &Message, read: Span) -> bool {
+    let Some(block) = model.blocks.iter().find(|b| b.span.contains(read)) else {
+        return true;
+    };
+    match (message, block.section) {
+        (Message::Request, Some(Section::Inbound)) => {
+            covered_after(&block.items, read).unwrap_or(true)
+                || model.section(Section::Backend).is_some_and(|backend| {
+                    // A `backend` that never forwards sends no request (GH0213 says so).
+                    !forwards(&backend.items) || replaced_on_every_path(&backend.items)
+                })
+        }
+        (Message::Request, Some(Section::Backend))
+        | (Message::Response, Some(Section::Outbound | Section::OnError)) => {
+            covered_after(&block.items, read).unwrap_or(true)
+        }
+        _ => true,
+    }
+}
+
+/// Whether, once the code at `at` inside `items` has run, every path meets a new body or
+/// the end of the pipeline; `None` when `at` is not in `items`.
+fn covered_after(items: &[Item], at: Span) -> Option<bool> {
+    for (index, item) in items.iter().enumerate() {
+        let Item::Policy(policy) = item else {
+            continue;
+        };
+        if !policy.span.contains(at) {
+            continue;
+        }
+        if ends_or_replaces(policy) {
+            return Some(true);
+        }
+        let inner = policy
+            .config
+            .iter()
+            .filter(|c| c.span.contains(at))
+            .find_map(|c| covered_after(&c.body, at))
+            .or_else(|| covered_after(&policy.body, at));
+        let rest = items.get(index + 1..).is_some_and(replaced_on_every_path);
+        return Some(match inner {
+            Some(true) => true,
+            Some(false) => rest,
+            // In a `when` condition: the branches run next.
+            None => policy_replaces_on_every_path(policy) || rest,
+        });
+    }
+    None
+}
+
+fn ends_or_replaces(policy: &Policy) -> bool {
+    matches!(
+        policy.element.as_str(),
+        "set-body" | "return-response" | "mock-response"
+    )
+}
+
+/// Whether running `items` from the start meets a new body or the end of the pipeline on
+/// every path before the message is sent (`forward-request`, or `<base />`, which usually
+/// forwards).
+fn replaced_on_every_path(items: &[Item]) -> bool {
+    for item in items {
+        match item {
+            Item::Base(_) => return false,
+            Item::Policy(policy) if policy.element == "forward-request" => return false,
+            Item::Policy(policy) if policy_replaces_on_every_path(policy) => return true,
+            Item::Policy(_) => {}
+        }
+    }
+    false
+}
+
+fn policy_replaces_on_every_path(policy: &Policy) -> bool {
+    match policy.element.as_str() {
+        _ if ends_or_replaces(policy) => true,
+        "choose" => {
+            let mut has_otherwise = false;
+            let every_branch = policy
+                .config
+                .iter()
+                .all(|branch| match branch.name.as_str() {
+                    "when" => replaced_on_every_path(&branch.body),
+                    "otherwise" => {
+                        has_otherwise = true;
+                        replaced_on_every_path(&branch.body)
+                    }
+                    _ => true,
+                });
+            every_branch && has_otherwise
+        }
+        "retry" | "limit-concurrency" => replaced_on_every_path(&policy.body),
+        _ => false,
     }
 }
 
