@@ -727,8 +727,8 @@ client ID: `<audiences><audience>api://orders</audience></audiences>`.";
     AuthorizationReplaced = "GH0262" "authorization-read-after-replace" Warning
         "the caller's authorization header is read after a policy replaced it"
         "`authentication-managed-identity` (without `output-token-variable-name`) and \
-`authentication-basic` set the request's `Authorization` header to the gateway's own credentials, \
-and a `set-header` can override it. Every policy after that which reads the header, an expression \
+`authentication-basic` set the request's `Authorization` header to the gateway's own credentials. \
+Every policy after that which reads the header, an expression \
 on `context.Request.Headers` or a `validate-jwt header-name=\"Authorization\"`, sees the gateway's \
 credentials, not the caller's: a rate limit keyed on the caller's `oid` puts every caller in one \
 bucket, a claim check checks the managed identity. Nothing fails, so the mistake stays silent.\n\n\

@@ -327,37 +327,22 @@ fn authorization_replaced(
     broken: &[Span],
     out: &mut Vec<Diagnostic>,
 ) {
-    // (the replacing policy, what it puts there)
-    let mut replacers: Vec<(&Policy, &str)> = Vec::new();
-    for block in &model.blocks {
-        let changes_request = matches!(block.section, Some(Section::Inbound | Section::Backend));
-        for policy in model.policies() {
-            if !block.span.contains(policy.span) {
-                continue;
+    // (the replacing policy, what it puts there). A `set-header` of `Authorization` is left
+    // out: a later read of a value the author set (a token moved from the query string into
+    // the header, then `validate-jwt`) is deliberate.
+    let replacers: Vec<(&Policy, &str)> = model
+        .policies()
+        .into_iter()
+        .filter_map(|policy| match policy.element.as_str() {
+            "authentication-managed-identity"
+                if policy.attribute("output-token-variable-name").is_none() =>
+            {
+                Some((policy, "the gateway's managed-identity token"))
             }
-            let what = match policy.element.as_str() {
-                "authentication-managed-identity"
-                    if policy.attribute("output-token-variable-name").is_none() =>
-                {
-                    "the gateway's managed-identity token"
-                }
-                "authentication-basic" => "the gateway's Basic credentials",
-                "set-header"
-                    if changes_request
-                        && policy.literal("name").is_some_and(|name| {
-                            name.trim().eq_ignore_ascii_case("authorization")
-                        })
-                        && policy.literal("exists-action").is_none_or(|action| {
-                            matches!(action.trim(), "override" | "delete")
-                        }) =>
-                {
-                    "this `set-header`'s value"
-                }
-                _ => continue,
-            };
-            replacers.push((policy, what));
-        }
-    }
+            "authentication-basic" => Some((policy, "the gateway's Basic credentials")),
+            _ => None,
+        })
+        .collect();
     if replacers.is_empty() {
         return;
     }
