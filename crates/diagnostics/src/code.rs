@@ -748,7 +748,7 @@ a new body and ends the problem.\n\nFix: pass `preserveContent: true` to the ear
 variable with `set-variable` and use that.";
 
     BodyLost = "GH0264" "body-lost" Warning
-        "reading the message body without preservecontent leaves it empty for the backend or the client"
+        "message body read without being preserved reaches the backend or the client empty"
         "APIM's `set-body` reference: \"by default when you access the message body using \
 `context.Request.Body` or `context.Response.Body`, the original message body is lost and must be \
 set by returning the body back in the expression\". A request body read in `inbound` without \
