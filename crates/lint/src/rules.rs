@@ -111,17 +111,10 @@ fn consumed_bodies(
 ) {
     // (message, where the read is in the source, whether it consumes)
     let mut reads: Vec<(Message, Span, bool)> = Vec::new();
-    for expression in document.expressions() {
-        if !expression.well_formed || broken.iter().any(|b| expression.span.contains(*b)) {
-            continue;
-        }
+    for expression in scanned_expressions(document, broken) {
         for read in body_reads(expression.code(document)) {
-            let at = |offset: usize| expression.source_offset(u32::try_from(offset).unwrap_or(0));
-            reads.push((
-                read.message,
-                Span::new(at(read.start), at(read.end)),
-                read.consumes,
-            ));
+            let span = code_span(expression, read.start, read.end);
+            reads.push((read.message, span, read.consumes));
         }
     }
     reads.sort_by_key(|(_, span, _)| span.start);
@@ -146,12 +139,6 @@ fn consumed_bodies(
         );
     }
     let flow = Flow::of(document);
-    let certainly_before = |earlier: Span, read: Span| {
-        earlier.end <= read.start
-            && flow
-                .branch_of(earlier)
-                .is_none_or(|branch| branch.contains(read))
-    };
     // Reads a GH0263 names (as the read, or as the one that consumed the body): one fix,
     // one warning.
     let mut read_again: Vec<Span> = Vec::new();
@@ -159,13 +146,13 @@ fn consumed_bodies(
         let consumer = reads.iter().find(|(other, consumer, consumes)| {
             *consumes
                 && other == message
-                && certainly_before(*consumer, *read)
+                && flow.certainly_before(*consumer, *read)
                 // A `set-body` that reads its own message's body replaces it right after.
                 && !new_bodies
                     .iter()
                     .any(|(m, body)| m == message && body.contains(*consumer))
                 && !new_bodies.iter().any(|(m, body)| {
-                    m == message && body.start >= consumer.end && certainly_before(*body, *read)
+                    m == message && body.start >= consumer.end && flow.certainly_before(*body, *read)
                 })
         });
         if let Some((_, consumer, _)) = consumer {
@@ -319,6 +306,26 @@ fn policy_replaces_on_every_path(policy: &Policy) -> bool {
     }
 }
 
+/// The expressions whose code the text-scanning rules read: well formed, and not where the
+/// reader reported the document broken.
+fn scanned_expressions<'d>(
+    document: &'d Document,
+    broken: &'d [Span],
+) -> impl Iterator<Item = &'d gatehouse_reader::Expression> {
+    document
+        .expressions()
+        .into_iter()
+        .filter(move |expression| {
+            expression.well_formed && !broken.iter().any(|b| expression.span.contains(*b))
+        })
+}
+
+/// Where the byte range `start..end` of an expression's code is in the source.
+fn code_span(expression: &gatehouse_reader::Expression, start: usize, end: usize) -> Span {
+    let at = |offset: usize| expression.source_offset(u32::try_from(offset).unwrap_or(u32::MAX));
+    Span::new(at(start), at(end))
+}
+
 /// GH0262: reads of the request's `Authorization` header that a policy earlier in this
 /// document certainly replaced with the gateway's own credentials.
 fn authorization_replaced(
@@ -347,18 +354,12 @@ fn authorization_replaced(
         return;
     }
     let mut reads: Vec<(Span, &str)> = Vec::new();
-    for expression in document.expressions() {
-        if !expression.well_formed || broken.iter().any(|b| expression.span.contains(*b)) {
-            continue;
-        }
+    for expression in scanned_expressions(document, broken) {
         for (name, at, access) in request_header_accesses(expression.code(document)) {
             if access == Access::Read && name.eq_ignore_ascii_case("authorization") {
-                let offset = u32::try_from(at).unwrap_or(0);
-                let start = expression.source_offset(offset);
-                let end = expression.source_offset(
-                    offset.saturating_add(u32::try_from(name.len() + 2).unwrap_or(0)),
-                );
-                reads.push((Span::new(start, end), "this expression"));
+                // The name with its quotes.
+                let span = code_span(expression, at, at + name.len() + 2);
+                reads.push((span, "this expression"));
             }
         }
     }
@@ -373,12 +374,9 @@ fn authorization_replaced(
     }
     let flow = Flow::of(document);
     for (read, reader) in reads {
-        let replaced = replacers.iter().find(|(policy, _)| {
-            policy.span.end <= read.start
-                && flow
-                    .branch_of(policy.span)
-                    .is_none_or(|branch| branch.contains(read))
-        });
+        let replaced = replacers
+            .iter()
+            .find(|(policy, _)| flow.certainly_before(policy.span, read));
         if let Some((policy, what)) = replaced {
             out.push(
                 Diagnostic::new(
@@ -752,20 +750,14 @@ fn variables(
     let mut mentioned: BTreeSet<String> = BTreeSet::new();
     // (name, where, read by `return-response` rather than by an expression)
     let mut reads: Vec<(String, Span, bool)> = Vec::new();
-    for expression in document.expressions() {
-        if !expression.well_formed || broken.iter().any(|b| expression.span.contains(*b)) {
-            continue;
-        }
+    for expression in scanned_expressions(document, broken) {
         let code = expression.code(document);
         for (name, at, access) in accesses(code) {
             mentioned.insert(name.clone());
             if access == Access::Read {
-                let offset = u32::try_from(at).unwrap_or(0);
-                let start = expression.source_offset(offset);
-                let end = expression.source_offset(
-                    offset.saturating_add(u32::try_from(name.len() + 2).unwrap_or(0)),
-                );
-                reads.push((name, Span::new(start, end), false));
+                // The name with its quotes.
+                let span = code_span(expression, at, at + name.len() + 2);
+                reads.push((name, span, false));
             }
         }
         // A name written anywhere in code counts as used for the output-variable rule:
@@ -1063,6 +1055,15 @@ impl Flow {
             .map(|(retry, _)| retry.end)
             .max()
             .unwrap_or(read.start)
+    }
+
+    /// Whether `earlier` has certainly run when `later` runs: it ends before, and is not in a
+    /// `when`/`otherwise` that `later` is outside of.
+    fn certainly_before(&self, earlier: Span, later: Span) -> bool {
+        earlier.end <= later.start
+            && self
+                .branch_of(earlier)
+                .is_none_or(|branch| branch.contains(later))
     }
 
     /// The branch a store sits in (innermost), if any.
