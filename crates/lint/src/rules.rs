@@ -123,21 +123,19 @@ fn consumed_bodies(
     }
     // `set-body` policies by the message they give a new body. A stored response keeps its
     // body until its variable is stored again; that rule leaves them alone.
-    let mut new_bodies: Vec<(Message, Span)> = Vec::new();
-    for block in &model.blocks {
-        let message = match block.section {
-            Some(Section::Inbound | Section::Backend) => Message::Request,
-            Some(Section::Outbound | Section::OnError) => Message::Response,
-            None => continue,
-        };
-        new_bodies.extend(
-            model
-                .policies()
-                .into_iter()
-                .filter(|p| p.element == "set-body" && block.span.contains(p.span))
-                .map(|p| (message.clone(), p.span)),
-        );
-    }
+    let new_bodies: Vec<(Message, Span)> = model
+        .policies()
+        .into_iter()
+        .filter(|policy| policy.element == "set-body")
+        .filter_map(|policy| {
+            let block = model.blocks.iter().find(|b| b.span.contains(policy.span))?;
+            let message = match block.section? {
+                Section::Inbound | Section::Backend => Message::Request,
+                Section::Outbound | Section::OnError => Message::Response,
+            };
+            Some((message, policy.span))
+        })
+        .collect();
     let flow = Flow::of(document);
     // Reads a GH0263 names (as the read, or as the one that consumed the body): one fix,
     // one warning.
