@@ -221,8 +221,17 @@ fn body_survives(model: &PolicyDocument, message: &Message, read: Span) -> bool 
                     !forwards(&backend.items) || replaced_on_every_path(&backend.items)
                 })
         }
-        (Message::Request, Some(Section::Backend))
-        | (Message::Response, Some(Section::Outbound | Section::OnError)) => {
+        (Message::Request, Some(Section::Backend)) => {
+            // After `forward-request` (or a `<base />` that forwards) the request is gone.
+            let sent_before = block.items.iter().any(|item| match item {
+                Item::Base(at) => at.end <= read.start,
+                Item::Policy(policy) => {
+                    policy.element == "forward-request" && policy.span.end <= read.start
+                }
+            });
+            sent_before || covered_after(&block.items, read).unwrap_or(true)
+        }
+        (Message::Response, Some(Section::Outbound | Section::OnError)) => {
             covered_after(&block.items, read).unwrap_or(true)
         }
         _ => true,

@@ -1,0 +1,83 @@
+//! GH0263 and GH0264 follow the pipeline: which reads a consuming read can spoil, and whether
+//! the message is still to be sent. Cases beside the fixtures, one document each.
+
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::path::Path;
+
+use gatehouse_diagnostics::Code;
+use gatehouse_lint::{LintOptions, lint};
+
+fn body_codes(inbound: &str, backend: &str, outbound: &str) -> Vec<Code> {
+    let source = format!(
+        "<policies>\n<inbound>\n<base />\n{inbound}\n</inbound>\n<backend>\n{backend}\n</backend>\n<outbound>\n<base />\n{outbound}\n</outbound>\n</policies>"
+    );
+    lint(
+        Path::new("policy.xml"),
+        source.as_bytes(),
+        &LintOptions::default(),
+    )
+    .diagnostics
+    .iter()
+    .map(|d| d.code)
+    .filter(|code| matches!(code, Code::BodyAlreadyConsumed | Code::BodyLost))
+    .collect()
+}
+
+const READ_REQUEST: &str =
+    r#"<set-variable name="b" value="@(context.Request.Body.As<string>())" />"#;
+
+#[test]
+fn a_request_read_before_forwarding_is_lost_for_the_backend() {
+    assert_eq!(body_codes(READ_REQUEST, "<base />", ""), [Code::BodyLost]);
+    assert_eq!(
+        body_codes("", &format!("{READ_REQUEST}<base />"), ""),
+        [Code::BodyLost]
+    );
+}
+
+#[test]
+fn a_request_read_after_forwarding_is_not() {
+    assert_eq!(body_codes("", &format!("<base />{READ_REQUEST}"), ""), []);
+    assert_eq!(
+        body_codes("", &format!("<forward-request />{READ_REQUEST}"), ""),
+        []
+    );
+}
+
+#[test]
+fn a_backend_that_never_forwards_sends_no_body() {
+    let answer = r#"<return-response><set-status code="200" /></return-response>"#;
+    assert_eq!(body_codes(READ_REQUEST, answer, ""), []);
+}
+
+#[test]
+fn paths_that_answer_or_set_a_new_body_keep_nothing_to_lose() {
+    let every_path = format!(
+        r#"{READ_REQUEST}<choose><when condition="@(true)"><return-response /></when><otherwise><set-body>x</set-body></otherwise></choose>"#
+    );
+    assert_eq!(body_codes(&every_path, "<base />", ""), []);
+    // Without `otherwise`, a request that matches no `when` goes on with no body.
+    let one_path = format!(
+        r#"{READ_REQUEST}<choose><when condition="@(true)"><return-response /></when></choose>"#
+    );
+    assert_eq!(body_codes(&one_path, "<base />", ""), [Code::BodyLost]);
+}
+
+#[test]
+fn a_second_read_is_named_once() {
+    let twice = format!("{READ_REQUEST}{READ_REQUEST}");
+    assert_eq!(
+        body_codes(&twice, "<base />", ""),
+        [Code::BodyAlreadyConsumed]
+    );
+}
+
+#[test]
+fn a_response_read_outside_set_body_reaches_the_client_empty() {
+    let trace =
+        r#"<trace source="s"><message>@(context.Response.Body.As<string>())</message></trace>"#;
+    assert_eq!(body_codes("", "<base />", trace), [Code::BodyLost]);
+    let inside = r#"<set-body>@(context.Response.Body.As<string>().Trim())</set-body>"#;
+    assert_eq!(body_codes("", "<base />", inside), []);
+}
