@@ -12,7 +12,7 @@ fn needs_escape(character: char) -> bool {
 
 /// The explicit directional marks, embeddings, overrides and isolates of Unicode's
 /// bidirectional algorithm.
-pub(crate) fn is_bidirectional_format(character: char) -> bool {
+fn is_bidirectional_format(character: char) -> bool {
     matches!(
         character,
         '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'

@@ -124,7 +124,7 @@ pub(crate) fn body_reads(code: &str) -> Vec<BodyRead> {
             continue;
         };
         let after_name = match generic.trim_start().strip_prefix('<') {
-            Some(inside) => match closing_angle(inside) {
+            Some(inside) => match closing(inside, '<', '>') {
                 Some(close) => inside.get(close + 1..).unwrap_or_default(),
                 None => continue,
             },
@@ -136,22 +136,7 @@ pub(crate) fn body_reads(code: &str) -> Vec<BodyRead> {
         let Some(arguments) = after_name.trim_start().strip_prefix('(') else {
             continue;
         };
-        let mut depth = 0usize;
-        let length = arguments
-            .char_indices()
-            .find(|&(_, c)| match c {
-                '(' => {
-                    depth += 1;
-                    false
-                }
-                ')' if depth == 0 => true,
-                ')' => {
-                    depth -= 1;
-                    false
-                }
-                _ => false,
-            })
-            .map_or(arguments.len(), |(i, _)| i);
+        let length = closing(arguments, '(', ')').unwrap_or(arguments.len());
         let flag = arguments.get(..length).unwrap_or_default().trim();
         let flag = flag
             .strip_prefix("preserveContent")
@@ -201,15 +186,18 @@ fn body_owner(before: &str) -> Option<(Message, usize)> {
     Some((Message::Stored(name.to_owned()), start))
 }
 
-/// Where the type argument list that `text` starts inside ends (`Dictionary<string, int>>`).
-fn closing_angle(text: &str) -> Option<usize> {
+/// Where the bracketed list that `text` starts inside ends: the `close` that matches an
+/// `open` before `text` (`Dictionary<string, int>>`, `(a, f(b))`).
+fn closing(text: &str, open: char, close: char) -> Option<usize> {
     let mut depth = 0usize;
     for (i, c) in text.char_indices() {
-        match c {
-            '<' => depth += 1,
-            '>' if depth == 0 => return Some(i),
-            '>' => depth -= 1,
-            _ => {}
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            if depth == 0 {
+                return Some(i);
+            }
+            depth -= 1;
         }
     }
     None
