@@ -3,25 +3,18 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use std::path::Path;
+mod support;
 
 use gatehouse_diagnostics::Code;
-use gatehouse_lint::{LintOptions, lint};
+use gatehouse_lint::LintOptions;
 
 fn body_codes(inbound: &str, backend: &str, outbound: &str) -> Vec<Code> {
     let source = format!(
         "<policies>\n<inbound>\n<base />\n{inbound}\n</inbound>\n<backend>\n{backend}\n</backend>\n<outbound>\n<base />\n{outbound}\n</outbound>\n</policies>"
     );
-    lint(
-        Path::new("policy.xml"),
-        source.as_bytes(),
-        &LintOptions::default(),
-    )
-    .diagnostics
-    .iter()
-    .map(|d| d.code)
-    .filter(|code| matches!(code, Code::BodyAlreadyConsumed | Code::BodyLost))
-    .collect()
+    let mut codes = support::lint_codes(&source, &LintOptions::default());
+    codes.retain(|code| matches!(code, Code::BodyAlreadyConsumed | Code::BodyLost));
+    codes
 }
 
 const READ_REQUEST: &str =

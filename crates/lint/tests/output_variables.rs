@@ -5,10 +5,10 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use std::path::Path;
+mod support;
 
 use gatehouse_diagnostics::Code;
-use gatehouse_lint::{LintOptions, lint};
+use gatehouse_lint::LintOptions;
 use gatehouse_model::Scope;
 
 fn codes(source: &str, scope: Option<Scope>) -> Vec<Code> {
@@ -16,13 +16,10 @@ fn codes(source: &str, scope: Option<Scope>) -> Vec<Code> {
         scope,
         ..LintOptions::default()
     };
-    lint(Path::new("policy.xml"), source.as_bytes(), &options)
-        .diagnostics
-        .iter()
-        .map(|d| d.code)
-        // (`<base />` at global scope is another rule's business.)
-        .filter(|code| *code != Code::BaseAtGlobal)
-        .collect()
+    let mut codes = support::lint_codes(source, &options);
+    // (`<base />` at global scope is another rule's business.)
+    codes.retain(|code| *code != Code::BaseAtGlobal);
+    codes
 }
 
 const VALIDATE: &str = r#"<validate-jwt header-name="Authorization" output-token-variable-name="jwt">

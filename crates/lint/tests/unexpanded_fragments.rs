@@ -3,21 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use std::path::Path;
+mod support;
 
 use gatehouse_diagnostics::Code;
-use gatehouse_lint::{LintOptions, lint};
+use gatehouse_lint::LintOptions;
 
 fn codes(source: &str) -> Vec<Code> {
-    lint(
-        Path::new("policy.xml"),
-        source.as_bytes(),
-        &LintOptions::default(),
-    )
-    .diagnostics
-    .iter()
-    .map(|d| d.code)
-    .collect()
+    support::lint_codes(source, &LintOptions::default())
 }
 
 const READS_AFTER_A_FRAGMENT: &str = r#"<policies>
