@@ -742,8 +742,9 @@ Fix: read the caller's token before the policy that replaces it (store what you 
 unless they are given `preserveContent: true` (APIM's expression reference: the method \"consumes \
 the original message body stream and renders it unavailable after it returns\"). A later read of \
 the same body, in a `when` after the `choose` condition that read it, in the next policy, or \
-further on in the same expression, gets an empty body. A `set-body` in between gives the message \
-a new body and ends the problem.\n\nFix: pass `preserveContent: true` to the earlier read \
+further on in the same expression, does not get it: set-body-policy.md says accessing it later \
+\"will result in an exception\". A `set-body` in between gives the message a new body and ends \
+the problem.\n\nFix: pass `preserveContent: true` to the earlier read \
 (`context.Request.Body.As<JObject>(preserveContent: true)`), or read the body once into a \
 variable with `set-variable` and use that.";
 

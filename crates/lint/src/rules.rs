@@ -167,7 +167,7 @@ fn consumed_bodies(
                 Diagnostic::new(
                     Code::BodyAlreadyConsumed,
                     *read,
-                    format!("{name} was already read without `preserveContent: true`: this read gets an empty body"),
+                    format!("{name} was already read without `preserveContent: true`: the body is gone, and this read fails"),
                 )
                 .with_label(*consumer, "this read consumed the body")
                 .with_help(
