@@ -553,8 +553,10 @@ fn parse_iso(text: &str) -> Option<ParsedDate> {
 /// Whether a zone is written as UTC's name (`Z`, `z`, `GMT`, `UTC`) rather than an offset:
 /// with `DateTimeStyles.RoundtripKind` only these give kind `Utc`.
 fn names_utc(zone: &str) -> bool {
-    matches!(zone, "Z" | "z" | "GMT" | "UTC")
+    UTC_NAMES.contains(&zone)
 }
+
+const UTC_NAMES: [&str; 4] = ["Z", "z", "GMT", "UTC"];
 
 /// `DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)`, which
 /// is also LINQ to XML's `(DateTime)element`: a zone named UTC keeps the clock time with kind
@@ -563,8 +565,7 @@ fn names_utc(zone: &str) -> bool {
 pub fn parse_date_roundtrip(text: &str) -> Option<DateTime> {
     let parsed = parse_date(text)?;
     let trimmed = text.trim_end();
-    let named_utc =
-        trimmed.ends_with(['Z', 'z']) || trimmed.ends_with("GMT") || trimmed.ends_with("UTC");
+    let named_utc = UTC_NAMES.iter().any(|name| trimmed.ends_with(name));
     Some(match parsed.offset_minutes {
         None => DateTime {
             ticks: parsed.ticks,

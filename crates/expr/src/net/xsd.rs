@@ -84,11 +84,7 @@ pub fn parse_date_time(text: &str) -> Option<XsdDateTime> {
     let trimmed = text.trim_start();
     let chars: Vec<char> = trimmed.chars().collect();
     let at = |i: usize| chars.get(i).copied();
-    let digits = |from: usize, count: usize| -> Option<i64> {
-        (from..from + count).try_fold(0, |value, i| {
-            at(i)?.to_digit(10).map(|d| value * 10 + i64::from(d))
-        })
-    };
+    let digits = |from: usize, count: usize| digits_at(&chars, from, count);
     let is = |i: usize, c: char| at(i) == Some(c);
     let date = |year: i64, month: i64, day: i64, form: XsdForm, zone_at: usize| {
         let zone = zone_and_whitespace(&chars, zone_at)?;
@@ -178,13 +174,19 @@ pub fn parse_date_time(text: &str) -> Option<XsdDateTime> {
     None
 }
 
+/// The number written by exactly `count` decimal digits at `from`.
+fn digits_at(chars: &[char], from: usize, count: usize) -> Option<i64> {
+    (from..from + count).try_fold(0, |value, i| {
+        chars
+            .get(i)?
+            .to_digit(10)
+            .map(|d| value * 10 + i64::from(d))
+    })
+}
+
 /// `HH:mm:ss[.f…]` at `start`: the time as ticks, and where it ends.
 fn time_of_day(chars: &[char], start: usize) -> Option<(i64, usize)> {
-    let two = |i: usize| -> Option<i64> {
-        let tens = chars.get(i)?.to_digit(10)?;
-        let ones = chars.get(i + 1)?.to_digit(10)?;
-        Some(i64::from(tens * 10 + ones))
-    };
+    let two = |i: usize| digits_at(chars, i, 2);
     let hour = two(start).filter(|&h| h < 24)?;
     (chars.get(start + 2) == Some(&':')).then_some(())?;
     let minute = two(start + 3).filter(|&m| m < 60)?;
@@ -237,11 +239,7 @@ fn zone_and_whitespace(chars: &[char], start: usize) -> Option<XsdZone> {
             at += 1;
         }
         Some(&sign @ ('+' | '-')) => {
-            let two = |i: usize| -> Option<u8> {
-                let tens = chars.get(i)?.to_digit(10)?;
-                let ones = chars.get(i + 1)?.to_digit(10)?;
-                u8::try_from(tens * 10 + ones).ok()
-            };
+            let two = |i: usize| digits_at(chars, i, 2).and_then(|n| u8::try_from(n).ok());
             if let (Some(hours), Some(':'), Some(minutes)) =
                 (two(at + 1), chars.get(at + 3), two(at + 4))
             {
