@@ -3,6 +3,7 @@
 //!
 //! The linting path ends here: nothing in it is async or touches the network.
 
+mod inherited;
 pub mod invariants;
 mod rules;
 mod settings;
@@ -154,11 +155,12 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
         })
         .map(|d| d.span)
         .collect();
-    let around = match (options.scope, known) {
+    let mut around = match (options.scope, known) {
         (None, Some(_)) => rules::Around {
             chains: broader_chains(path, scope, options),
             narrower_sets: Some(narrower_sets(path, scope, options)),
             export_searched: scope != Scope::Operation,
+            borrowed: Vec::new(),
         },
         // No layout to find the other scopes in. An API or operation policy is judged alone
         // (an API's operations seldom set what it reads); the broader scopes exist to serve
@@ -171,8 +173,11 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
             )
             .then(BTreeSet::new),
             export_searched: false,
+            borrowed: Vec::new(),
         },
     };
+    around.borrowed =
+        inherited::borrowed(&built.document, &around.chains, options.fragments.as_ref());
     rules::check(
         &document,
         &built.document,

@@ -54,6 +54,7 @@ impl Chain {
 }
 use gatehouse_reader::Document;
 
+use crate::inherited::{Borrowed, Effect};
 use crate::variables::{
     Access, Message, accesses, blank_comments, body_reads, request_header_accesses,
 };
@@ -69,6 +70,8 @@ pub(crate) struct Around {
     pub narrower_sets: Option<BTreeSet<String>>,
     /// Whether `narrower_sets` came from an APIOps export (not an assumption).
     pub export_searched: bool,
+    /// Where this document runs policies of broader scopes or fragments, and their effects.
+    pub borrowed: Vec<Borrowed>,
 }
 
 /// `document` is the source tree, `model` its model, `effective` the model with fragments
@@ -97,8 +100,8 @@ pub(crate) fn check(
         }
     }
     variables(document, model, effective, scope, around, broken, out);
-    authorization_replaced(document, model, broken, out);
-    consumed_bodies(document, model, broken, out);
+    authorization_replaced(document, model, &around.borrowed, broken, out);
+    consumed_bodies(document, model, &around.borrowed, broken, out);
 }
 
 /// GH0263: a body read after an earlier read (without `preserveContent: true`) that
@@ -106,6 +109,7 @@ pub(crate) fn check(
 fn consumed_bodies(
     document: &Document,
     model: &PolicyDocument,
+    borrowed: &[Borrowed],
     broken: &[Span],
     out: &mut Vec<Diagnostic>,
 ) {
@@ -118,7 +122,13 @@ fn consumed_bodies(
         }
     }
     reads.sort_by_key(|(_, span, _)| span.start);
-    if !reads.iter().any(|(_, _, consumes)| *consumes) {
+    // Reads of another file that a `<base />` or `include-fragment` runs: (message, the
+    // element, the read's policy and origin).
+    let elsewhere: Vec<(&Message, Span, &Effect)> = borrowed
+        .iter()
+        .flat_map(|b| b.consumed.iter().map(|(m, effect)| (m, b.at, effect)))
+        .collect();
+    if elsewhere.is_empty() && !reads.iter().any(|(_, _, consumes)| *consumes) {
         return;
     }
     // `set-body` policies by the message they give a new body. A stored response keeps its
@@ -140,29 +150,31 @@ fn consumed_bodies(
     // Reads a GH0263 names (as the read, or as the one that consumed the body): one fix,
     // one warning.
     let mut read_again: Vec<Span> = Vec::new();
+    // Whether a read at `consumer` leaves `message` without a body when `read` runs.
+    let spoils = |message: &Message, consumer: Span, read: Span| {
+        flow.certainly_before(consumer, read)
+            // A `set-body` that reads its own message's body replaces it right after.
+            && !new_bodies
+                .iter()
+                .any(|(m, body)| m == message && body.contains(consumer))
+            && !new_bodies.iter().any(|(m, body)| {
+                m == message && body.start >= consumer.end && flow.certainly_before(*body, read)
+            })
+    };
     for (message, read, _) in &reads {
+        let name = match message {
+            Message::Request => "`context.Request.Body`".to_owned(),
+            Message::Response => "`context.Response.Body`".to_owned(),
+            Message::Stored(variable) => {
+                format!("the body of the response in variable `{variable}`")
+            }
+        };
         let consumer = reads.iter().find(|(other, consumer, consumes)| {
-            *consumes
-                && other == message
-                && flow.certainly_before(*consumer, *read)
-                // A `set-body` that reads its own message's body replaces it right after.
-                && !new_bodies
-                    .iter()
-                    .any(|(m, body)| m == message && body.contains(*consumer))
-                && !new_bodies.iter().any(|(m, body)| {
-                    m == message && body.start >= consumer.end && flow.certainly_before(*body, *read)
-                })
+            *consumes && other == message && spoils(message, *consumer, *read)
         });
         if let Some((_, consumer, _)) = consumer {
             read_again.push(*consumer);
             read_again.push(*read);
-            let name = match message {
-                Message::Request => "`context.Request.Body`".to_owned(),
-                Message::Response => "`context.Response.Body`".to_owned(),
-                Message::Stored(variable) => {
-                    format!("the body of the response in variable `{variable}`")
-                }
-            };
             out.push(
                 Diagnostic::new(
                     Code::BodyAlreadyConsumed,
@@ -173,6 +185,25 @@ fn consumed_bodies(
                 .with_help(
                     "pass `preserveContent: true` to the earlier read, or read the body once into a variable with `set-variable`",
                 ),
+            );
+            continue;
+        }
+        let consumer = elsewhere
+            .iter()
+            .find(|(other, at, _)| *other == message && spoils(message, *at, *read));
+        if let Some((_, at, effect)) = consumer {
+            read_again.push(*read);
+            out.push(
+                Diagnostic::new(
+                    Code::BodyAlreadyConsumed,
+                    *read,
+                    format!("{name} was already read without `preserveContent: true` by `{}` of {}: the body is gone, and this read fails", effect.policy, effect.origin),
+                )
+                .with_label(*at, format!("runs `{}` of {}, which consumes the body", effect.policy, effect.origin))
+                .with_help(format!(
+                    "pass `preserveContent: true` to the read in {}, or have it store the body in a variable with `set-variable` and read that here",
+                    effect.origin
+                )),
             );
         }
     }
@@ -338,26 +369,40 @@ fn code_span(expression: &gatehouse_reader::Expression, start: usize, end: usize
 fn authorization_replaced(
     document: &Document,
     model: &PolicyDocument,
+    borrowed: &[Borrowed],
     broken: &[Span],
     out: &mut Vec<Diagnostic>,
 ) {
-    // (the replacing policy, what it puts there). A `set-header` of `Authorization` is left
-    // out: a later read of a value the author set (a token moved from the query string into
-    // the header, then `validate-jwt`) is deliberate.
-    let replacers: Vec<(&Policy, &str)> = model
+    // A `set-header` of `Authorization` is left out: a later read of a value the author set
+    // (a token moved from the query string into the header, then `validate-jwt`) is
+    // deliberate.
+    let mut replacements: Vec<Replacement> = model
         .policies()
         .into_iter()
-        .filter_map(|policy| match policy.element.as_str() {
-            "authentication-managed-identity"
-                if policy.attribute("output-token-variable-name").is_none() =>
-            {
-                Some((policy, "the gateway's managed-identity token"))
+        .filter(|policy| match policy.element.as_str() {
+            "authentication-managed-identity" => {
+                policy.attribute("output-token-variable-name").is_none()
             }
-            "authentication-basic" => Some((policy, "the gateway's Basic credentials")),
-            _ => None,
+            "authentication-basic" => true,
+            _ => false,
+        })
+        .map(|policy| Replacement {
+            at: policy.span,
+            label_at: policy.name_span,
+            policy: &policy.element,
+            through: None,
         })
         .collect();
-    if replacers.is_empty() {
+    replacements.extend(borrowed.iter().filter_map(|b| {
+        let effect = b.replaces_authorization.as_ref()?;
+        Some(Replacement {
+            at: b.at,
+            label_at: b.at,
+            policy: &effect.policy,
+            through: Some((b.element, &effect.origin)),
+        })
+    }));
+    if replacements.is_empty() {
         return;
     }
     let mut reads: Vec<(Span, &str)> = Vec::new();
@@ -381,26 +426,49 @@ fn authorization_replaced(
     }
     let flow = Flow::of(document);
     for (read, reader) in reads {
-        let replaced = replacers
+        let Some(replaced) = replacements
             .iter()
-            .find(|(policy, _)| flow.certainly_before(policy.span, read));
-        if let Some((policy, what)) = replaced {
-            out.push(
-                Diagnostic::new(
-                    Code::AuthorizationReplaced,
-                    read,
-                    format!(
-                        "{reader} reads the request's `Authorization` header after `{}` replaced it: it sees {what}, not the caller's",
-                        policy.element
-                    ),
-                )
-                .with_label(policy.name_span, "replaces the caller's `Authorization` header")
-                .with_help(
-                    "read the caller's token before this policy (store what you need with `set-variable`), or give `authentication-managed-identity` an `output-token-variable-name` and set the header after the reads",
-                ),
-            );
-        }
+            .find(|r| flow.certainly_before(r.at, read))
+        else {
+            continue;
+        };
+        let policy = replaced.policy;
+        let what = match policy {
+            "authentication-basic" => "the gateway's Basic credentials",
+            _ => "the gateway's managed-identity token",
+        };
+        let diagnostic = match replaced.through {
+            None => Diagnostic::new(
+                Code::AuthorizationReplaced,
+                read,
+                format!("{reader} reads the request's `Authorization` header after `{policy}` replaced it: it sees {what}, not the caller's"),
+            )
+            .with_label(replaced.label_at, "replaces the caller's `Authorization` header")
+            .with_help(
+                "read the caller's token before this policy (store what you need with `set-variable`), or give `authentication-managed-identity` an `output-token-variable-name` and set the header after the reads",
+            ),
+            Some((element, origin)) => Diagnostic::new(
+                Code::AuthorizationReplaced,
+                read,
+                format!("{reader} reads the request's `Authorization` header after `{policy}` of {origin} replaced it: it sees {what}, not the caller's"),
+            )
+            .with_label(replaced.label_at, format!("runs `{policy}` of {origin}, which replaces the caller's `Authorization` header"))
+            .with_help(format!(
+                "read the caller's token before `{element}` (store what you need with `set-variable`), or have {origin} store its token with `output-token-variable-name` and set the header after the reads",
+            )),
+        };
+        out.push(diagnostic);
     }
+}
+
+/// A point where the caller's `Authorization` header is certainly replaced: a policy of this
+/// document, or a `<base />`/`include-fragment` that runs one written elsewhere.
+struct Replacement<'a> {
+    at: Span,
+    label_at: Span,
+    policy: &'a str,
+    /// The `<base />`/`include-fragment` element and the origin of the policy it runs.
+    through: Option<(&'static str, &'a str)>,
 }
 
 /// Policies after `return-response` or `mock-response` in the same block never run.

@@ -170,6 +170,15 @@ impl Policy {
     pub fn config(&self, name: &str) -> impl Iterator<Item = &Config> {
         self.config.iter().filter(move |c| c.name == name)
     }
+
+    /// The policies inside this one (in `when`, `retry` and the like, at any depth), in
+    /// document order.
+    pub fn nested(&self) -> Vec<&Policy> {
+        let mut out = Vec::new();
+        collect_policies(&self.body, &mut out);
+        collect_config_policies(&self.config, &mut out);
+        out
+    }
 }
 
 impl PartialEq for Policy {

@@ -1,0 +1,170 @@
+//! GH0262 and GH0263 follow what a `<base />` or an `include-fragment` runs: the broader
+//! scopes' policies of an APIOps export (`tests/exports/flow`) and fragments of a set.
+
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use gatehouse_diagnostics::{Code, Diagnostic, Span};
+use gatehouse_lint::{FileLint, LintOptions, lint};
+use gatehouse_model::{BuildOptions, FragmentSet, build};
+use gatehouse_reader::{ReadOptions, read};
+
+fn export_file(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/exports/flow")
+        .join(relative)
+}
+
+/// The flow warnings of a file of the export, linted with the scope its place gives it.
+fn flow_warnings(relative: &str) -> Vec<Diagnostic> {
+    let path = export_file(relative);
+    let bytes = std::fs::read(&path).unwrap();
+    let linted = lint(&path, &bytes, &LintOptions::default());
+    flow_only(linted)
+}
+
+fn flow_only(linted: FileLint) -> Vec<Diagnostic> {
+    linted
+        .diagnostics
+        .into_iter()
+        .filter(|d| {
+            matches!(
+                d.code,
+                Code::AuthorizationReplaced | Code::BodyAlreadyConsumed
+            )
+        })
+        .collect()
+}
+
+fn line_of(relative: &str, at: Span) -> usize {
+    let source = std::fs::read_to_string(export_file(relative)).unwrap();
+    let start = usize::try_from(at.start).unwrap();
+    source[..start].matches('\n').count() + 1
+}
+
+#[test]
+fn reads_after_base_see_what_the_api_scope_did() {
+    let file = "apis/payments/operations/refund/policy.xml";
+    let found = flow_warnings(file);
+    let summary: Vec<(Code, usize)> = found
+        .iter()
+        .map(|d| (d.code, line_of(file, d.span)))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (Code::AuthorizationReplaced, 5),
+            (Code::BodyAlreadyConsumed, 6)
+        ]
+    );
+    assert!(
+        found[0]
+            .message
+            .contains("after `authentication-managed-identity` of the api scope replaced it"),
+        "{}",
+        found[0].message
+    );
+    assert!(
+        found[1]
+            .message
+            .contains("by `set-variable` of the api scope"),
+        "{}",
+        found[1].message
+    );
+    // Each points at the `<base />` that ran the policy.
+    for diagnostic in &found {
+        let label = diagnostic.labels.first().unwrap();
+        assert_eq!(line_of(file, label.span), 4);
+    }
+}
+
+#[test]
+fn reads_before_base_see_the_caller_s_header_and_body() {
+    assert!(flow_warnings("apis/payments/operations/status/policy.xml").is_empty());
+}
+
+#[test]
+fn a_new_body_after_base_can_be_read() {
+    assert!(flow_warnings("apis/payments/operations/replace/policy.xml").is_empty());
+}
+
+#[test]
+fn the_same_operation_without_its_layout_is_judged_alone() {
+    // Linted as a lone file (no export around it), nothing says what `<base />` runs.
+    let path = export_file("apis/payments/operations/refund/policy.xml");
+    let bytes = std::fs::read(&path).unwrap();
+    let linted = lint(Path::new("refund.xml"), &bytes, &LintOptions::default());
+    assert!(flow_only(linted).is_empty());
+}
+
+fn fragment_set(name: &str, fragment: &str) -> FragmentSet {
+    let output = read(fragment.as_bytes(), &ReadOptions::default());
+    let mut set = FragmentSet::default();
+    set.insert(
+        name,
+        build(&output.document, BuildOptions::default()).document,
+    );
+    set
+}
+
+const READS_AFTER_A_FRAGMENT: &str = r#"<policies>
+    <inbound>
+        <base />
+        <include-fragment fragment-id="backend-auth" />
+        <set-header name="X-Caller" exists-action="override">
+            <value>@(context.Request.Headers.GetValueOrDefault("Authorization", ""))</value>
+        </set-header>
+        <set-variable name="body" value="@(context.Request.Body.As<string>(preserveContent: true))" />
+    </inbound>
+    <backend>
+        <base />
+    </backend>
+    <outbound>
+        <base />
+    </outbound>
+</policies>"#;
+
+fn codes_with_fragment(fragment: &str) -> Vec<Code> {
+    let options = LintOptions {
+        fragments: Some(fragment_set("backend-auth", fragment)),
+        ..LintOptions::default()
+    };
+    let mut codes = support::lint_codes(READS_AFTER_A_FRAGMENT, &options);
+    codes.retain(|code| {
+        matches!(
+            code,
+            Code::AuthorizationReplaced | Code::BodyAlreadyConsumed
+        )
+    });
+    codes
+}
+
+#[test]
+fn reads_after_an_included_fragment_see_what_it_did() {
+    let fragment = r#"<fragment>
+    <authentication-basic username="gateway" password="{{backend-password}}" />
+    <set-variable name="payload" value="@(context.Request.Body.As<JObject>())" />
+</fragment>"#;
+    assert_eq!(
+        codes_with_fragment(fragment),
+        [Code::AuthorizationReplaced, Code::BodyAlreadyConsumed]
+    );
+}
+
+#[test]
+fn what_a_fragment_does_only_in_a_branch_or_undoes_is_not_certain() {
+    let fragment = r#"<fragment>
+    <choose>
+        <when condition="@(context.Request.Headers.ContainsKey("X-Internal"))">
+            <authentication-managed-identity resource="api://backend" />
+        </when>
+    </choose>
+    <authentication-managed-identity resource="api://backend" output-token-variable-name="token" />
+    <set-variable name="payload" value="@(context.Request.Body.As<JObject>())" />
+    <set-body>@(((JObject)context.Variables["payload"]).ToString())</set-body>
+</fragment>"#;
+    assert_eq!(codes_with_fragment(fragment), Vec::<Code>::new());
+}
