@@ -8,7 +8,7 @@ use gatehouse_model::{
 };
 
 use crate::rules::Chain;
-use crate::variables::{Message, body_reads};
+use crate::variables::{Access, Message, body_reads, request_header_accesses};
 
 /// A position in a document where another file's policies run, and what they certainly do.
 #[derive(Debug)]
@@ -21,6 +21,10 @@ pub(crate) struct Borrowed {
     pub replaces_authorization: Option<Effect>,
     /// Bodies read without `preserveContent: true` and not given a new one afterwards.
     pub consumed: Vec<(Message, Effect)>,
+    /// The first policy that reads the request's `Authorization` header, if any may.
+    pub reads_authorization: Option<Effect>,
+    /// The first policy that reads each body (with or without `preserveContent`), if any may.
+    pub reads_body: Vec<(Message, Effect)>,
 }
 
 /// A policy of another file, and where it comes from.
@@ -110,16 +114,63 @@ fn origin_of_scope(chain: &Chain, scope: Scope) -> String {
 struct Effects {
     replaces_authorization: Option<Effect>,
     consumed: Vec<(Message, Effect)>,
+    reads_authorization: Option<Effect>,
+    reads_body: Vec<(Message, Effect)>,
 }
 
 impl Effects {
     fn into_borrowed(self, at: Span, element: &'static str) -> Option<Borrowed> {
-        (self.replaces_authorization.is_some() || !self.consumed.is_empty()).then_some(Borrowed {
+        let any = self.replaces_authorization.is_some()
+            || !self.consumed.is_empty()
+            || self.reads_authorization.is_some()
+            || !self.reads_body.is_empty();
+        any.then_some(Borrowed {
             at,
             element,
             replaces_authorization: self.replaces_authorization,
             consumed: self.consumed,
+            reads_authorization: self.reads_authorization,
+            reads_body: self.reads_body,
         })
+    }
+
+    /// Records what `policy` (and the policies in it, which may run) reads.
+    fn note_reads(&mut self, policy: &Policy, origin: &str) {
+        for inner in std::iter::once(policy).chain(policy.nested()) {
+            let effect = || Effect {
+                policy: inner.element.clone(),
+                origin: origin.to_owned(),
+            };
+            let names_authorization = inner.attribute("header-name").is_some_and(|header| {
+                header
+                    .literal()
+                    .is_some_and(|name| name.trim().eq_ignore_ascii_case("authorization"))
+            });
+            for code in certain_contents(inner)
+                .into_iter()
+                .chain(branch_conditions(inner))
+                .filter_map(whole_expression_code)
+            {
+                let reads_header = request_header_accesses(code)
+                    .iter()
+                    .any(|(name, _, access)| {
+                        *access == Access::Read && name.eq_ignore_ascii_case("authorization")
+                    });
+                if reads_header && self.reads_authorization.is_none() {
+                    self.reads_authorization = Some(effect());
+                }
+                for read in body_reads(code) {
+                    if matches!(read.message, Message::Request | Message::Response)
+                        && !self.reads_body.iter().any(|(m, _)| *m == read.message)
+                    {
+                        self.reads_body.push((read.message, effect()));
+                    }
+                }
+            }
+            if names_authorization && self.reads_authorization.is_none() {
+                self.reads_authorization = Some(effect());
+            }
+        }
     }
 }
 
@@ -140,9 +191,15 @@ fn certain_effects<'p>(
             policy: policy.element.clone(),
             origin: origin.clone(),
         };
+        // What it reads comes before what it does.
+        effects.note_reads(policy, &origin);
         match policy.element.as_str() {
             // Nothing after it runs, this document's reads included.
-            "return-response" | "mock-response" => return Effects::default(),
+            "return-response" | "mock-response" => {
+                effects.replaces_authorization = None;
+                effects.consumed.clear();
+                return effects;
+            }
             "authentication-managed-identity"
                 if policy.attribute("output-token-variable-name").is_none() =>
             {
@@ -189,6 +246,18 @@ fn certain_contents(policy: &Policy) -> Vec<&Content> {
     out.extend(policy.text.as_ref());
     from_config(&policy.config, &mut out);
     out
+}
+
+/// The `condition` of each `when` of a `choose`: the first is always evaluated, the rest
+/// may be.
+fn branch_conditions(policy: &Policy) -> Vec<&Content> {
+    policy
+        .config
+        .iter()
+        .filter(|child| child.name == "when")
+        .filter_map(|child| child.attribute("condition"))
+        .map(|condition| &condition.value)
+        .collect()
 }
 
 /// The code of a value that is one expression and nothing else; other text is not scanned,

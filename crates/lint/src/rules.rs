@@ -162,13 +162,7 @@ fn consumed_bodies(
             })
     };
     for (message, read, _) in &reads {
-        let name = match message {
-            Message::Request => "`context.Request.Body`".to_owned(),
-            Message::Response => "`context.Response.Body`".to_owned(),
-            Message::Stored(variable) => {
-                format!("the body of the response in variable `{variable}`")
-            }
-        };
+        let name = message_name(message);
         let consumer = reads.iter().find(|(other, consumer, consumes)| {
             *consumes && other == message && spoils(message, *consumer, *read)
         });
@@ -207,6 +201,35 @@ fn consumed_bodies(
             );
         }
     }
+    // Another file's read where this document runs it, after a read here consumed the body.
+    for b in borrowed {
+        for (message, effect) in &b.reads_body {
+            let consumer = reads.iter().find(|(other, consumer, consumes)| {
+                *consumes && other == message && spoils(message, *consumer, b.at)
+            });
+            let Some((_, consumer, _)) = consumer else {
+                continue;
+            };
+            read_again.push(*consumer);
+            out.push(
+                Diagnostic::new(
+                    Code::BodyAlreadyConsumed,
+                    b.at,
+                    format!(
+                        "`{}` of {}, which this `{}` runs, reads {} after it was read here without `preserveContent: true`: the body is gone, and that read fails",
+                        effect.policy,
+                        effect.origin,
+                        b.element,
+                        message_name(message)
+                    ),
+                )
+                .with_label(*consumer, "this read consumed the body")
+                .with_help(
+                    "pass `preserveContent: true` to the read here that consumed the body, or store the body in a variable with `set-variable` and read that in both places",
+                ),
+            );
+        }
+    }
     for (message, read, consumes) in &reads {
         if !consumes || read_again.contains(read) {
             continue;
@@ -233,6 +256,15 @@ fn consumed_bodies(
                 "pass `preserveContent: true`, or give the message a new body with `set-body` before it is sent",
             ),
         );
+    }
+}
+
+/// `context.Request.Body`, or the body of a stored response, for messages.
+fn message_name(message: &Message) -> String {
+    match message {
+        Message::Request => "`context.Request.Body`".to_owned(),
+        Message::Response => "`context.Response.Body`".to_owned(),
+        Message::Stored(variable) => format!("the body of the response in variable `{variable}`"),
     }
 }
 
@@ -405,13 +437,13 @@ fn authorization_replaced(
     if replacements.is_empty() {
         return;
     }
-    let mut reads: Vec<(Span, &str)> = Vec::new();
+    let mut reads: Vec<(Span, String)> = Vec::new();
     for expression in scanned_expressions(document, broken) {
         for (name, at, access) in request_header_accesses(expression.code(document)) {
             if access == Access::Read && name.eq_ignore_ascii_case("authorization") {
                 // The name with its quotes.
                 let span = code_span(expression, at, at + name.len() + 2);
-                reads.push((span, "this expression"));
+                reads.push((span, "this expression".to_owned()));
             }
         }
     }
@@ -421,22 +453,54 @@ fn authorization_replaced(
                 .literal()
                 .is_some_and(|name| name.trim().eq_ignore_ascii_case("authorization"))
         {
-            reads.push((header.value.span, "this policy"));
+            reads.push((header.value.span, "this policy".to_owned()));
+        }
+    }
+    // Another file's policy reading it where this document runs it: (where, who, the
+    // `<base />` or `include-fragment` that runs it).
+    let mut reads: Vec<(Span, String, Option<&str>)> = reads
+        .into_iter()
+        .map(|(span, reader)| (span, reader, None))
+        .collect();
+    for b in borrowed {
+        if let Some(effect) = &b.reads_authorization {
+            let reader = format!(
+                "`{}` of {}, which this `{}` runs,",
+                effect.policy, effect.origin, b.element
+            );
+            reads.push((b.at, reader, Some(b.element)));
         }
     }
     let flow = Flow::of(document);
-    for (read, reader) in reads {
+    for (read, reader, runner) in reads {
         let Some(replaced) = replacements
             .iter()
             .find(|r| flow.certainly_before(r.at, read))
         else {
             continue;
         };
+        if let (Some(runner), None) = (runner, replaced.through) {
+            // The fix is in this document: the replacement comes too early.
+            out.push(
+                Diagnostic::new(
+                    Code::AuthorizationReplaced,
+                    read,
+                    format!(
+                        "{reader} reads the request's `Authorization` header after `{}` replaced it: it sees {}, not the caller's",
+                        replaced.policy,
+                        replaced_with(replaced.policy)
+                    ),
+                )
+                .with_label(replaced.label_at, "replaces the caller's `Authorization` header")
+                .with_help(format!(
+                    "move `{}` after `{runner}`, so the caller's header is read before it is replaced",
+                    replaced.policy
+                )),
+            );
+            continue;
+        }
         let policy = replaced.policy;
-        let what = match policy {
-            "authentication-basic" => "the gateway's Basic credentials",
-            _ => "the gateway's managed-identity token",
-        };
+        let what = replaced_with(policy);
         let diagnostic = match replaced.through {
             None => Diagnostic::new(
                 Code::AuthorizationReplaced,
@@ -458,6 +522,14 @@ fn authorization_replaced(
             )),
         };
         out.push(diagnostic);
+    }
+}
+
+/// What a replacing policy puts in `Authorization`, for messages.
+fn replaced_with(policy: &str) -> &'static str {
+    match policy {
+        "authentication-basic" => "the gateway's Basic credentials",
+        _ => "the gateway's managed-identity token",
     }
 }
 

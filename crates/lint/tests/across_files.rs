@@ -82,6 +82,45 @@ fn reads_after_base_see_what_the_api_scope_did() {
 }
 
 #[test]
+fn what_base_runs_reads_after_this_document_replaced_or_consumed() {
+    // The operation replaces `Authorization` and consumes the body before `<base />`, which
+    // runs the global `validate-jwt` and the API's body read.
+    let file = "apis/payments/operations/token-first/policy.xml";
+    let found = flow_warnings(file);
+    let summary: Vec<(Code, usize)> = found
+        .iter()
+        .map(|d| (d.code, line_of(file, d.span)))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (Code::AuthorizationReplaced, 7),
+            (Code::BodyAlreadyConsumed, 7)
+        ]
+    );
+    assert!(
+        found[0]
+            .message
+            .starts_with("`validate-jwt` of the global scope, which this `<base />` runs, reads"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some(
+            "move `authentication-managed-identity` after `<base />`, so the caller's header is read before it is replaced"
+        )
+    );
+    assert!(
+        found[1]
+            .message
+            .starts_with("`set-variable` of the api scope, which this `<base />` runs, reads `context.Request.Body`"),
+        "{}",
+        found[1].message
+    );
+}
+
+#[test]
 fn reads_before_base_see_the_caller_s_header_and_body() {
     assert!(flow_warnings("apis/payments/operations/status/policy.xml").is_empty());
 }
@@ -167,4 +206,46 @@ fn what_a_fragment_does_only_in_a_branch_or_undoes_is_not_certain() {
     <set-body>@(((JObject)context.Variables["payload"]).ToString())</set-body>
 </fragment>"#;
     assert_eq!(codes_with_fragment(fragment), Vec::<Code>::new());
+}
+
+#[test]
+fn an_included_fragment_reads_after_this_document_replaced_or_consumed() {
+    let source = r#"<policies>
+    <inbound>
+        <base />
+        <authentication-managed-identity resource="api://backend" />
+        <set-variable name="raw" value="@(context.Request.Body.As<string>())" />
+        <include-fragment fragment-id="log-caller" />
+    </inbound>
+    <backend>
+        <base />
+    </backend>
+    <outbound>
+        <base />
+    </outbound>
+</policies>"#;
+    let fragment = r#"<fragment>
+    <choose>
+        <when condition="@(context.Request.Headers.ContainsKey("X-Debug"))">
+            <trace source="gateway">
+                <message>@(context.Request.Headers.GetValueOrDefault("Authorization", "") + context.Request.Body.As<string>(preserveContent: true))</message>
+            </trace>
+        </when>
+    </choose>
+</fragment>"#;
+    let options = LintOptions {
+        fragments: Some(fragment_set("log-caller", fragment)),
+        ..LintOptions::default()
+    };
+    let mut codes = support::lint_codes(source, &options);
+    codes.retain(|code| {
+        matches!(
+            code,
+            Code::AuthorizationReplaced | Code::BodyAlreadyConsumed
+        )
+    });
+    assert_eq!(
+        codes,
+        [Code::AuthorizationReplaced, Code::BodyAlreadyConsumed]
+    );
 }
