@@ -117,6 +117,16 @@ const DOCS_MISTAKES: &[(&str, &str, &str)] = &[
         "`IpAddress <> \"198.51.100.1\"`: Visual Basic's inequality; C# writes `!=`",
     ),
     (
+        "fragment-metadata-cache-usage.xml:36",
+        "GH0104",
+        "`context.Trace.TraceError(…)`: `Trace` is a method of the context (the expressions page's table: `Trace(message: string)`), with no `TraceError`",
+    ),
+    (
+        "fragment-variable-management.xml:13",
+        "GH0204",
+        "`<set-header … value=\"@{…}\" />`: set-header takes its value in `<value>` elements; set-header-policy.md lists only `name` and `exists-action` as attributes",
+    ),
+    (
         "wait.xml:23",
         "GH0211",
         "two rate-limit policies; rate-limit-policy.md: \"can be used only once per policy definition\"",
