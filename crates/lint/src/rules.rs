@@ -187,6 +187,7 @@ fn consumed_bodies(
             .find(|(other, at, _)| *other == message && spoils(message, *at, *read));
         if let Some((_, at, effect)) = consumer {
             read_again.push(*read);
+            read_again.push(*at);
             out.push(
                 Diagnostic::new(
                     Code::BodyAlreadyConsumed,
@@ -201,61 +202,117 @@ fn consumed_bodies(
             );
         }
     }
-    // Another file's read where this document runs it, after a read here consumed the body.
+    // Another file's read where this document runs it, after a read here (or in another
+    // file this document runs earlier) consumed the body.
     for b in borrowed {
         for (message, effect) in &b.reads_body {
-            let consumer = reads.iter().find(|(other, consumer, consumes)| {
+            let reader = format!(
+                "`{}` of {}, which this `{}` runs,",
+                effect.policy, effect.origin, b.element
+            );
+            let local = reads.iter().find(|(other, consumer, consumes)| {
                 *consumes && other == message && spoils(message, *consumer, b.at)
             });
-            let Some((_, consumer, _)) = consumer else {
-                continue;
-            };
-            read_again.push(*consumer);
-            out.push(
+            let diagnostic = if let Some((_, consumer, _)) = local {
+                read_again.push(*consumer);
                 Diagnostic::new(
                     Code::BodyAlreadyConsumed,
                     b.at,
                     format!(
-                        "`{}` of {}, which this `{}` runs, reads {} after it was read here without `preserveContent: true`: the body is gone, and that read fails",
-                        effect.policy,
-                        effect.origin,
-                        b.element,
+                        "{reader} reads {} after it was read here without `preserveContent: true`: the body is gone, and that read fails",
                         message_name(message)
                     ),
                 )
                 .with_label(*consumer, "this read consumed the body")
                 .with_help(
                     "pass `preserveContent: true` to the read here that consumed the body, or store the body in a variable with `set-variable` and read that in both places",
-                ),
-            );
+                )
+            } else if let Some((_, at, consumed_by)) = elsewhere
+                .iter()
+                .find(|(other, at, _)| *other == message && spoils(message, *at, b.at))
+            {
+                read_again.push(*at);
+                Diagnostic::new(
+                    Code::BodyAlreadyConsumed,
+                    b.at,
+                    format!(
+                        "{reader} reads {} after `{}` of {} read it without `preserveContent: true`: the body is gone, and that read fails",
+                        message_name(message),
+                        consumed_by.policy,
+                        consumed_by.origin
+                    ),
+                )
+                .with_label(*at, format!("runs `{}` of {}, which consumes the body", consumed_by.policy, consumed_by.origin))
+                .with_help(format!(
+                    "pass `preserveContent: true` to the read in {}, or have it store the body in a variable with `set-variable` and read that instead",
+                    consumed_by.origin
+                ))
+            } else {
+                continue;
+            };
+            out.push(diagnostic);
         }
     }
     for (message, read, consumes) in &reads {
         if !consumes || read_again.contains(read) {
             continue;
         }
-        let who = match message {
-            Message::Request => "the backend",
-            Message::Response => "the client",
-            Message::Stored(_) => continue,
+        let Some(who) = receiver(message) else {
+            continue;
         };
         if body_survives(model, message, *read) {
             continue;
         }
-        let name = match message {
-            Message::Request => "context.Request.Body",
-            _ => "context.Response.Body",
-        };
         out.push(
             Diagnostic::new(
                 Code::BodyLost,
                 *read,
-                format!("reading `{name}` without `preserveContent: true` consumes it: {who} gets an empty body"),
+                format!(
+                    "reading {} without `preserveContent: true` consumes it: {who} gets an empty body",
+                    message_name(message)
+                ),
             )
             .with_help(
                 "pass `preserveContent: true`, or give the message a new body with `set-body` before it is sent",
             ),
         );
+    }
+    // The same for a read in an included fragment, which has no section of its own to judge
+    // it in. What `<base />` runs is judged in the broader scope's own file.
+    for b in borrowed.iter().filter(|b| b.element == "include-fragment") {
+        for (message, effect) in &b.consumed {
+            let Some(who) = receiver(message) else {
+                continue;
+            };
+            if read_again.contains(&b.at) || body_survives(model, message, b.at) {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(
+                    Code::BodyLost,
+                    b.at,
+                    format!(
+                        "`{}` of {} reads {} without `preserveContent: true`, which consumes it: {who} gets an empty body",
+                        effect.policy,
+                        effect.origin,
+                        message_name(message)
+                    ),
+                )
+                .with_help(
+                    "pass `preserveContent: true` to the read in the fragment, or give the message a new body with `set-body` before it is sent",
+                ),
+            );
+        }
+    }
+}
+
+/// Who receives a message's body: `the backend` for the request, `the client` for the
+/// response; `None` for a stored response.
+fn receiver(message: &Message) -> Option<&'static str> {
+    match message {
+        Message::Request => Some("the backend"),
+        Message::Response => Some("the client"),
+        Message::Stored(_) => None,
     }
 }
 

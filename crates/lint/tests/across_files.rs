@@ -249,3 +249,57 @@ fn an_included_fragment_reads_after_this_document_replaced_or_consumed() {
         [Code::AuthorizationReplaced, Code::BodyAlreadyConsumed]
     );
 }
+
+/// The body codes for a document with `inbound` and `outbound` as given, where
+/// `backend-auth` is the fragment given.
+fn body_codes(fragment: &str, inbound: &str, outbound: &str) -> Vec<Code> {
+    let source = format!(
+        r#"<policies>
+    <inbound>
+        <base />
+        {inbound}
+    </inbound>
+    <backend>
+        <base />
+    </backend>
+    <outbound>
+        <base />
+        {outbound}
+    </outbound>
+</policies>"#
+    );
+    let options = LintOptions {
+        fragments: Some(fragment_set("backend-auth", fragment)),
+        ..LintOptions::default()
+    };
+    let mut codes = support::lint_codes(&source, &options);
+    codes.retain(|code| matches!(code, Code::BodyLost | Code::BodyAlreadyConsumed));
+    codes
+}
+
+const INCLUDE: &str = r#"<include-fragment fragment-id="backend-auth" />"#;
+
+#[test]
+fn a_body_an_included_fragment_consumed_is_lost_for_its_receiver() {
+    let reads_request = r#"<fragment>
+    <set-variable name="payload" value="@(context.Request.Body.As<string>())" />
+</fragment>"#;
+    // Included in inbound, the request goes to the backend empty.
+    assert_eq!(body_codes(reads_request, INCLUDE, ""), [Code::BodyLost]);
+    // A new body after it: nothing is lost.
+    let then_new_body = format!("{INCLUDE}<set-body>{{}}</set-body>");
+    assert_eq!(
+        body_codes(reads_request, &then_new_body, ""),
+        Vec::<Code>::new()
+    );
+    // Included again in outbound, its read fails: one warning, at the second inclusion.
+    assert_eq!(
+        body_codes(reads_request, INCLUDE, INCLUDE),
+        [Code::BodyAlreadyConsumed]
+    );
+    let reads_response = r#"<fragment>
+    <set-variable name="payload" value="@(context.Response.Body.As<string>())" />
+</fragment>"#;
+    // In outbound the response reaches the client empty.
+    assert_eq!(body_codes(reads_response, "", INCLUDE), [Code::BodyLost]);
+}
