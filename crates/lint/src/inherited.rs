@@ -7,7 +7,7 @@ use gatehouse_model::{
     Content, FragmentSet, Item, Kind, Layer, Policy, PolicyDocument, Scope, Section, compose,
 };
 
-use crate::rules::Chain;
+use crate::rules::{Chain, stored_variable};
 use crate::variables::{Access, Message, body_reads, request_header_accesses};
 
 /// A position in a document where another file's policies run, and what they certainly do.
@@ -160,9 +160,7 @@ impl Effects {
                     self.reads_authorization = Some(effect());
                 }
                 for read in body_reads(code) {
-                    if matches!(read.message, Message::Request | Message::Response)
-                        && !self.reads_body.iter().any(|(m, _)| *m == read.message)
-                    {
+                    if !self.reads_body.iter().any(|(m, _)| *m == read.message) {
                         self.reads_body.push((read.message, effect()));
                     }
                 }
@@ -208,23 +206,30 @@ fn certain_effects<'p>(
             "authentication-basic" => effects.replaces_authorization = Some(effect()),
             _ => {}
         }
-        if policy.element == "set-body" || policy.nested().iter().any(|p| p.element == "set-body") {
-            effects.consumed.retain(|(message, _)| *message != own);
-            continue;
-        }
+        let all = || std::iter::once(policy).chain(policy.nested());
+        let new_own_body = all().any(|p| p.element == "set-body");
         for content in certain_contents(policy) {
             for read in whole_expression_code(content)
                 .map(body_reads)
                 .unwrap_or_default()
             {
+                // A `set-body` that reads its message's body replaces it right after.
                 if read.consumes
-                    && matches!(read.message, Message::Request | Message::Response)
+                    && !(new_own_body && read.message == own)
                     && !effects.consumed.iter().any(|(m, _)| *m == read.message)
                 {
                     effects.consumed.push((read.message, effect()));
                 }
             }
         }
+        // A `set-body` anywhere may give the message a new body, and a response stored again
+        // (or any value stored in its variable) has a body of its own.
+        effects.consumed.retain(|(message, _)| match message {
+            Message::Stored(variable) => {
+                !all().any(|p| stored_variable(p).is_some_and(|stored| stored == variable))
+            }
+            _ => !(new_own_body && *message == own),
+        });
     }
     effects
 }

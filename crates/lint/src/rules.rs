@@ -131,17 +131,21 @@ fn consumed_bodies(
     if elsewhere.is_empty() && !reads.iter().any(|(_, _, consumes)| *consumes) {
         return;
     }
-    // `set-body` policies by the message they give a new body. A stored response keeps its
-    // body until its variable is stored again; that rule leaves them alone.
+    // Policies that give a message a new body: `set-body` its section's message, and
+    // `send-request` (or `set-variable`) a new value to the variable a response was stored in.
     let new_bodies: Vec<(Message, Span)> = model
         .policies()
         .into_iter()
-        .filter(|policy| policy.element == "set-body")
         .filter_map(|policy| {
-            let block = model.blocks.iter().find(|b| b.span.contains(policy.span))?;
-            let message = match block.section? {
-                Section::Inbound | Section::Backend => Message::Request,
-                Section::Outbound | Section::OnError => Message::Response,
+            let message = match policy.element.as_str() {
+                "set-body" => {
+                    let block = model.blocks.iter().find(|b| b.span.contains(policy.span))?;
+                    match block.section? {
+                        Section::Inbound | Section::Backend => Message::Request,
+                        Section::Outbound | Section::OnError => Message::Response,
+                    }
+                }
+                _ => Message::Stored(stored_variable(policy)?.to_owned()),
             };
             Some((message, policy.span))
         })
@@ -314,6 +318,17 @@ fn receiver(message: &Message) -> Option<&'static str> {
         Message::Response => Some("the client"),
         Message::Stored(_) => None,
     }
+}
+
+/// The variable a policy stores a new value in that replaces a stored response: a
+/// `send-request`'s response, or a `set-variable`'s value.
+pub(crate) fn stored_variable(policy: &Policy) -> Option<&str> {
+    let attribute = match policy.element.as_str() {
+        "send-request" => "response-variable-name",
+        "set-variable" => "name",
+        _ => return None,
+    };
+    policy.literal(attribute).map(str::trim)
 }
 
 /// `context.Request.Body`, or the body of a stored response, for messages.

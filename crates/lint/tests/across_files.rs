@@ -303,3 +303,23 @@ fn a_body_an_included_fragment_consumed_is_lost_for_its_receiver() {
     // In outbound the response reaches the client empty.
     assert_eq!(body_codes(reads_response, "", INCLUDE), [Code::BodyLost]);
 }
+
+#[test]
+fn a_stored_response_a_fragment_read_is_gone_until_stored_again() {
+    let fragment = r#"<fragment>
+    <send-request mode="new" response-variable-name="profile" timeout="10">
+        <set-url>https://example.com/profile</set-url>
+        <set-method>GET</set-method>
+    </send-request>
+    <set-variable name="name" value="@((string)((IResponse)context.Variables["profile"]).Body.As<JObject>()["name"])" />
+</fragment>"#;
+    let read = r#"<set-variable name="raw" value="@(((IResponse)context.Variables["profile"]).Body.As<string>())" />"#;
+    let mut codes = body_codes(fragment, &format!("{INCLUDE}{read}"), "");
+    assert_eq!(codes, [Code::BodyAlreadyConsumed]);
+    let fetch_again = r#"<send-request mode="new" response-variable-name="profile" timeout="10">
+            <set-url>https://example.com/profile</set-url>
+            <set-method>GET</set-method>
+        </send-request>"#;
+    codes = body_codes(fragment, &format!("{INCLUDE}{fetch_again}{read}"), "");
+    assert_eq!(codes, Vec::<Code>::new());
+}

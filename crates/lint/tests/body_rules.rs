@@ -74,3 +74,34 @@ fn a_response_read_outside_set_body_reaches_the_client_empty() {
     let inside = r#"<set-body>@(context.Response.Body.As<string>().Trim())</set-body>"#;
     assert_eq!(body_codes("", "<base />", inside), []);
 }
+
+/// `send-request` storing a response in `r`, and a consuming read of its body.
+fn send_request(url: &str) -> String {
+    format!(
+        r#"<send-request mode="new" response-variable-name="r" timeout="10"><set-url>{url}</set-url><set-method>GET</set-method></send-request>"#
+    )
+}
+
+const READ_STORED: &str =
+    r#"<set-variable name="a" value="@(((IResponse)context.Variables["r"]).Body.As<string>())" />"#;
+
+#[test]
+fn a_response_stored_again_has_a_body_of_its_own() {
+    let first = send_request("https://example.com/a");
+    let again = send_request("https://example.com/b");
+    let read_twice = format!("{first}{READ_STORED}{READ_STORED}");
+    assert_eq!(
+        body_codes(&read_twice, "<base />", ""),
+        [Code::BodyAlreadyConsumed]
+    );
+    let stored_again = format!("{first}{READ_STORED}{again}{READ_STORED}");
+    assert_eq!(body_codes(&stored_again, "<base />", ""), []);
+    // Stored again only on one path: the read after the `choose` may still find the old one.
+    let maybe_again = format!(
+        r#"{first}{READ_STORED}<choose><when condition="@(true)">{again}</when></choose>{READ_STORED}"#
+    );
+    assert_eq!(
+        body_codes(&maybe_again, "<base />", ""),
+        [Code::BodyAlreadyConsumed]
+    );
+}
