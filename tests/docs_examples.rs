@@ -119,7 +119,7 @@ const DOCS_MISTAKES: &[(&str, &str, &str)] = &[
     (
         "fragment-metadata-cache-usage.xml:36",
         "GH0104",
-        "`context.Trace.TraceError(…)`: `Trace` is a method of the context (the expressions page's table: `Trace(message: string)`), with no `TraceError`",
+        "`context.Trace.TraceError(…)`: `Trace` is a method of the context (the context table of api-management-policy-expressions.md: `void Trace(message: string)`), with no `TraceError`",
     ),
     (
         "fragment-variable-management.xml:13",

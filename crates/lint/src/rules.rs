@@ -580,18 +580,24 @@ fn authorization_replaced(
                 format!("{reader} reads the request's `Authorization` header after `{policy}` replaced it: it sees {what}, not the caller's"),
             )
             .with_label(replaced.label_at, "replaces the caller's `Authorization` header")
-            .with_help(
-                "read the caller's token before this policy (store what you need with `set-variable`), or give `authentication-managed-identity` an `output-token-variable-name` and set the header after the reads",
-            ),
+            .with_help(match policy {
+                "authentication-basic" => "read the caller's token before this policy (store what you need with `set-variable`), or move `authentication-basic` after the reads",
+                _ => "read the caller's token before this policy (store what you need with `set-variable`), or give `authentication-managed-identity` an `output-token-variable-name` and set the header after the reads",
+            }),
             Some((element, origin)) => Diagnostic::new(
                 Code::AuthorizationReplaced,
                 read,
                 format!("{reader} reads the request's `Authorization` header after `{policy}` of {origin} replaced it: it sees {what}, not the caller's"),
             )
             .with_label(replaced.label_at, format!("runs `{policy}` of {origin}, which replaces the caller's `Authorization` header"))
-            .with_help(format!(
-                "read the caller's token before `{element}` (store what you need with `set-variable`), or have {origin} store its token with `output-token-variable-name` and set the header after the reads",
-            )),
+            .with_help(match policy {
+                "authentication-basic" => format!(
+                    "read the caller's token before `{element}` (store what you need with `set-variable`), or move `authentication-basic` of {origin} after the reads",
+                ),
+                _ => format!(
+                    "read the caller's token before `{element}` (store what you need with `set-variable`), or have {origin} store its token with `output-token-variable-name` and set the header after the reads",
+                ),
+            }),
         };
         out.push(diagnostic);
     }

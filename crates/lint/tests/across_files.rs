@@ -323,3 +323,26 @@ fn a_stored_response_a_fragment_read_is_gone_until_stored_again() {
     codes = body_codes(fragment, &format!("{INCLUDE}{fetch_again}{read}"), "");
     assert_eq!(codes, Vec::<Code>::new());
 }
+
+#[test]
+fn a_product_s_replacement_is_named_by_its_product() {
+    // The `gold` product, which holds the API, sends Basic credentials before the API runs.
+    let file = "apis/payments/policy.xml";
+    let found = flow_warnings(file);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code, Code::AuthorizationReplaced);
+    assert_eq!(line_of(file, found[0].span), 4);
+    assert!(
+        found[0]
+            .message
+            .contains("after `authentication-basic` of product `gold` replaced it"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some(
+            "read the caller's token before `<base />` (store what you need with `set-variable`), or move `authentication-basic` of product `gold` after the reads"
+        )
+    );
+}
