@@ -45,35 +45,38 @@ fn line_of(relative: &str, at: Span) -> usize {
     source[..start].matches('\n').count() + 1
 }
 
+/// Each warning's code and line.
+fn codes_and_lines(file: &str, found: &[Diagnostic]) -> Vec<(Code, usize)> {
+    found
+        .iter()
+        .map(|d| (d.code, line_of(file, d.span)))
+        .collect()
+}
+
+fn assert_message(diagnostic: &Diagnostic, part: &str) {
+    assert!(
+        diagnostic.message.contains(part),
+        "`{part}` not in: {}",
+        diagnostic.message
+    );
+}
+
 #[test]
 fn reads_after_base_see_what_the_api_scope_did() {
     let file = "apis/payments/operations/refund/policy.xml";
     let found = flow_warnings(file);
-    let summary: Vec<(Code, usize)> = found
-        .iter()
-        .map(|d| (d.code, line_of(file, d.span)))
-        .collect();
     assert_eq!(
-        summary,
+        codes_and_lines(file, &found),
         [
             (Code::AuthorizationReplaced, 5),
             (Code::BodyAlreadyConsumed, 6)
         ]
     );
-    assert!(
-        found[0]
-            .message
-            .contains("after `authentication-managed-identity` of the api scope replaced it"),
-        "{}",
-        found[0].message
+    assert_message(
+        &found[0],
+        "after `authentication-managed-identity` of the api scope replaced it",
     );
-    assert!(
-        found[1]
-            .message
-            .contains("by `set-variable` of the api scope"),
-        "{}",
-        found[1].message
-    );
+    assert_message(&found[1], "by `set-variable` of the api scope");
     // Each points at the `<base />` that ran the policy.
     for diagnostic in &found {
         let label = diagnostic.labels.first().unwrap();
@@ -87,23 +90,16 @@ fn what_base_runs_reads_after_this_document_replaced_or_consumed() {
     // runs the global `validate-jwt` and the API's body read.
     let file = "apis/payments/operations/token-first/policy.xml";
     let found = flow_warnings(file);
-    let summary: Vec<(Code, usize)> = found
-        .iter()
-        .map(|d| (d.code, line_of(file, d.span)))
-        .collect();
     assert_eq!(
-        summary,
+        codes_and_lines(file, &found),
         [
             (Code::AuthorizationReplaced, 7),
             (Code::BodyAlreadyConsumed, 7)
         ]
     );
-    assert!(
-        found[0]
-            .message
-            .starts_with("`validate-jwt` of the global scope, which this `<base />` runs, reads"),
-        "{}",
-        found[0].message
+    assert_message(
+        &found[0],
+        "`validate-jwt` of the global scope, which this `<base />` runs, reads",
     );
     assert_eq!(
         found[0].help.as_deref(),
@@ -111,12 +107,9 @@ fn what_base_runs_reads_after_this_document_replaced_or_consumed() {
             "move `authentication-managed-identity` after `<base />`, so the caller's header is read before it is replaced"
         )
     );
-    assert!(
-        found[1]
-            .message
-            .starts_with("`set-variable` of the api scope, which this `<base />` runs, reads `context.Request.Body`"),
-        "{}",
-        found[1].message
+    assert_message(
+        &found[1],
+        "`set-variable` of the api scope, which this `<base />` runs, reads `context.Request.Body`",
     );
 }
 
@@ -149,6 +142,23 @@ fn fragment_set(name: &str, fragment: &str) -> FragmentSet {
     set
 }
 
+/// The flow rules' codes (GH0262–GH0264) for `source`, linted alone with the fragment set
+/// `{name: fragment}`.
+fn flow_codes(source: &str, name: &str, fragment: &str) -> Vec<Code> {
+    let options = LintOptions {
+        fragments: Some(fragment_set(name, fragment)),
+        ..LintOptions::default()
+    };
+    let mut codes = support::lint_codes(source, &options);
+    codes.retain(|code| {
+        matches!(
+            code,
+            Code::AuthorizationReplaced | Code::BodyAlreadyConsumed | Code::BodyLost
+        )
+    });
+    codes
+}
+
 const READS_AFTER_A_FRAGMENT: &str = r#"<policies>
     <inbound>
         <base />
@@ -167,18 +177,7 @@ const READS_AFTER_A_FRAGMENT: &str = r#"<policies>
 </policies>"#;
 
 fn codes_with_fragment(fragment: &str) -> Vec<Code> {
-    let options = LintOptions {
-        fragments: Some(fragment_set("backend-auth", fragment)),
-        ..LintOptions::default()
-    };
-    let mut codes = support::lint_codes(READS_AFTER_A_FRAGMENT, &options);
-    codes.retain(|code| {
-        matches!(
-            code,
-            Code::AuthorizationReplaced | Code::BodyAlreadyConsumed
-        )
-    });
-    codes
+    flow_codes(READS_AFTER_A_FRAGMENT, "backend-auth", fragment)
 }
 
 #[test]
@@ -233,17 +232,7 @@ fn an_included_fragment_reads_after_this_document_replaced_or_consumed() {
         </when>
     </choose>
 </fragment>"#;
-    let options = LintOptions {
-        fragments: Some(fragment_set("log-caller", fragment)),
-        ..LintOptions::default()
-    };
-    let mut codes = support::lint_codes(source, &options);
-    codes.retain(|code| {
-        matches!(
-            code,
-            Code::AuthorizationReplaced | Code::BodyAlreadyConsumed
-        )
-    });
+    let codes = flow_codes(source, "log-caller", fragment);
     assert_eq!(
         codes,
         [Code::AuthorizationReplaced, Code::BodyAlreadyConsumed]
@@ -268,13 +257,7 @@ fn body_codes(fragment: &str, inbound: &str, outbound: &str) -> Vec<Code> {
     </outbound>
 </policies>"#
     );
-    let options = LintOptions {
-        fragments: Some(fragment_set("backend-auth", fragment)),
-        ..LintOptions::default()
-    };
-    let mut codes = support::lint_codes(&source, &options);
-    codes.retain(|code| matches!(code, Code::BodyLost | Code::BodyAlreadyConsumed));
-    codes
+    flow_codes(&source, "backend-auth", fragment)
 }
 
 const INCLUDE: &str = r#"<include-fragment fragment-id="backend-auth" />"#;
@@ -329,15 +312,13 @@ fn a_product_s_replacement_is_named_by_its_product() {
     // The `gold` product, which holds the API, sends Basic credentials before the API runs.
     let file = "apis/payments/policy.xml";
     let found = flow_warnings(file);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].code, Code::AuthorizationReplaced);
-    assert_eq!(line_of(file, found[0].span), 4);
-    assert!(
-        found[0]
-            .message
-            .contains("after `authentication-basic` of product `gold` replaced it"),
-        "{}",
-        found[0].message
+    assert_eq!(
+        codes_and_lines(file, &found),
+        [(Code::AuthorizationReplaced, 4)]
+    );
+    assert_message(
+        &found[0],
+        "after `authentication-basic` of product `gold` replaced it",
     );
     assert_eq!(
         found[0].help.as_deref(),
