@@ -61,9 +61,13 @@ pub(crate) fn borrowed(
         let Some(section) = block.section else {
             continue;
         };
+        // A second `<base />` (GH0226) runs nothing.
+        let mut inherited = false;
         for item in &block.items {
             match item {
+                Item::Base(_) if inherited => {}
                 Item::Base(at) => {
+                    inherited = true;
                     for (chain, effective) in &composed {
                         let policies = effective
                             .section(section)
