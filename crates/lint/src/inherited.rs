@@ -7,8 +7,10 @@ use gatehouse_model::{
     Content, FragmentSet, Item, Kind, Layer, Policy, PolicyDocument, Scope, Section, compose,
 };
 
-use crate::rules::{Chain, stored_variable};
-use crate::variables::{Access, Message, body_reads, request_header_accesses};
+use crate::rules::{
+    Chain, authorization_header_name, authorization_reads, replaces_authorization, stored_variable,
+};
+use crate::variables::{Message, body_reads};
 
 /// A position in a document where another file's policies run, and what they certainly do.
 #[derive(Debug)]
@@ -145,22 +147,13 @@ impl Effects {
                 policy: inner.element.clone(),
                 origin: origin.to_owned(),
             };
-            let names_authorization = inner.attribute("header-name").is_some_and(|header| {
-                header
-                    .literal()
-                    .is_some_and(|name| name.trim().eq_ignore_ascii_case("authorization"))
-            });
+            let names_authorization = authorization_header_name(inner).is_some();
             for code in certain_contents(inner)
                 .into_iter()
                 .chain(branch_conditions(inner))
                 .filter_map(whole_expression_code)
             {
-                let reads_header = request_header_accesses(code)
-                    .iter()
-                    .any(|(name, _, access)| {
-                        *access == Access::Read && name.eq_ignore_ascii_case("authorization")
-                    });
-                if reads_header && self.reads_authorization.is_none() {
+                if !authorization_reads(code).is_empty() && self.reads_authorization.is_none() {
                     self.reads_authorization = Some(effect());
                 }
                 for read in body_reads(code) {
@@ -202,12 +195,9 @@ fn certain_effects<'p>(
                 effects.consumed.clear();
                 return effects;
             }
-            "authentication-managed-identity"
-                if policy.attribute("output-token-variable-name").is_none() =>
-            {
+            _ if replaces_authorization(policy) => {
                 effects.replaces_authorization = Some(effect());
             }
-            "authentication-basic" => effects.replaces_authorization = Some(effect()),
             _ => {}
         }
         let all = || std::iter::once(policy).chain(policy.nested());

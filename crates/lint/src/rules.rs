@@ -477,19 +477,10 @@ fn authorization_replaced(
     broken: &[Span],
     out: &mut Vec<Diagnostic>,
 ) {
-    // A `set-header` of `Authorization` is left out: a later read of a value the author set
-    // (a token moved from the query string into the header, then `validate-jwt`) is
-    // deliberate.
     let mut replacements: Vec<Replacement> = model
         .policies()
         .into_iter()
-        .filter(|policy| match policy.element.as_str() {
-            "authentication-managed-identity" => {
-                policy.attribute("output-token-variable-name").is_none()
-            }
-            "authentication-basic" => true,
-            _ => false,
-        })
+        .filter(|policy| replaces_authorization(policy))
         .map(|policy| Replacement {
             at: policy.span,
             label_at: policy.name_span,
@@ -509,31 +500,19 @@ fn authorization_replaced(
     if replacements.is_empty() {
         return;
     }
-    let mut reads: Vec<(Span, String)> = Vec::new();
+    // (where, who, the `<base />` or `include-fragment` that runs it when it is another file's)
+    let mut reads: Vec<(Span, String, Option<&str>)> = Vec::new();
     for expression in scanned_expressions(document, broken) {
-        for (name, at, access) in request_header_accesses(expression.code(document)) {
-            if access == Access::Read && name.eq_ignore_ascii_case("authorization") {
-                // The name with its quotes.
-                let span = code_span(expression, at, at + name.len() + 2);
-                reads.push((span, "this expression".to_owned()));
-            }
+        for (at, length) in authorization_reads(expression.code(document)) {
+            let span = code_span(expression, at, at + length);
+            reads.push((span, "this expression".to_owned(), None));
         }
     }
     for policy in model.policies() {
-        if let Some(header) = policy.attribute("header-name")
-            && header
-                .literal()
-                .is_some_and(|name| name.trim().eq_ignore_ascii_case("authorization"))
-        {
-            reads.push((header.value.span, "this policy".to_owned()));
+        if let Some(header) = authorization_header_name(policy) {
+            reads.push((header.value.span, "this policy".to_owned(), None));
         }
     }
-    // Another file's policy reading it where this document runs it: (where, who, the
-    // `<base />` or `include-fragment` that runs it).
-    let mut reads: Vec<(Span, String, Option<&str>)> = reads
-        .into_iter()
-        .map(|(span, reader)| (span, reader, None))
-        .collect();
     for b in borrowed {
         if let Some(effect) = &b.reads_authorization {
             let reader = format!(
@@ -601,6 +580,40 @@ fn authorization_replaced(
         };
         out.push(diagnostic);
     }
+}
+
+/// Whether a policy writes the gateway's own credentials into the request's `Authorization`
+/// header. A `set-header` of it is left out: a later read of a value the author set (a token
+/// moved from the query string into the header, then `validate-jwt`) is deliberate.
+pub(crate) fn replaces_authorization(policy: &Policy) -> bool {
+    match policy.element.as_str() {
+        "authentication-managed-identity" => {
+            policy.attribute("output-token-variable-name").is_none()
+        }
+        "authentication-basic" => true,
+        _ => false,
+    }
+}
+
+/// Where `code` reads the request's `Authorization` header: the key's offset and length with
+/// its quotes.
+pub(crate) fn authorization_reads(code: &str) -> Vec<(usize, usize)> {
+    request_header_accesses(code)
+        .into_iter()
+        .filter(|(name, _, access)| {
+            *access == Access::Read && name.eq_ignore_ascii_case("authorization")
+        })
+        .map(|(name, at, _)| (at, name.len() + 2))
+        .collect()
+}
+
+/// A policy's `header-name="Authorization"` (`validate-jwt` and the like read it).
+pub(crate) fn authorization_header_name(policy: &Policy) -> Option<&gatehouse_model::Attribute> {
+    policy.attribute("header-name").filter(|header| {
+        header
+            .literal()
+            .is_some_and(|name| name.trim().eq_ignore_ascii_case("authorization"))
+    })
 }
 
 /// What a replacing policy puts in `Authorization`, for messages.
