@@ -165,97 +165,76 @@ fn consumed_bodies(
                 m == message && body.start >= consumer.end && flow.certainly_before(*body, read)
             })
     };
-    for (message, read, _) in &reads {
+    // Every read to judge: this document's, and another file's where a `<base />` or
+    // `include-fragment` runs it (with who reads, for messages).
+    let all_reads = reads
+        .iter()
+        .map(|(message, read, _)| (message, *read, None))
+        .chain(borrowed.iter().flat_map(|b| {
+            b.reads_body.iter().map(move |(message, effect)| {
+                let reader = format!(
+                    "`{}` of {}, which this `{}` runs,",
+                    effect.policy, effect.origin, b.element
+                );
+                (message, b.at, Some(reader))
+            })
+        }));
+    for (message, read, reader) in all_reads {
         let name = message_name(message);
-        let consumer = reads.iter().find(|(other, consumer, consumes)| {
-            *consumes && other == message && spoils(message, *consumer, *read)
-        });
-        if let Some((_, consumer, _)) = consumer {
-            read_again.push(*consumer);
-            read_again.push(*read);
-            out.push(
-                Diagnostic::new(
-                    Code::BodyAlreadyConsumed,
-                    *read,
-                    format!("{name} was already read without `preserveContent: true`: the body is gone, and this read fails"),
-                )
-                .with_label(*consumer, "this read consumed the body")
-                .with_help(
-                    "pass `preserveContent: true` to the earlier read, or read the body once into a variable with `set-variable`",
-                ),
-            );
-            continue;
-        }
-        let consumer = elsewhere
+        // A read here that consumed the body, else one of another file run earlier.
+        let here = reads
             .iter()
-            .find(|(other, at, _)| *other == message && spoils(message, *at, *read));
-        if let Some((_, at, effect)) = consumer {
-            read_again.push(*read);
-            read_again.push(*at);
-            out.push(
-                Diagnostic::new(
-                    Code::BodyAlreadyConsumed,
-                    *read,
-                    format!("{name} was already read without `preserveContent: true` by `{}` of {}: the body is gone, and this read fails", effect.policy, effect.origin),
-                )
-                .with_label(*at, format!("runs `{}` of {}, which consumes the body", effect.policy, effect.origin))
-                .with_help(format!(
-                    "pass `preserveContent: true` to the read in {}, or have it store the body in a variable with `set-variable` and read that here",
-                    effect.origin
-                )),
-            );
-        }
-    }
-    // Another file's read where this document runs it, after a read here (or in another
-    // file this document runs earlier) consumed the body.
-    for b in borrowed {
-        for (message, effect) in &b.reads_body {
-            let reader = format!(
-                "`{}` of {}, which this `{}` runs,",
-                effect.policy, effect.origin, b.element
-            );
-            let local = reads.iter().find(|(other, consumer, consumes)| {
-                *consumes && other == message && spoils(message, *consumer, b.at)
-            });
-            let diagnostic = if let Some((_, consumer, _)) = local {
-                read_again.push(*consumer);
-                Diagnostic::new(
-                    Code::BodyAlreadyConsumed,
-                    b.at,
-                    format!(
-                        "{reader} reads {} after it was read here without `preserveContent: true`: the body is gone, and that read fails",
-                        message_name(message)
-                    ),
-                )
-                .with_label(*consumer, "this read consumed the body")
-                .with_help(
-                    "pass `preserveContent: true` to the read here that consumed the body, or store the body in a variable with `set-variable` and read that in both places",
-                )
-            } else if let Some((_, at, consumed_by)) = elsewhere
+            .find(|(other, consumer, consumes)| {
+                *consumes && other == message && spoils(message, *consumer, read)
+            })
+            .map(|(_, consumer, _)| (*consumer, None));
+        let consumer = here.or_else(|| {
+            elsewhere
                 .iter()
-                .find(|(other, at, _)| *other == message && spoils(message, *at, b.at))
-            {
-                read_again.push(*at);
-                Diagnostic::new(
-                    Code::BodyAlreadyConsumed,
-                    b.at,
-                    format!(
-                        "{reader} reads {} after `{}` of {} read it without `preserveContent: true`: the body is gone, and that read fails",
-                        message_name(message),
-                        consumed_by.policy,
-                        consumed_by.origin
-                    ),
-                )
-                .with_label(*at, format!("runs `{}` of {}, which consumes the body", consumed_by.policy, consumed_by.origin))
-                .with_help(format!(
-                    "pass `preserveContent: true` to the read in {}, or have it store the body in a variable with `set-variable` and read that instead",
-                    consumed_by.origin
-                ))
-            } else {
-                continue;
-            };
-            out.push(diagnostic);
+                .find(|(other, at, _)| *other == message && spoils(message, *at, read))
+                .map(|(_, at, effect)| (*at, Some(*effect)))
+        });
+        let Some((consumer, consumed_by)) = consumer else {
+            continue;
+        };
+        read_again.push(consumer);
+        if reader.is_none() {
+            read_again.push(read);
         }
+        let message = match (&reader, consumed_by) {
+            (None, None) => format!(
+                "{name} was already read without `preserveContent: true`: the body is gone, and this read fails"
+            ),
+            (None, Some(by)) => format!(
+                "{name} was already read without `preserveContent: true` by `{}` of {}: the body is gone, and this read fails",
+                by.policy, by.origin
+            ),
+            (Some(reader), None) => format!(
+                "{reader} reads {name} after it was read here without `preserveContent: true`: the body is gone, and that read fails"
+            ),
+            (Some(reader), Some(by)) => format!(
+                "{reader} reads {name} after `{}` of {} read it without `preserveContent: true`: the body is gone, and that read fails",
+                by.policy, by.origin
+            ),
+        };
+        let label = match consumed_by {
+            None => "this read consumed the body".to_owned(),
+            Some(by) => format!(
+                "runs `{}` of {}, which consumes the body",
+                by.policy, by.origin
+            ),
+        };
+        let help = match (&reader, consumed_by) {
+            (None, None) => "pass `preserveContent: true` to the earlier read, or read the body once into a variable with `set-variable`".to_owned(),
+            (Some(_), None) => "pass `preserveContent: true` to the read here that consumed the body, or store the body in a variable with `set-variable` and read that in both places".to_owned(),
+            (None, Some(by)) => format!("pass `preserveContent: true` to the read in {}, or have it store the body in a variable with `set-variable` and read that here", by.origin),
+            (Some(_), Some(by)) => format!("pass `preserveContent: true` to the read in {}, or have it store the body in a variable with `set-variable` and read that instead", by.origin),
+        };
+        out.push(
+            Diagnostic::new(Code::BodyAlreadyConsumed, read, message)
+                .with_label(consumer, label)
+                .with_help(help),
+        );
     }
     for (message, read, consumes) in &reads {
         if !consumes || read_again.contains(read) {
