@@ -140,9 +140,9 @@ impl Effects {
         })
     }
 
-    /// Records what `policy` (and the policies in it, which may run) reads.
-    fn note_reads(&mut self, policy: &Policy, origin: &str) {
-        for inner in std::iter::once(policy).chain(policy.nested()) {
+    /// Records what `policies` (a policy and the policies in it, which may run) read.
+    fn note_reads(&mut self, policies: &[&Policy], origin: &str) {
+        for &inner in policies {
             let effect = || Effect {
                 policy: inner.element.clone(),
                 origin: origin.to_owned(),
@@ -187,7 +187,8 @@ fn certain_effects<'p>(
             origin: origin.clone(),
         };
         // What it reads comes before what it does.
-        effects.note_reads(policy, &origin);
+        let all: Vec<&Policy> = std::iter::once(policy).chain(policy.nested()).collect();
+        effects.note_reads(&all, &origin);
         match policy.element.as_str() {
             // Nothing after it runs, this document's reads included.
             "return-response" | "mock-response" => {
@@ -200,8 +201,7 @@ fn certain_effects<'p>(
             }
             _ => {}
         }
-        let all = || std::iter::once(policy).chain(policy.nested());
-        let new_own_body = all().any(|p| p.element == "set-body");
+        let new_own_body = all.iter().any(|p| p.element == "set-body");
         for content in certain_contents(policy) {
             for read in whole_expression_code(content)
                 .map(body_reads)
@@ -219,9 +219,9 @@ fn certain_effects<'p>(
         // A `set-body` anywhere may give the message a new body, and a response stored again
         // (or any value stored in its variable) has a body of its own.
         effects.consumed.retain(|(message, _)| match message {
-            Message::Stored(variable) => {
-                !all().any(|p| stored_variable(p).is_some_and(|stored| stored == variable))
-            }
+            Message::Stored(variable) => !all
+                .iter()
+                .any(|p| stored_variable(p).is_some_and(|stored| stored == variable)),
             _ => !(new_own_body && *message == own),
         });
     }
