@@ -328,15 +328,26 @@ fn broader_chains(path: &Path, scope: Scope, options: &LintOptions) -> Vec<rules
         .parent()
         .and_then(Path::file_name)
         .is_some_and(|n| n == "workspaces");
+    // An export without a global policy file has the one APIM sets up by default, which
+    // forwards the request (forward-request-policy.md: "By default, API Management sets up
+    // this policy at the global scope").
+    let global = |file: PathBuf| {
+        load(Scope::Global, file).or_else(|| {
+            Some(rules::Broader {
+                scope: Scope::Global,
+                document: default_global_policy(),
+            })
+        })
+    };
     if in_workspace {
         if let Some(export) = root.parent().and_then(Path::parent) {
-            common.extend(load(Scope::Global, export.join("policy.xml")));
+            common.extend(global(export.join("policy.xml")));
         }
         if scope != Scope::Workspace {
             common.extend(load(Scope::Workspace, root.join("policy.xml")));
         }
     } else if scope != Scope::Workspace {
-        common.extend(load(Scope::Global, root.join("policy.xml")));
+        common.extend(global(root.join("policy.xml")));
     }
     let api_layer = match (scope, &api) {
         (Scope::Operation, Some(api)) => load(Scope::Api, api.join("policy.xml")),
@@ -383,6 +394,21 @@ fn broader_chains(path: &Path, scope: Scope, options: &LintOptions) -> Vec<rules
     } else {
         products.into_iter().map(|p| chain(Some(p))).collect()
     }
+}
+
+/// The global policy of a new APIM instance: every section empty but `backend`, which
+/// forwards.
+fn default_global_policy() -> PolicyDocument {
+    const DEFAULT: &str = "<policies><inbound /><backend><forward-request /></backend><outbound /><on-error /></policies>";
+    let output = read(DEFAULT.as_bytes(), &ReadOptions::default());
+    build(
+        &output.document,
+        BuildOptions {
+            scope: Scope::Global,
+            scope_assumed: false,
+        },
+    )
+    .document
 }
 
 fn undefined_named_values(document: &Document, names: &NamedValues, out: &mut Vec<Diagnostic>) {

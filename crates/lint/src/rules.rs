@@ -752,15 +752,15 @@ fn inheritance(
                         || placed.policy.config.iter().any(|c| forwards(&c.body))
                 });
                 if !forwarded {
+                    let layers = match chain.describe() {
+                        broader if broader.is_empty() => format!("this {} policy", scope.name()),
+                        broader => format!("{broader} and this {} policy", scope.name()),
+                    };
                     out.push(
                         Diagnostic::new(
                             Code::NoForwardRequest,
                             block.name_span,
-                            format!(
-                                "the effective `backend` ({} and this {} policy) never forwards the request",
-                                chain.describe(),
-                                scope.name()
-                            ),
+                            format!("the effective `backend` ({layers}) never forwards the request"),
                         )
                         .with_help("add `<forward-request />` here or at a broader scope, and keep `<base />` between them"),
                     );

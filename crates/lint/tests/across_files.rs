@@ -327,3 +327,30 @@ fn a_product_s_replacement_is_named_by_its_product() {
         )
     );
 }
+
+/// The codes for a file of the export without a global policy file.
+fn no_global_codes(relative: &str) -> Vec<Code> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/exports/no-global")
+        .join(relative);
+    let bytes = std::fs::read(&path).unwrap();
+    lint(&path, &bytes, &LintOptions::default())
+        .diagnostics
+        .iter()
+        .map(|d| d.code)
+        .collect()
+}
+
+#[test]
+fn an_export_without_a_global_policy_has_apim_s_default_one() {
+    // The API's `<base />` in `backend` reaches the default global `forward-request`.
+    assert_eq!(
+        no_global_codes("apis/orders/policy.xml"),
+        Vec::<Code>::new()
+    );
+    // An operation that drops `<base />` from `backend` cuts it off.
+    assert_eq!(
+        no_global_codes("apis/orders/operations/get-order/policy.xml"),
+        [Code::NoForwardRequest, Code::MissingBase]
+    );
+}
