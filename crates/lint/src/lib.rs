@@ -45,13 +45,14 @@ pub struct LintOptions {
 /// A poisoned lock only costs the cache.
 #[derive(Debug, Default)]
 pub struct ReadCache {
-    sets: Mutex<HashMap<PathBuf, BTreeSet<String>>>,
+    sets: Mutex<HashMap<PathBuf, Option<BTreeSet<String>>>>,
     broader: Mutex<HashMap<(PathBuf, Scope), Option<PolicyDocument>>>,
 }
 
 impl ReadCache {
-    /// The variables the policy file at `path` sets (none if it cannot be read).
-    fn sets(&self, path: &Path, read_options: &ReadOptions) -> BTreeSet<String> {
+    /// The variables the policy file at `path` sets (none if it cannot be read); `None` when
+    /// it includes a fragment the run's fragment set does not hold, which may set any.
+    fn sets(&self, path: &Path, options: &LintOptions) -> Option<BTreeSet<String>> {
         if let Ok(cache) = self.sets.lock()
             && let Some(sets) = cache.get(path)
         {
@@ -59,10 +60,18 @@ impl ReadCache {
         }
         let sets = match std::fs::read(path) {
             Ok(bytes) => {
-                let output = read(&bytes, read_options);
-                rules::variables_set(&build(&output.document, BuildOptions::default()).document)
+                let output = read(&bytes, &options.read);
+                let document = build(&output.document, BuildOptions::default()).document;
+                let unknown_fragment = document.policies().iter().any(|policy| {
+                    policy.element == "include-fragment"
+                        && policy
+                            .literal("fragment-id")
+                            .zip(options.fragments.as_ref())
+                            .is_none_or(|(name, set)| set.get(name.trim()).is_none())
+                });
+                (!unknown_fragment).then(|| rules::variables_set(&document))
             }
-            Err(_) => BTreeSet::new(),
+            Err(_) => Some(BTreeSet::new()),
         };
         if let Ok(mut cache) = self.sets.lock() {
             cache.insert(path.to_path_buf(), sets.clone());
@@ -158,7 +167,7 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
     let mut around = match (options.scope, known) {
         (None, Some(_)) => rules::Around {
             chains: broader_chains(path, scope, options),
-            narrower_sets: Some(narrower_sets(path, scope, options)),
+            narrower_sets: narrower_sets(path, scope, options),
             export_searched: scope != Scope::Operation,
             borrowed: Vec::new(),
         },
@@ -255,8 +264,9 @@ fn folder_above(path: &Path, levels: usize) -> Option<PathBuf> {
 /// The variables that policies of scopes narrower than an APIOps file's set: below the
 /// global policy, every other policy of the export; below a workspace's, the workspace's;
 /// below a product's, the APIs' (any may be in the product); below an API's, its
-/// operations'. Fragments count wherever one of those may include them.
-fn narrower_sets(path: &Path, scope: Scope, options: &LintOptions) -> BTreeSet<String> {
+/// operations'. Fragments count wherever one of those may include them. `None` when one of
+/// those policies includes a fragment that is not in the export: it may set anything.
+fn narrower_sets(path: &Path, scope: Scope, options: &LintOptions) -> Option<BTreeSet<String>> {
     let directory = |levels: usize| folder_above(path, levels);
     let (mut folders, root) = match scope {
         Scope::Global | Scope::Workspace => (Vec::new(), directory(0)),
@@ -268,7 +278,7 @@ fn narrower_sets(path: &Path, scope: Scope, options: &LintOptions) -> BTreeSet<S
                 .collect(),
             directory(2),
         ),
-        Scope::Operation | Scope::GraphqlResolver => return BTreeSet::new(),
+        Scope::Operation | Scope::GraphqlResolver => return Some(BTreeSet::new()),
     };
     if let Some(root) = root {
         match scope {
@@ -294,11 +304,11 @@ fn narrower_sets(path: &Path, scope: Scope, options: &LintOptions) -> BTreeSet<S
             } else if entry_path.file_name().is_some_and(|n| n == "policy.xml")
                 && entry_path != path
             {
-                set.extend(options.read_cache.sets(&entry_path, &options.read));
+                set.extend(options.read_cache.sets(&entry_path, options)?);
             }
         }
     }
-    set
+    Some(set)
 }
 
 /// The chains of broader scopes around an APIOps file, as far as the layout says: the

@@ -354,3 +354,29 @@ fn an_export_without_a_global_policy_has_apim_s_default_one() {
         [Code::NoForwardRequest, Code::MissingBase]
     );
 }
+
+#[test]
+fn a_fragment_missing_from_the_export_may_set_what_a_broader_scope_reads() {
+    let product = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/exports/missing-fragment/products/gold/policy.xml");
+    let bytes = std::fs::read(&product).unwrap();
+    let codes = |options: &LintOptions| -> Vec<Code> {
+        lint(&product, &bytes, options)
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    };
+    // The API includes `classify-caller`, which no fragment set holds: it may set `tier`,
+    // so the product's read is not judged.
+    assert_eq!(codes(&LintOptions::default()), Vec::<Code>::new());
+    // Known, and setting nothing, the read is reported.
+    let known = LintOptions {
+        fragments: Some(fragment_set(
+            "classify-caller",
+            r#"<fragment><set-header name="X-Seen" exists-action="override"><value>1</value></set-header></fragment>"#,
+        )),
+        ..LintOptions::default()
+    };
+    assert_eq!(codes(&known), [Code::VariableNeverSet]);
+}
