@@ -729,9 +729,11 @@ client ID: `<audiences><audience>api://orders</audience></audiences>`.";
         "`authentication-managed-identity` (without `output-token-variable-name`) and \
 `authentication-basic` set the request's `Authorization` header to the gateway's own credentials. \
 Every policy after that which reads the header, an expression \
-on `context.Request.Headers` or a `validate-jwt header-name=\"Authorization\"`, sees the gateway's \
-credentials, not the caller's: a rate limit keyed on the caller's `oid` puts every caller in one \
-bucket, a claim check checks the managed identity. Nothing fails, so the mistake stays silent.\n\n\
+on `context.Request.Headers`, a `validate-jwt header-name=\"Authorization\"` or a `check-header \
+name=\"Authorization\"`, sees the gateway's credentials, not the caller's: a rate limit keyed on the \
+caller's `oid` puts every caller in one bucket, a claim check checks the managed identity, a check \
+that the caller sent a token always passes. Nothing fails, so the mistake stays silent. In an APIOps \
+export the rule follows what `<base />` and `include-fragment` run.\n\n\
 Fix: read the caller's token before the policy that replaces it (store what you need with \
 `set-variable`, or use `validate-jwt`'s `output-token-variable-name`), or give \
 `authentication-managed-identity` an `output-token-variable-name` and set the header last.";

@@ -586,9 +586,14 @@ pub(crate) fn authorization_reads(code: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// A policy's `header-name="Authorization"` (`validate-jwt` and the like read it).
+/// A policy's attribute naming the request's `Authorization` header as the one it reads:
+/// `header-name` (`validate-jwt` and the like) or `check-header`'s `name`.
 pub(crate) fn authorization_header_name(policy: &Policy) -> Option<&gatehouse_model::Attribute> {
-    policy.attribute("header-name").filter(|header| {
+    let attribute = match policy.element.as_str() {
+        "check-header" => "name",
+        _ => "header-name",
+    };
+    policy.attribute(attribute).filter(|header| {
         header
             .literal()
             .is_some_and(|name| name.trim().eq_ignore_ascii_case("authorization"))
