@@ -12,18 +12,28 @@ use gatehouse_lint::{FileLint, LintOptions, lint};
 use gatehouse_model::{BuildOptions, FragmentSet, build};
 use gatehouse_reader::{ReadOptions, read};
 
-fn export_file(relative: &str) -> PathBuf {
+/// A file of one of the exports under `tests/exports`.
+fn export_file(export: &str, relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/exports/flow")
+        .join("tests/exports")
+        .join(export)
         .join(relative)
 }
 
-/// The flow warnings of a file of the export, linted with the scope its place gives it.
-fn flow_warnings(relative: &str) -> Vec<Diagnostic> {
-    let path = export_file(relative);
+/// A file of an export, linted with the scope its place gives it.
+fn lint_export_file(export: &str, relative: &str, options: &LintOptions) -> FileLint {
+    let path = export_file(export, relative);
     let bytes = std::fs::read(&path).unwrap();
-    let linted = lint(&path, &bytes, &LintOptions::default());
-    flow_only(linted)
+    lint(&path, &bytes, options)
+}
+
+fn codes(linted: &FileLint) -> Vec<Code> {
+    linted.diagnostics.iter().map(|d| d.code).collect()
+}
+
+/// The flow warnings of a file of the `flow` export.
+fn flow_warnings(relative: &str) -> Vec<Diagnostic> {
+    flow_only(lint_export_file("flow", relative, &LintOptions::default()))
 }
 
 fn flow_only(linted: FileLint) -> Vec<Diagnostic> {
@@ -40,7 +50,7 @@ fn flow_only(linted: FileLint) -> Vec<Diagnostic> {
 }
 
 fn line_of(relative: &str, at: Span) -> usize {
-    let source = std::fs::read_to_string(export_file(relative)).unwrap();
+    let source = std::fs::read_to_string(export_file("flow", relative)).unwrap();
     let start = usize::try_from(at.start).unwrap();
     source[..start].matches('\n').count() + 1
 }
@@ -126,7 +136,7 @@ fn a_new_body_after_base_can_be_read() {
 #[test]
 fn the_same_operation_without_its_layout_is_judged_alone() {
     // Linted as a lone file (no export around it), nothing says what `<base />` runs.
-    let path = export_file("apis/payments/operations/refund/policy.xml");
+    let path = export_file("flow", "apis/payments/operations/refund/policy.xml");
     let bytes = std::fs::read(&path).unwrap();
     let linted = lint(Path::new("refund.xml"), &bytes, &LintOptions::default());
     assert!(flow_only(linted).is_empty());
@@ -330,15 +340,11 @@ fn a_product_s_replacement_is_named_by_its_product() {
 
 /// The codes for a file of the export without a global policy file.
 fn no_global_codes(relative: &str) -> Vec<Code> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/exports/no-global")
-        .join(relative);
-    let bytes = std::fs::read(&path).unwrap();
-    lint(&path, &bytes, &LintOptions::default())
-        .diagnostics
-        .iter()
-        .map(|d| d.code)
-        .collect()
+    codes(&lint_export_file(
+        "no-global",
+        relative,
+        &LintOptions::default(),
+    ))
 }
 
 #[test]
@@ -357,19 +363,16 @@ fn an_export_without_a_global_policy_has_apim_s_default_one() {
 
 #[test]
 fn a_fragment_missing_from_the_export_may_set_what_a_broader_scope_reads() {
-    let product = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/exports/missing-fragment/products/gold/policy.xml");
-    let bytes = std::fs::read(&product).unwrap();
-    let codes = |options: &LintOptions| -> Vec<Code> {
-        lint(&product, &bytes, options)
-            .diagnostics
-            .iter()
-            .map(|d| d.code)
-            .collect()
+    let product_codes = |options: &LintOptions| {
+        codes(&lint_export_file(
+            "missing-fragment",
+            "products/gold/policy.xml",
+            options,
+        ))
     };
     // The API includes `classify-caller`, which no fragment set holds: it may set `tier`,
     // so the product's read is not judged.
-    assert_eq!(codes(&LintOptions::default()), Vec::<Code>::new());
+    assert_eq!(product_codes(&LintOptions::default()), Vec::<Code>::new());
     // Known, and setting nothing, the read is reported.
     let known = LintOptions {
         fragments: Some(fragment_set(
@@ -378,5 +381,5 @@ fn a_fragment_missing_from_the_export_may_set_what_a_broader_scope_reads() {
         )),
         ..LintOptions::default()
     };
-    assert_eq!(codes(&known), [Code::VariableNeverSet]);
+    assert_eq!(product_codes(&known), [Code::VariableNeverSet]);
 }
