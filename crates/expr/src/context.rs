@@ -122,8 +122,8 @@ impl Multimap {
     }
 }
 
-/// A message body. `As<T>()` without `preserveContent: true` consumes it: later reads see an
-/// empty body, as on the gateway.
+/// A message body. `As<T>()` without `preserveContent: true` consumes it: the message then
+/// has no body (`Body` reads as null), and what is forwarded is empty.
 #[derive(Debug, Default)]
 pub struct Body {
     bytes: Vec<u8>,

@@ -225,6 +225,13 @@ namespace Gatehouse.Oracle
         readonly byte[] bytes;
         bool consumed;
         public ModelBody(byte[] bytes) { this.bytes = bytes; }
+        // After a read without preserveContent the message has no body: its Body is null, and
+        // a body object kept from before reads as null.
+        public static IMessageBody UnlessConsumed(IMessageBody body)
+        {
+            var model = body as ModelBody;
+            return model != null && model.consumed ? null : body;
+        }
 
         byte[] Read(bool preserve)
         {
@@ -235,6 +242,7 @@ namespace Gatehouse.Oracle
 
         public T As<T>(bool preserveContent = false)
         {
+            if (consumed) return default(T);
             var data = Read(preserveContent);
             var text = Encoding.UTF8.GetString(data).TrimStart('\uFEFF');
             object result;
@@ -252,6 +260,7 @@ namespace Gatehouse.Oracle
 
         public IDictionary<string, IList<string>> AsFormUrlEncodedContent(bool preserveContent = false)
         {
+            if (consumed) return null;
             var text = Encoding.UTF8.GetString(Read(preserveContent));
             var result = new Dictionary<string, IList<string>>();
             foreach (var pair in text.Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries))
@@ -272,7 +281,8 @@ namespace Gatehouse.Oracle
         public IUrl Url { get; set; }
         public IUrl OriginalUrl { get; set; }
         public IReadOnlyDictionary<string, string[]> Headers { get; set; }
-        public IMessageBody Body { get; set; }
+        IMessageBody body;
+        public IMessageBody Body { get { return ModelBody.UnlessConsumed(body); } set { body = value; } }
         public string IpAddress { get; set; }
         public IReadOnlyDictionary<string, string> MatchedParameters { get; set; }
         public IPrivateEndpointConnection PrivateEndpointConnection { get; set; }
@@ -288,7 +298,8 @@ namespace Gatehouse.Oracle
         public int StatusCode { get; set; }
         public string StatusReason { get; set; }
         public IReadOnlyDictionary<string, string[]> Headers { get; set; }
-        public IMessageBody Body { get; set; }
+        IMessageBody body;
+        public IMessageBody Body { get { return ModelBody.UnlessConsumed(body); } set { body = value; } }
     }
 
     class ModelApi : IApi

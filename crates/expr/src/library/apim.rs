@@ -62,7 +62,18 @@ fn groups(groups: &[Arc<context::Group>]) -> Value {
     object_array(Class::UserGroup, groups, Object::UserGroup)
 }
 
-/// `IMessageBody.As<T>(preserveContent)`.
+/// `IRequest.Body`/`IResponse.Body`: null when the message has no body, and also once a read
+/// without `preserveContent` consumed it. set-body-policy.md: the body is lost and accessing
+/// it later "will result in an exception"; a second `context.Request.Body.As<XElement>()…`
+/// reported from APIM failed with "Object reference not set to an instance of an object",
+/// which a null `Body` gives and an empty one would not (that is an `XmlException`).
+fn message_body(body: Option<&Arc<context::Body>>) -> Value {
+    body.filter(|b| !b.is_consumed())
+        .map_or(Value::Null, |b| Value::object(Object::Body(Arc::clone(b))))
+}
+
+/// `IMessageBody.As<T>(preserveContent)`. An `IMessageBody` kept from before the body was
+/// consumed reads as no body: null.
 fn body_as(
     cx: &mut Cx<'_>,
     call: &Call<'_>,
@@ -70,6 +81,9 @@ fn body_as(
     target: &Type,
     preserve: bool,
 ) -> R {
+    if body.is_consumed() {
+        return Ok(Value::Null);
+    }
     let bytes = body.read(!preserve);
     cx.charge_bytes(bytes.len() * 2, call.span)?;
     let as_text = || {
@@ -281,25 +295,11 @@ pub(crate) fn fused_context_member(part: &str, member: &str) -> Option<super::Na
                 &cx.context.request.matched_parameters,
             ))))
         },
-        ("Request", "Body") => |cx, _| {
-            Ok(cx
-                .context
-                .request
-                .body
-                .as_ref()
-                .map_or(Value::Null, |b| Value::object(Object::Body(Arc::clone(b)))))
-        },
+        ("Request", "Body") => |cx, _| Ok(message_body(cx.context.request.body.as_ref())),
         ("Response", "Headers") => |cx, _| Ok(multimap(&cx.context.response.headers)),
         ("Response", "StatusCode") => |cx, _| Ok(Value::Int32(cx.context.response.status_code)),
         ("Response", "StatusReason") => |cx, _| Ok(text(&cx.context.response.status_reason)),
-        ("Response", "Body") => |cx, _| {
-            Ok(cx
-                .context
-                .response
-                .body
-                .as_ref()
-                .map_or(Value::Null, |b| Value::object(Object::Body(Arc::clone(b)))))
-        },
+        ("Response", "Body") => |cx, _| Ok(message_body(cx.context.response.body.as_ref())),
         _ => return None,
     })
 }
@@ -460,10 +460,7 @@ pub(super) fn register(r: &mut Registry) {
     );
     r.property(request, "Body", "IMessageBody", |_, c| {
         match object_of(c)? {
-            Object::Request(request) => Ok(request
-                .body
-                .as_ref()
-                .map_or(Value::Null, |b| Value::object(Object::Body(Arc::clone(b))))),
+            Object::Request(request) => Ok(message_body(request.body.as_ref())),
             _ => Err(c.internal("not an IRequest")),
         }
     });
@@ -537,10 +534,7 @@ pub(super) fn register(r: &mut Registry) {
     );
     r.property(response, "Body", "IMessageBody", |_, c| {
         match object_of(c)? {
-            Object::Response(response) => Ok(response
-                .body
-                .as_ref()
-                .map_or(Value::Null, |b| Value::object(Object::Body(Arc::clone(b))))),
+            Object::Response(response) => Ok(message_body(response.body.as_ref())),
             _ => Err(c.internal("not an IResponse")),
         }
     });
@@ -566,6 +560,7 @@ pub(super) fn register(r: &mut Registry) {
         "AsFormUrlEncodedContent",
         "(bool preserveContent = false) -> IDictionary<string, IList<string>>",
         |_, c| match object_of(c)? {
+            Object::Body(body) if body.is_consumed() => Ok(Value::Null),
             Object::Body(body) => {
                 let preserve = c.boolean(0).unwrap_or(false);
                 let text = String::from_utf8_lossy(body.read(!preserve)).into_owned();
