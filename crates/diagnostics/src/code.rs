@@ -647,7 +647,10 @@ method in capitals, without spaces.";
 
     InvalidUrl = "GH0251" "invalid-url" Error
         "url is not an absolute http or https url"
-        "Backend and request URLs must be absolute: scheme, host, optional port and path.\n\nFix: \
+        "Backend and request URLs must be absolute: scheme, host, optional port and path. .NET's `Uri`, \
+which APIM parses them with, ends the host at the first `/`, `?` or `#`, so `https://#{host}#/api` (a \
+replace-tokens placeholder left in) has no host. A deployment template's placeholders (`${…}`, \
+`#{…}#`) are reported as written: lint the policy as the pipeline renders it.\n\nFix: \
 `https://backend.example.com/api`.";
 
     LegacyTrace = "GH0252" "legacy-trace" Warning

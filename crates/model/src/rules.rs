@@ -688,15 +688,20 @@ fn check_url(value: &Content, out: &mut Vec<Diagnostic>) {
         );
         return;
     }
+    // .NET's `Uri` ends the host at `/`, `\`, `?` or `#`: `https://#{host}#/api` has no host.
     let absolute = ["http://", "https://"].iter().any(|scheme| {
         url.get(..scheme.len())
             .is_some_and(|p| p.eq_ignore_ascii_case(scheme))
-            && url.len() > scheme.len()
-            && !url.get(scheme.len()..).unwrap_or_default().starts_with('/')
+            && url
+                .get(scheme.len()..)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(|first| !matches!(first, '/' | '\\' | '?' | '#'))
     });
     if !absolute {
         let help = if url.contains("${") {
             "`${…}` is a template placeholder: lint the policy as your deployment renders it (Terraform, Bicep or a pipeline fills it in)"
+        } else if url.contains("#{") {
+            "`#{…}#` is a pipeline's replace-tokens placeholder: lint the policy as your deployment renders it, after the tokens are replaced"
         } else {
             "write the scheme and host, for example `https://backend.example.com/api`"
         };
