@@ -329,10 +329,10 @@ fn body_survives(model: &PolicyDocument, message: &Message, read: Span) -> bool 
     };
     match (message, block.section) {
         (Message::Request, Some(Section::Inbound)) => {
-            covered_after(&block.items, read).unwrap_or(true)
+            covered_after(&block.items, read, false).unwrap_or(true)
                 || model.section(Section::Backend).is_some_and(|backend| {
                     // A `backend` that never forwards sends no request (GH0213 says so).
-                    !forwards(&backend.items) || replaced_on_every_path(&backend.items)
+                    !forwards(&backend.items) || replaced_on_every_path(&backend.items, true)
                 })
         }
         (Message::Request, Some(Section::Backend)) => {
@@ -343,18 +343,20 @@ fn body_survives(model: &PolicyDocument, message: &Message, read: Span) -> bool 
                     policy.element == "forward-request" && policy.span.end <= read.start
                 }
             });
-            sent_before || covered_after(&block.items, read).unwrap_or(true)
+            sent_before || covered_after(&block.items, read, true).unwrap_or(true)
         }
         (Message::Response, Some(Section::Outbound | Section::OnError)) => {
-            covered_after(&block.items, read).unwrap_or(true)
+            covered_after(&block.items, read, false).unwrap_or(true)
         }
         _ => true,
     }
 }
 
 /// Whether, once the code at `at` inside `items` has run, every path meets a new body or
-/// the end of the pipeline; `None` when `at` is not in `items`.
-fn covered_after(items: &[Item], at: Span) -> Option<bool> {
+/// the end of the pipeline; `None` when `at` is not in `items`. `base_sends`: whether a
+/// `<base />` here sends the message (in `backend`, where it forwards; in `inbound` and
+/// `outbound` it runs the broader scope's policies and the message is sent later).
+fn covered_after(items: &[Item], at: Span, base_sends: bool) -> Option<bool> {
     for (index, item) in items.iter().enumerate() {
         let Item::Policy(policy) = item else {
             continue;
@@ -369,14 +371,16 @@ fn covered_after(items: &[Item], at: Span) -> Option<bool> {
             .config
             .iter()
             .filter(|c| c.span.contains(at))
-            .find_map(|c| covered_after(&c.body, at))
-            .or_else(|| covered_after(&policy.body, at));
-        let rest = items.get(index + 1..).is_some_and(replaced_on_every_path);
+            .find_map(|c| covered_after(&c.body, at, base_sends))
+            .or_else(|| covered_after(&policy.body, at, base_sends));
+        let rest = items
+            .get(index + 1..)
+            .is_some_and(|rest| replaced_on_every_path(rest, base_sends));
         return Some(match inner {
             Some(true) => true,
             Some(false) => rest,
             // In a `when` condition: the branches run next.
-            None => policy_replaces_on_every_path(policy) || rest,
+            None => policy_replaces_on_every_path(policy, base_sends) || rest,
         });
     }
     None
@@ -390,21 +394,24 @@ fn ends_or_replaces(policy: &Policy) -> bool {
 }
 
 /// Whether running `items` from the start meets a new body or the end of the pipeline on
-/// every path before the message is sent (`forward-request`, or `<base />`, which usually
-/// forwards).
-fn replaced_on_every_path(items: &[Item]) -> bool {
+/// every path before the message is sent (`forward-request`, or in `backend` a `<base />`,
+/// which usually forwards).
+fn replaced_on_every_path(items: &[Item], base_sends: bool) -> bool {
     for item in items {
         match item {
-            Item::Base(_) => return false,
+            Item::Base(_) if base_sends => return false,
+            Item::Base(_) => {}
             Item::Policy(policy) if policy.element == "forward-request" => return false,
-            Item::Policy(policy) if policy_replaces_on_every_path(policy) => return true,
+            Item::Policy(policy) if policy_replaces_on_every_path(policy, base_sends) => {
+                return true;
+            }
             Item::Policy(_) => {}
         }
     }
     false
 }
 
-fn policy_replaces_on_every_path(policy: &Policy) -> bool {
+fn policy_replaces_on_every_path(policy: &Policy, base_sends: bool) -> bool {
     match policy.element.as_str() {
         _ if ends_or_replaces(policy) => true,
         "choose" => {
@@ -413,16 +420,16 @@ fn policy_replaces_on_every_path(policy: &Policy) -> bool {
                 .config
                 .iter()
                 .all(|branch| match branch.name.as_str() {
-                    "when" => replaced_on_every_path(&branch.body),
+                    "when" => replaced_on_every_path(&branch.body, base_sends),
                     "otherwise" => {
                         has_otherwise = true;
-                        replaced_on_every_path(&branch.body)
+                        replaced_on_every_path(&branch.body, base_sends)
                     }
                     _ => true,
                 });
             every_branch && has_otherwise
         }
-        "retry" | "limit-concurrency" => replaced_on_every_path(&policy.body),
+        "retry" | "limit-concurrency" => replaced_on_every_path(&policy.body, base_sends),
         _ => false,
     }
 }

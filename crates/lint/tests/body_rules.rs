@@ -58,6 +58,27 @@ fn paths_that_answer_or_set_a_new_body_keep_nothing_to_lose() {
 }
 
 #[test]
+fn a_base_in_inbound_sends_nothing_so_a_later_answer_still_counts() {
+    // `<base />` in `inbound` runs the broader inbound; the request is sent in `backend`. A
+    // `mock-response` after it answers the caller and the backend is never called
+    // (hmcts/hmi-api-gateway-fh validates a request body this way before mocking).
+    let mock = r#"<mock-response status-code="200" content-type="application/json" />"#;
+    assert_eq!(
+        body_codes(&format!("{READ_REQUEST}<base />{mock}"), "<base />", ""),
+        []
+    );
+    assert_eq!(
+        body_codes(&format!("{READ_REQUEST}<base />"), "<base />", ""),
+        [Code::BodyLost]
+    );
+    // In `backend`, `<base />` forwards: what comes after it is too late.
+    assert_eq!(
+        body_codes("", &format!("{READ_REQUEST}<base />{mock}"), ""),
+        [Code::BodyLost]
+    );
+}
+
+#[test]
 fn a_second_read_is_named_once() {
     let twice = format!("{READ_REQUEST}{READ_REQUEST}");
     assert_eq!(
