@@ -564,8 +564,9 @@ Fix: include both fragments from the policy instead.";
     UndefinedNamedValue = "GH0229" "undefined-named-value" Error
         "named value is not defined"
         "The policy refers to `{{name}}` but the named-value set (`--named-values`, or the `named values` \
-folder of an APIOps export) has no such name; APIM refuses the document.\n\nFix: correct the name, or \
-define the named value.";
+folder of an APIOps export) has no such name; APIM refuses the document. Inside \
+`<set-body template=\"liquid\">` `{{…}}` is Liquid's output tag (`{{body.order.id}}`), not a named \
+value, and is not reported.\n\nFix: correct the name, or define the named value.";
 
     MisplacedBase = "GH0230" "misplaced-base" Error
         "base must be a direct child of a section"

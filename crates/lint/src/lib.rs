@@ -423,8 +423,12 @@ fn default_global_policy() -> PolicyDocument {
 
 fn undefined_named_values(document: &Document, names: &NamedValues, out: &mut Vec<Diagnostic>) {
     let mut seen: BTreeSet<(u32, u32)> = BTreeSet::new();
+    let liquid = liquid_templates(document);
     for (name, span) in named_value_references(document) {
-        if names.contains(&name) || !seen.insert((span.start, span.end)) {
+        if names.contains(&name)
+            || liquid.iter().any(|template| template.contains(span))
+            || !seen.insert((span.start, span.end))
+        {
             continue;
         }
         let mut diagnostic = Diagnostic::new(
@@ -515,6 +519,32 @@ fn named_value_references(document: &Document) -> Vec<(String, Span)> {
         }
     }
     found.sort_by_key(|(_, span)| span.start);
+    found
+}
+
+/// The `set-body template="liquid"` elements. In them `{{…}}` is Liquid's output tag
+/// (`{{body.customer.id}}`, `{{context.Request.Headers.Accept}}`), not a named value: the
+/// docs' Liquid examples (set-body-policy.md's `{{body.getOpenOrders.cust}}`) save and run
+/// on instances that have no named value of that name.
+fn liquid_templates(document: &Document) -> Vec<Span> {
+    let mut found = Vec::new();
+    let mut stack: Vec<&gatehouse_reader::Node> = document.nodes().iter().collect();
+    while let Some(node) = stack.pop() {
+        if let gatehouse_reader::Node::Element(element) = node {
+            let liquid = document.text(element.name) == "set-body"
+                && element.attribute(document, "template").is_some_and(|t| {
+                    document
+                        .text(t.value.span)
+                        .trim()
+                        .eq_ignore_ascii_case("liquid")
+                });
+            if liquid {
+                found.push(element.span);
+            } else {
+                stack.extend(element.children.iter());
+            }
+        }
+    }
     found
 }
 
