@@ -471,8 +471,10 @@ the policy or `<base />` before `return-response`, or remove it.";
     NoForwardRequest = "GH0213" "no-forward-request" Warning
         "backend section never forwards the request"
         "A `backend` section without `forward-request` and without `<base />` never calls the backend: \
-the outbound section runs straight after inbound with an empty response.\n\nFix: add `<base />` to \
-inherit the broader scope's `forward-request`, or add `<forward-request />`.";
+the outbound section runs straight after inbound with an empty response. An `inbound` that answers \
+on every path (`return-response` or `mock-response`, in each branch of a `choose` with `otherwise`) \
+never reaches `backend`, which is then not judged.\n\nFix: add `<base />` to inherit the broader \
+scope's `forward-request`, or add `<forward-request />`.";
 
     MissingBase = "GH0214" "missing-base" Warning
         "section does not include the broader scope's policies"

@@ -699,10 +699,18 @@ fn inheritance(
     chains: &[Chain],
     out: &mut Vec<Diagnostic>,
 ) {
+    // An `inbound` that answers on every path (`return-response`, `mock-response`) never
+    // reaches `backend`: what that section holds, or lacks, does not matter.
+    let backend_unreachable = model
+        .section(Section::Inbound)
+        .is_some_and(|inbound| answers_on_every_path(&inbound.items));
     for block in &model.blocks {
         let Some(section) = block.section else {
             continue;
         };
+        if section == Section::Backend && backend_unreachable {
+            continue;
+        }
         let has_base = block.items.iter().any(|i| matches!(i, Item::Base(_)));
         // A lone file's backend with neither `<base />` nor `forward-request` gets one report
         // (GH0213, which names both), not a second for the missing `<base />`.
@@ -781,6 +789,30 @@ fn inheritance(
             }
         }
     }
+}
+
+/// Whether running `items` ends the pipeline with an answer on every path: a
+/// `return-response` or `mock-response`, or a `choose` whose every branch, `otherwise`
+/// included, does.
+fn answers_on_every_path(items: &[Item]) -> bool {
+    items.iter().any(|item| match item {
+        Item::Base(_) => false,
+        Item::Policy(policy) => match policy.element.as_str() {
+            "return-response" | "mock-response" => true,
+            "choose" => {
+                policy
+                    .config
+                    .iter()
+                    .any(|branch| branch.name == "otherwise")
+                    && policy
+                        .config
+                        .iter()
+                        .filter(|branch| matches!(branch.name.as_str(), "when" | "otherwise"))
+                        .all(|branch| answers_on_every_path(&branch.body))
+            }
+            _ => false,
+        },
+    })
 }
 
 /// Whether the items can forward the request: a `forward-request` anywhere, or an
