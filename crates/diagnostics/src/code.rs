@@ -453,8 +453,10 @@ write a constant, or move the dynamic part to a policy that accepts expressions 
         "child element is out of the documented order"
         "APIM validates the children of some policies in the order of the policy statement: for example \
 `validate-jwt` wants `openid-config`, `issuer-signing-keys`, `decryption-keys`, `audiences`, `issuers`, \
-`required-claims`, and `choose` wants every `when` before `otherwise`.\n\nFix: reorder the children as \
-the message says.";
+`required-claims`, and `choose` wants every `when` before `otherwise`. The ordered ones are those whose \
+schema in Microsoft's APIM extension for VS Code is a sequence: validate-jwt, send-request, \
+send-one-way-request, return-response, http-data-source (and choose); validate-azure-ad-token and cors \
+take their children in any order.\n\nFix: reorder the children as the message says.";
 
     DuplicatePolicy = "GH0211" "duplicate-policy" Error
         "policy may appear only once here"

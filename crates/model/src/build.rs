@@ -162,12 +162,14 @@ const WAIT_CHILDREN: &[&str] = &["send-request", "cache-lookup-value", "choose"]
 /// Elements whose content is a message body: XML inside them is the body, not configuration.
 const BODY_ELEMENTS: &[&str] = &["set-body", "payload", "data"];
 
-/// Policies whose documentation requires children in the order of the policy statement
-/// (the notes of validate-jwt, validate-azure-ad-token, send-request, return-response,
-/// http-data-source; choose wants `otherwise` last). Elsewhere APIM accepts any order.
+/// Policies that take their children only in the order of the policy statement. Every
+/// policy page carries the same note to set elements "in the order provided in the policy
+/// statement"; which policies APIM holds to it, Microsoft's own policy schemas for its VS Code
+/// extension (microsoft/vscode-apimanagement, `resources/policySchemas`) say: `xs:sequence`
+/// for validate-jwt, send-request, send-one-way-request, return-response, http-data-source and
+/// choose (`otherwise` last), `xs:all` (any order) for validate-azure-ad-token and cors.
 const ORDERED: &[&str] = &[
     "validate-jwt",
-    "validate-azure-ad-token",
     "send-request",
     "send-one-way-request",
     "return-response",
@@ -906,20 +908,10 @@ fn is_duration(text: &str) -> bool {
         || (text.split(':').count() == 3 && text.split(':').all(|p| p.parse::<f64>().is_ok()))
 }
 
-/// Children of an ordered policy whose relative order the documentation does not settle:
-/// validate-azure-ad-token's statement lists `client-application-ids` first on
-/// learn.microsoft.com and `backend-application-ids` first on docs.azure.cn, and the
-/// policy toolkit from Microsoft writes `backend-application-ids` first.
-const ORDER_TIES: &[(&str, &[&str])] = &[(
-    "validate-azure-ad-token",
-    &["client-application-ids", "backend-application-ids"],
-)];
-
 /// Checks that configuration children are not repeated, and follow the documented order
 /// where the policy requires it.
 struct Order {
     ordered: bool,
-    ties: &'static [&'static str],
     latest: Option<(usize, &'static str)>,
     seen: Vec<&'static str>,
 }
@@ -928,27 +920,8 @@ impl Order {
     fn new(owner: &str) -> Order {
         Order {
             ordered: ORDERED.contains(&owner),
-            ties: ORDER_TIES
-                .iter()
-                .find(|(policy, _)| *policy == owner)
-                .map_or(&[], |(_, ties)| *ties),
             latest: None,
             seen: Vec::new(),
-        }
-    }
-
-    /// The child's place in the documented order; tied children share the first place.
-    fn rank(&self, specs: &'static [ChildSpec], spec: &'static ChildSpec) -> usize {
-        let position = |name: &str| specs.iter().position(|s| s.name == name);
-        let own = position(spec.name).unwrap_or(0);
-        if self.ties.contains(&spec.name) {
-            self.ties
-                .iter()
-                .filter_map(|t| position(t))
-                .min()
-                .unwrap_or(own)
-        } else {
-            own
         }
     }
 
@@ -959,7 +932,7 @@ impl Order {
         spec: &'static ChildSpec,
         element: &Element,
     ) {
-        let index = self.rank(specs, spec);
+        let index = specs.iter().position(|s| s.name == spec.name).unwrap_or(0);
         if !spec.repeat && self.seen.contains(&spec.name) {
             builder.report(
                 Diagnostic::new(
