@@ -768,6 +768,14 @@ empty body; a response body read in `outbound` is gone when the gateway answers.
 the message a new body (`set-body`) or end with `return-response` first are fine; the rule follows \
 `choose` branches to tell.\n\nFix: pass `preserveContent: true` \
 (`context.Request.Body.As<JObject>(preserveContent: true)`), or put the body back with `set-body`.";
+
+    TooManyChildren = "GH0265" "too-many-children" Error
+        "policy has more of a child element than it allows"
+        "Some policies cap how many times a child element may appear: `emit-metric`, \
+`llm-emit-token-metric` and `azure-openai-emit-token-metric` take \"at most 10 custom dimensions\" \
+(their policy pages; Microsoft's policy schemas for VS Code say `maxOccurs=\"10\"` too). Azure Monitor \
+custom metrics have a dimension limit of their own, and a metric past it is not ingested.\n\nFix: keep \
+the dimensions that matter, or emit a second metric with the rest.";
 }
 
 #[cfg(test)]

@@ -908,10 +908,21 @@ fn is_duration(text: &str) -> bool {
         || (text.split(':').count() == 3 && text.split(':').all(|p| p.parse::<f64>().is_ok()))
 }
 
+/// Children a policy takes a limited number of: "You can configure at most 10 custom dimensions
+/// for this policy" (emit-metric-policy.md, llm-emit-token-metric-policy.md,
+/// azure-openai-emit-token-metric-policy.md; `maxOccurs="10"` in Microsoft's policy schemas).
+const CHILD_LIMITS: &[(&str, &str, usize)] = &[
+    ("emit-metric", "dimension", 10),
+    ("llm-emit-token-metric", "dimension", 10),
+    ("azure-openai-emit-token-metric", "dimension", 10),
+];
+
 /// Checks that configuration children are not repeated, and follow the documented order
 /// where the policy requires it.
 struct Order {
     ordered: bool,
+    /// The owner, the child it takes a limited number of, and the limit.
+    limit: Option<&'static (&'static str, &'static str, usize)>,
     latest: Option<(usize, &'static str)>,
     seen: Vec<&'static str>,
 }
@@ -920,6 +931,7 @@ impl Order {
     fn new(owner: &str) -> Order {
         Order {
             ordered: ORDERED.contains(&owner),
+            limit: CHILD_LIMITS.iter().find(|(policy, _, _)| *policy == owner),
             latest: None,
             seen: Vec::new(),
         }
@@ -944,6 +956,22 @@ impl Order {
             );
         }
         self.seen.push(spec.name);
+        if let Some(&(owner, child, most)) = self.limit {
+            // Reported once, at the first element past the limit.
+            if spec.name == child && self.seen.iter().filter(|s| **s == child).count() == most + 1 {
+                builder.report(
+                    Diagnostic::new(
+                        Code::TooManyChildren,
+                        element.name,
+                        format!(
+                            "`{owner}` takes at most {most} `{child}` elements; this is number {}",
+                            most + 1
+                        ),
+                    )
+                    .with_help(format!("keep {most} `{child}` elements or fewer")),
+                );
+            }
+        }
         if !self.ordered {
             return;
         }
