@@ -666,10 +666,12 @@ accepts it, but the current form puts the text in `<message>`, which also allows
 
     UnverifiedAttribute = "GH0253" "unverified-attribute" Warning
         "attribute is not in the official documentation"
-        "The policy's documentation page does not list the attribute, but Microsoft's policy toolkit \
-writes it (`cache-id` on the semantic-cache lookups, `increment-count` on `quota-by-key`): it may \
-be newer than the documentation, or the toolkit may be wrong.\n\nFix: check that your APIM \
-instance accepts it, then suppress this warning or turn it off in `gatehouse.toml`.";
+        "The policy's documentation page does not list the attribute, but a Microsoft source knows it: \
+the policy toolkit writes it (`cache-id` on the semantic-cache lookups, `increment-count` on \
+`quota-by-key`), or the policy schemas of Microsoft's APIM extension for VS Code list it \
+(`timeout-ms` on `send-request`, `default-dimensions` on `emit-metric`). It may be newer than the \
+documentation, or the source may be wrong.\n\nFix: check that your APIM instance accepts it, then \
+suppress this warning or turn it off in `gatehouse.toml`.";
 
     VariableTypeMismatch = "GH0255" "variable-type-mismatch" Warning
         "variable is read as a type it is never set to"

@@ -717,14 +717,20 @@ impl<'d> Builder<'d> {
                 Some(spec) => self.attribute_value(spec, owner, &value),
                 None if is_policy && name == "id" => {}
                 None if name == "xmlns" || name.starts_with("xmlns:") => {}
-                None if is_policy && catalog::toolkit_attribute(owner, name) => {
+                None if is_policy && catalog::undocumented_attribute(owner, name).is_some() => {
+                    let witness = catalog::undocumented_attribute(owner, name)
+                        .map_or("", catalog::Witness::describe);
                     self.report(
                         Diagnostic::new(
                             Code::UnverifiedAttribute,
                             attribute.name,
-                            format!("`{owner}` attribute `{name}` is not in the official documentation"),
+                            format!(
+                                "`{owner}` attribute `{name}` is not in the official documentation"
+                            ),
                         )
-                        .with_help("the policy toolkit from Microsoft writes it; check that your APIM instance accepts it"),
+                        .with_help(format!(
+                            "{witness}; check that your APIM instance accepts it"
+                        )),
                     );
                 }
                 None => {

@@ -292,20 +292,76 @@ pub const DOC_CORRECTIONS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Attributes the policy pages do not list but Microsoft's policy toolkit writes
-/// (`src/Core/Compiling/Policy/*Compiler.cs`): accepted with warning GH0253 rather than
-/// rejected, as toolkit-only policies are (GH0237). A toolkit attribute that is a near
-/// miss of a documented one (`error-variable-name` for `errors-variable-name` on
-/// validate-status-code) is not listed: the documentation names the attribute.
-pub const TOOLKIT_ATTRIBUTES: &[(&str, &str)] = &[
-    ("azure-openai-semantic-cache-lookup", "cache-id"),
-    ("llm-semantic-cache-lookup", "cache-id"),
-    ("quota-by-key", "increment-count"),
+/// Which Microsoft source knows an attribute that the policy pages do not list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Witness {
+    /// Microsoft's policy toolkit writes it (`src/Core/Compiling/Policy/*Compiler.cs`).
+    Toolkit,
+    /// Microsoft's policy schemas for its APIM extension for VS Code list it
+    /// (microsoft/vscode-apimanagement, `resources/policySchemas/*.xsd`).
+    Schema,
+}
+
+impl Witness {
+    /// Who vouches for the attribute, for a help line.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Witness::Toolkit => "the policy toolkit from Microsoft writes it",
+            Witness::Schema => "Microsoft's policy schema for its VS Code extension lists it",
+        }
+    }
+}
+
+/// Attributes the policy pages do not list but a Microsoft source knows: accepted with
+/// warning GH0253 rather than rejected, as toolkit-only policies are (GH0237). A toolkit
+/// attribute that is a near miss of a documented one (`error-variable-name` for
+/// `errors-variable-name` on validate-status-code) is not listed: the documentation names
+/// the attribute.
+pub const UNDOCUMENTED_ATTRIBUTES: &[(&str, &str, Witness)] = &[
+    (
+        "azure-openai-semantic-cache-lookup",
+        "cache-id",
+        Witness::Toolkit,
+    ),
+    ("llm-semantic-cache-lookup", "cache-id", Witness::Toolkit),
+    ("quota-by-key", "increment-count", Witness::Toolkit),
+    ("send-request", "timeout-ms", Witness::Schema),
+    ("send-request", "buffer-response", Witness::Schema),
+    ("send-request", "fail-on-error-status-code", Witness::Schema),
+    ("emit-metric", "default-dimensions", Witness::Schema),
+    ("azure-openai-emit-token-metric", "name", Witness::Schema),
+    (
+        "azure-openai-emit-token-metric",
+        "value-type",
+        Witness::Schema,
+    ),
+    (
+        "azure-openai-emit-token-metric",
+        "ignore-prompt",
+        Witness::Schema,
+    ),
+    ("llm-emit-token-metric", "name", Witness::Schema),
+    ("llm-emit-token-metric", "value-type", Witness::Schema),
+    ("llm-emit-token-metric", "ignore-prompt", Witness::Schema),
+    (
+        "validate-azure-ad-token",
+        "allow-protected-forwarded-tokens",
+        Witness::Schema,
+    ),
+    (
+        "validate-azure-ad-token",
+        "allow-proof-of-possession-tokens",
+        Witness::Schema,
+    ),
 ];
 
-/// Whether the toolkit writes `attribute` on `policy` though the documentation does not list it.
-pub fn toolkit_attribute(policy: &str, attribute: &str) -> bool {
-    TOOLKIT_ATTRIBUTES.contains(&(policy, attribute))
+/// The Microsoft source that knows `attribute` on `policy`, though the documentation does not
+/// list it.
+pub fn undocumented_attribute(policy: &str, attribute: &str) -> Option<Witness> {
+    UNDOCUMENTED_ATTRIBUTES
+        .iter()
+        .find(|(p, a, _)| *p == policy && *a == attribute)
+        .map(|(_, _, witness)| *witness)
 }
 
 /// Names similar to `name` among `candidates`, best first: for "did you mean".
