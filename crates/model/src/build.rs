@@ -164,10 +164,12 @@ const BODY_ELEMENTS: &[&str] = &["set-body", "payload", "data"];
 
 /// Policies that take their children only in the order of the policy statement. Every
 /// policy page carries the same note to set elements "in the order provided in the policy
-/// statement"; which policies APIM holds to it, Microsoft's own policy schemas for its VS Code
-/// extension (microsoft/vscode-apimanagement, `resources/policySchemas`) say: `xs:sequence`
-/// for validate-jwt, send-request, send-one-way-request, return-response, http-data-source and
-/// choose (`otherwise` last), `xs:all` (any order) for validate-azure-ad-token and cors.
+/// statement", so the page alone does not tell which policies APIM holds to it. These have
+/// evidence that it does (their own notes and issues) and are sequences in Microsoft's policy
+/// schemas for its VS Code extension (microsoft/vscode-apimanagement, `resources/policySchemas`);
+/// `choose` wants `otherwise` last. Those schemas make validate-azure-ad-token and cors
+/// `xs:all`, any order, on purpose; elsewhere a sequence is only the schema's default and no
+/// order is enforced here.
 const ORDERED: &[&str] = &[
     "validate-jwt",
     "send-request",

@@ -437,3 +437,17 @@ fn regenerate() {
     let reference = load_reference().unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(table_path(), generate(&reference)).unwrap_or_else(|e| panic!("{e}"));
 }
+
+#[test]
+fn every_undocumented_attribute_names_a_policy_that_lacks_it() {
+    // An entry for an attribute the table documents, or for no policy at all, would never
+    // apply: the table and the list would have drifted apart.
+    for (policy, attribute, _) in gatehouse_model::catalog::UNDOCUMENTED_ATTRIBUTES {
+        let spec = gatehouse_model::catalog::lookup(policy, None);
+        assert!(spec.is_some(), "{policy} is not in the table");
+        assert!(
+            spec.and_then(|s| s.attribute(attribute)).is_none(),
+            "{policy} documents `{attribute}`: drop it from UNDOCUMENTED_ATTRIBUTES"
+        );
+    }
+}

@@ -353,6 +353,46 @@ pub const UNDOCUMENTED_ATTRIBUTES: &[(&str, &str, Witness)] = &[
         "allow-proof-of-possession-tokens",
         Witness::Schema,
     ),
+    (
+        "rate-limit-by-key",
+        "increment-after-response",
+        Witness::Schema,
+    ),
+    (
+        "rate-limit-by-key",
+        "flexible-retry-window",
+        Witness::Schema,
+    ),
+    ("cache-store", "caching-mode", Witness::Schema),
+    ("azure-openai-token-limit", "prompt-type", Witness::Schema),
+    ("azure-openai-token-limit", "ignore-prompt", Witness::Schema),
+    ("llm-token-limit", "prompt-type", Witness::Schema),
+    ("llm-token-limit", "ignore-prompt", Witness::Schema),
+    (
+        "validate-graphql-request",
+        "max-total-depth",
+        Witness::Schema,
+    ),
+    (
+        "validate-graphql-request",
+        "max-complexity",
+        Witness::Schema,
+    ),
+    ("json-to-xml", "attribute-prefix", Witness::Schema),
+    ("json-to-xml", "namespace-block-name", Witness::Schema),
+    (
+        "json-to-xml",
+        "invalid-character-replacement",
+        Witness::Schema,
+    ),
+    ("json-to-xml", "null-values", Witness::Schema),
+    ("json-to-xml", "trim-values", Witness::Schema),
+    ("json-to-xml", "empty-values", Witness::Schema),
+    ("xml-to-json", "preserve-whitespace-nodes", Witness::Schema),
+    ("xml-to-json", "empty-values", Witness::Schema),
+    ("xml-to-json", "trim-values", Witness::Schema),
+    ("set-body", "html-decode-expression", Witness::Schema),
+    ("mock-response", "enabled", Witness::Schema),
 ];
 
 /// The Microsoft source that knows `attribute` on `policy`, though the documentation does not
