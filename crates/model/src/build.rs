@@ -715,13 +715,17 @@ impl<'d> Builder<'d> {
             let name = self.text(attribute.name);
             let value = Content::from_value(self.document, &attribute.value);
             let spec = specs.iter().find(|s| s.name == name);
+            let witness = if is_policy && spec.is_none() {
+                catalog::undocumented_attribute(owner, name)
+            } else {
+                None
+            };
             match spec {
                 Some(spec) => self.attribute_value(spec, owner, &value),
                 None if is_policy && name == "id" => {}
                 None if name == "xmlns" || name.starts_with("xmlns:") => {}
-                None if is_policy && catalog::undocumented_attribute(owner, name).is_some() => {
-                    let witness = catalog::undocumented_attribute(owner, name)
-                        .map_or("", catalog::Witness::describe);
+                None if witness.is_some() => {
+                    let witness = witness.map_or("", catalog::Witness::describe);
                     self.report(
                         Diagnostic::new(
                             Code::UnverifiedAttribute,
