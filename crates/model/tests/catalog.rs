@@ -47,6 +47,10 @@ fn apply_corrections(reference: &mut Value) -> Result<(), String> {
         reference,
         &["validate-azure-ad-token", "client-application-ids"],
     )?["required"] = json!(false);
+    // cors-policy.md's elements table says required, but its own `allowed-headers` table says
+    // "if that section is present", Microsoft's policy schema has `minOccurs="0"`, and live
+    // APIM instances hold cors policies without it (IATI's APIOps extraction).
+    element_mut(reference, &["cors", "allowed-headers"])?["required"] = json!(false);
     // An empty body is a body: `<set-body />` clears the message body.
     *element_mut(reference, &["set-body"])?
         .pointer_mut("/text_content/required")

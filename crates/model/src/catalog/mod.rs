@@ -240,6 +240,15 @@ pub const DOC_CORRECTIONS: &[(&str, &str)] = &[
          `audience` claims should be specified\"",
     ),
     (
+        "cors/allowed-headers optional",
+        "cors-policy.md's elements table marks it required, but the page's own `allowed-headers` \
+         table says a `header` is required \"if that section is present\"; the policy schema of \
+         Microsoft's APIM extension for VS Code has `minOccurs=\"0\"`; and APIM stores cors \
+         policies without it (IATI/apim-iati-gateway's APIOps extraction from a live instance has \
+         two). Without it a preflight that asks for any header other than the safelisted ones \
+         is refused",
+    ),
+    (
         "set-body text optional",
         "an empty body is a body: `<set-body />` clears the message body",
     ),

@@ -1730,7 +1730,7 @@ pub static POLICIES: &[PolicySpec] = &[
             },
             ChildSpec {
                 name: "allowed-headers",
-                required: true,
+                required: false,
                 repeat: false,
                 text_expressions: false,
                 contains_policies: false,
