@@ -130,6 +130,29 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         )
         .with_help("lint the policy as your deployment renders it (Terraform, Bicep or a pipeline fills `${…}` in)");
     }
+    if let Some(entity) = ["&quot;", "&apos;", "&lt;", "&gt;", "&amp;"]
+        .into_iter()
+        .find(|entity| rest.starts_with(entity))
+    {
+        // The XML was escaped twice (`&amp;quot;` in the file), as some export and templating
+        // tools do: the reader decoded it once, and C# sees the entity.
+        let meant = match entity {
+            "&quot;" => "\"",
+            "&apos;" => "'",
+            "&lt;" => "<",
+            "&gt;" => ">",
+            _ => "&",
+        };
+        return Diagnostic::new(
+            Code::ExpressionSyntax,
+            Span::from_range(at..at + entity.len()),
+            format!("`{entity}` is not c#: the policy text escapes `{meant}` twice"),
+        )
+        .with_help(format!(
+            "write `{entity}` in the file once (or `{meant}` where the reader allows it), not `&amp;{}`",
+            entity.trim_start_matches('&')
+        ));
+    }
     if matches!(found, "goto" | "lock") && wanted.contains(&"a statement") {
         // C# statements APIM's compiler accepts and the grammar does not have.
         return Diagnostic::new(
