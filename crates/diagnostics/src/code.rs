@@ -778,6 +778,15 @@ the message a new body (`set-body`) or end with `return-response` first are fine
 (their policy pages; Microsoft's policy schemas for VS Code say `maxOccurs=\"10\"` too). Azure Monitor \
 custom metrics have a dimension limit of their own, and a metric past it is not ingested.\n\nFix: keep \
 the dimensions that matter, or emit a second metric with the rest.";
+
+    NamedValueInCdata = "GH0266" "named-value-in-cdata" Warning
+        "named value inside a CDATA section is not substituted"
+        "APIM substitutes `{{name}}` in attribute values and element text, but not inside a \
+`<![CDATA[ … ]]>` section, expressions there included: the text keeps `{{name}}` as written, and \
+the policy saves without an error (reported from a deployment: `<set-body><![CDATA[@{ return \
+\"{{models}}\"; }]]></set-body>` returns the literal `{{models}}`). Expressions in CDATA do run.\n\n\
+Fix: read the named value outside the CDATA section, `<set-variable name=\"models\" \
+value=\"{{models}}\" />`, and use `context.Variables[\"models\"]` inside.";
 }
 
 #[cfg(test)]

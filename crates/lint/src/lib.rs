@@ -203,6 +203,7 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
         &facts,
         &mut diagnostics,
     );
+    named_values_in_cdata(&document, &mut diagnostics);
     if let Some(names) = &options.named_values {
         undefined_named_values(&document, names, &mut diagnostics);
         named_value_expressions(&document, names, &mut diagnostics);
@@ -500,10 +501,19 @@ fn named_value_expressions(document: &Document, names: &NamedValues, out: &mut V
     }
 }
 
-/// Every `{{name}}` in the document: in attribute values, text and expressions.
+/// Every `{{name}}` APIM substitutes: in attribute values, text and expressions, but not in
+/// CDATA sections (see `named_values_in_cdata`).
 fn named_value_references(document: &Document) -> Vec<(String, Span)> {
+    references_in(document, |place| place != Place::CData)
+}
+
+/// The `{{name}}` references of the values whose place `keep` accepts, in document order.
+fn references_in(document: &Document, keep: impl Fn(Place<'_>) -> bool) -> Vec<(String, Span)> {
     let mut found = Vec::new();
-    for (_, value) in values(document) {
+    for (place, value) in values(document) {
+        if !keep(place) {
+            continue;
+        }
         for part in value.parts() {
             match part {
                 gatehouse_reader::ValuePart::NamedValue(reference) => {
@@ -520,6 +530,30 @@ fn named_value_references(document: &Document) -> Vec<(String, Span)> {
     }
     found.sort_by_key(|(_, span)| span.start);
     found
+}
+
+/// `{{name}}` inside a CDATA section, where APIM does not substitute named values: it passes
+/// `{{name}}` through as written, even inside an expression there, and saves the policy
+/// without complaint (a deployment's write-up: "no deploy error: at runtime it returns the
+/// literal `{{name}}`").
+fn named_values_in_cdata(document: &Document, out: &mut Vec<Diagnostic>) {
+    let liquid = liquid_templates(document);
+    for (name, span) in references_in(document, |place| place == Place::CData) {
+        // In a Liquid template `{{…}}` is Liquid's own, CDATA or not.
+        if liquid.iter().any(|template| template.contains(span)) {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                Code::NamedValueInCdata,
+                span,
+                format!("`{{{{{name}}}}}` is inside a CDATA section, where APIM does not substitute named values: it stays `{{{{{name}}}}}`"),
+            )
+            .with_help(format!(
+                "read it outside the CDATA section, e.g. `<set-variable name=\"{name}\" value=\"{{{{{name}}}}}\" />`, and use `context.Variables[\"{name}\"]` inside"
+            )),
+        );
+    }
 }
 
 /// The `set-body template="liquid"` elements. In them `{{…}}` is Liquid's output tag
