@@ -203,9 +203,10 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
         &facts,
         &mut diagnostics,
     );
-    named_values_in_cdata(&document, &mut diagnostics);
+    let references = named_value_references(&document);
+    named_values_in_cdata(&references, &mut diagnostics);
     if let Some(names) = &options.named_values {
-        undefined_named_values(&document, names, &mut diagnostics);
+        undefined_named_values(&references, names, &mut diagnostics);
         named_value_expressions(&document, names, &mut diagnostics);
     }
     let mut diagnostics = suppress::apply(&document, diagnostics);
@@ -422,14 +423,16 @@ fn default_global_policy() -> PolicyDocument {
     .document
 }
 
-fn undefined_named_values(document: &Document, names: &NamedValues, out: &mut Vec<Diagnostic>) {
+fn undefined_named_values(
+    references: &[Reference],
+    names: &NamedValues,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut seen: BTreeSet<(u32, u32)> = BTreeSet::new();
-    let liquid = liquid_templates(document);
-    for (name, span) in named_value_references(document) {
-        if names.contains(&name)
-            || liquid.iter().any(|template| template.contains(span))
-            || !seen.insert((span.start, span.end))
-        {
+    // APIM substitutes no named value inside CDATA (GH0266 says so), so none is missing there.
+    for Reference { name, span, .. } in references.iter().filter(|r| !r.in_cdata) {
+        let span = *span;
+        if names.contains(name) || !seen.insert((span.start, span.end)) {
             continue;
         }
         let mut diagnostic = Diagnostic::new(
@@ -437,7 +440,7 @@ fn undefined_named_values(document: &Document, names: &NamedValues, out: &mut Ve
             span,
             format!("named value `{name}` is not defined"),
         );
-        diagnostic = match gatehouse_model::catalog::similar(&name, names.names()) {
+        diagnostic = match gatehouse_model::catalog::similar(name, names.names()) {
             Some(guess) => diagnostic.with_help(format!("did you mean `{{{{{guess}}}}}`?")),
             None => diagnostic.with_help("define it in the named-value set, or correct the name"),
         };
@@ -501,34 +504,44 @@ fn named_value_expressions(document: &Document, names: &NamedValues, out: &mut V
     }
 }
 
-/// Every `{{name}}` APIM substitutes: in attribute values, text and expressions, but not in
-/// CDATA sections (see `named_values_in_cdata`).
-fn named_value_references(document: &Document) -> Vec<(String, Span)> {
-    references_in(document, |place| place != Place::CData)
+/// A `{{name}}` of the document, and whether it sits in a CDATA section.
+struct Reference {
+    name: String,
+    span: Span,
+    in_cdata: bool,
 }
 
-/// The `{{name}}` references of the values whose place `keep` accepts, in document order.
-fn references_in(document: &Document, keep: impl Fn(Place<'_>) -> bool) -> Vec<(String, Span)> {
+/// Every `{{name}}` of the document, in attribute values, text, CDATA and expressions, in
+/// document order; not those of Liquid templates, where `{{…}}` is Liquid's own.
+fn named_value_references(document: &Document) -> Vec<Reference> {
+    let liquid = liquid_templates(document);
     let mut found = Vec::new();
     for (place, value) in values(document) {
-        if !keep(place) {
-            continue;
-        }
+        let in_cdata = place == Place::CData;
+        let mut push = |name: &str, span: Span| {
+            if !liquid.iter().any(|template| template.contains(span)) {
+                found.push(Reference {
+                    name: name.to_owned(),
+                    span,
+                    in_cdata,
+                });
+            }
+        };
         for part in value.parts() {
             match part {
                 gatehouse_reader::ValuePart::NamedValue(reference) => {
-                    found.push((document.text(reference.name).to_owned(), reference.span));
+                    push(document.text(reference.name), reference.span);
                 }
                 gatehouse_reader::ValuePart::Expression(expression) => {
                     for reference in &expression.named_values {
-                        found.push((document.text(reference.name).to_owned(), reference.span));
+                        push(document.text(reference.name), reference.span);
                     }
                 }
                 gatehouse_reader::ValuePart::Literal(_) => {}
             }
         }
     }
-    found.sort_by_key(|(_, span)| span.start);
+    found.sort_by_key(|reference| reference.span.start);
     found
 }
 
@@ -536,17 +549,12 @@ fn references_in(document: &Document, keep: impl Fn(Place<'_>) -> bool) -> Vec<(
 /// `{{name}}` through as written, even inside an expression there, and saves the policy
 /// without complaint (a deployment's write-up: "no deploy error: at runtime it returns the
 /// literal `{{name}}`").
-fn named_values_in_cdata(document: &Document, out: &mut Vec<Diagnostic>) {
-    let liquid = liquid_templates(document);
-    for (name, span) in references_in(document, |place| place == Place::CData) {
-        // In a Liquid template `{{…}}` is Liquid's own, CDATA or not.
-        if liquid.iter().any(|template| template.contains(span)) {
-            continue;
-        }
+fn named_values_in_cdata(references: &[Reference], out: &mut Vec<Diagnostic>) {
+    for Reference { name, span, .. } in references.iter().filter(|r| r.in_cdata) {
         out.push(
             Diagnostic::new(
                 Code::NamedValueInCdata,
-                span,
+                *span,
                 format!("`{{{{{name}}}}}` is inside a CDATA section, where APIM does not substitute named values: it stays `{{{{{name}}}}}`"),
             )
             .with_help(format!(
