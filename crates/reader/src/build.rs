@@ -500,6 +500,10 @@ impl Builder<'_> {
             return Flow::StopAt(start);
         }
         let content_end = end.saturating_sub(if self_closing { 2 } else { 1 });
+        if self.source.as_bytes().get(content_end) != Some(&b'>') && !self_closing {
+            // The prepass ended a start tag that lost its `>` before its content.
+            self.missing_tag_end(&name, name_span, end);
+        }
         let attributes = self.attributes(start + 1, content_end, name_len);
         let element = Element {
             span: span(start, end),
@@ -516,6 +520,27 @@ impl Builder<'_> {
             self.open.push(element);
         }
         Flow::Continue
+    }
+
+    fn missing_tag_end(&mut self, name: &str, name_span: Span, content_start: usize) {
+        let content = self.source.get(content_start..).unwrap_or_default();
+        let shown = if content.starts_with('@') {
+            content.get(..2).unwrap_or("@")
+        } else {
+            "<"
+        };
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::UnclosedMarkup,
+                name_span,
+                format!("start tag `<{name}` has no `>`"),
+            )
+            .with_label(
+                span(content_start, content_start + shown.len()),
+                "the element's content starts here",
+            )
+            .with_help(format!("end the start tag with `>` before `{shown}`")),
+        );
     }
 
     /// The attributes of the tag whose content (name and attributes, without `<` and `>` or

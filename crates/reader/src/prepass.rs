@@ -33,9 +33,10 @@ pub(crate) fn run(source: &str) -> Prepass {
         expressions: Vec::new(),
         mask: Vec::new(),
         stray_quotes: Vec::new(),
+        missing_tag_ends: Vec::new(),
     };
     walker.text(0);
-    let masked = if walker.mask.is_empty() {
+    let masked = if walker.mask.is_empty() && walker.missing_tag_ends.is_empty() {
         None
     } else {
         let mut masked = bytes.to_vec();
@@ -44,9 +45,14 @@ pub(crate) fn run(source: &str) -> Prepass {
                 region.fill(b'_');
             }
         }
+        for &at in &walker.missing_tag_ends {
+            if let Some(byte) = masked.get_mut(at) {
+                *byte = b'>';
+            }
+        }
         // Masked regions start at an ASCII `@` or are one ASCII quote, and end at ASCII
-        // delimiters or the end of the text, so the copy is still UTF-8; if that ever failed,
-        // reading goes on unmasked.
+        // delimiters or the end of the text, and a missing `>` replaces ASCII white space, so
+        // the copy is still UTF-8; if that ever failed, reading goes on unmasked.
         String::from_utf8(masked).ok()
     };
     Prepass {
@@ -61,6 +67,9 @@ struct Walker<'a> {
     expressions: Vec<Scanned>,
     mask: Vec<std::ops::Range<usize>>,
     stray_quotes: Vec<Vec<usize>>,
+    /// White space where a start tag lost its `>` (see [`Walker::start_tag`]): the masked copy
+    /// has a `>` there, so the tag ends where its author meant it to.
+    missing_tag_ends: Vec<usize>,
 }
 
 impl Walker<'_> {
@@ -138,15 +147,55 @@ impl Walker<'_> {
         }
     }
 
+    /// From the first byte of a start tag's name: the position after the tag.
+    ///
+    /// A start tag whose `>` was forgotten (`<set-body` and its `@{…}` on the next line)
+    /// would run on to some later `>`, and every word and quote of the content in between
+    /// would be read as a malformed attribute. Where an attribute name could start (after
+    /// white space that does not follow `=`), an expression or another tag cannot be part of
+    /// the tag: the tag ends at that white space, which the masked copy turns into `>`, and the
+    /// builder reports the missing `>` once (GH0021). Well-formed XML never has either there.
     fn start_tag(&mut self, mut pos: usize) -> usize {
-        while let Some(found) = memchr3(b'"', b'\'', b'>', self.rest(pos)) {
-            let at = pos + found;
-            match self.bytes.get(at) {
-                Some(&quote @ (b'"' | b'\'')) => pos = self.attribute_value(at + 1, quote),
-                _ => return at + 1,
+        // The last byte that was not white space, to tell `name= @(…)` from content.
+        let mut last_significant = None;
+        while let Some(&byte) = self.bytes.get(pos) {
+            match byte {
+                b'"' | b'\'' => {
+                    pos = self.attribute_value(pos + 1, byte);
+                    last_significant = Some(byte);
+                    continue;
+                }
+                b'>' => return pos + 1,
+                b'@' | b'<' if self.content_starts(pos, last_significant) => {
+                    self.missing_tag_ends.push(pos - 1);
+                    return pos;
+                }
+                _ => {}
             }
+            if !byte.is_ascii_whitespace() {
+                last_significant = Some(byte);
+            }
+            pos += 1;
         }
         self.bytes.len()
+    }
+
+    /// Whether the `@` or `<` at `pos`, inside a start tag, begins the element's content
+    /// rather than anything a start tag can hold.
+    fn content_starts(&self, pos: usize, last_significant: Option<u8>) -> bool {
+        let after_white_space = pos
+            .checked_sub(1)
+            .and_then(|before| self.bytes.get(before))
+            .is_some_and(u8::is_ascii_whitespace);
+        if !after_white_space || last_significant == Some(b'=') {
+            return false;
+        }
+        if self.bytes.get(pos) == Some(&b'@') {
+            return scan::expression_at(self.bytes, pos).is_some();
+        }
+        self.bytes
+            .get(pos + 1)
+            .is_some_and(|&next| is_name_start_byte(next) || matches!(next, b'/' | b'!'))
     }
 
     /// From the first byte of a quoted value: the position after its closing quote.
@@ -293,6 +342,18 @@ mod tests {
         ] {
             assert!(run(source).stray_quotes.is_empty(), "{source}");
         }
+    }
+
+    #[test]
+    fn a_start_tag_that_lost_its_gt_ends_before_its_content() {
+        let source = "<a\n @(x)</a><b c=\"1\" <d/></b><e f= @(y)/>";
+        let prepass = run(source);
+        // `f= @(y)` is a value without quotes (GH0010), not content.
+        assert_eq!(prepass.expressions.len(), 1);
+        assert_eq!(
+            prepass.masked.as_deref(),
+            Some("<a\n>____</a><b c=\"1\"><d/></b><e f= @(y)/>")
+        );
     }
 
     #[test]

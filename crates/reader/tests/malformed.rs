@@ -95,6 +95,17 @@ cases! {
         ("GH0006", 1, 2),
         ("GH0021", 2, 3),
     ];
+    // A start tag that lost its `>` before its content: one error, not one per word and
+    // quote of the content up to some later `>`.
+    start_tag_without_gt_before_an_expression:
+        policy("    <set-body\n      @{ var id = context.Variables[\"id\"]; return \"x\"; }\n    </set-body>") => [("GH0021", 3, 6)];
+    start_tag_without_gt_before_a_child:
+        policy("    <set-header name=\"a\" exists-action=\"override\"\n      <value>b</value>\n    </set-header>") => [("GH0021", 3, 6)];
+    start_tag_without_gt_before_an_end_tag:
+        policy("    <set-body template=\"none\"\n    </set-body>") => [("GH0021", 3, 6)];
+    // After `=`, an expression is a value that lacks quotes, not content.
+    unquoted_expression_value_is_not_content:
+        policy("    <set-variable name=\"a\" value= @(1) />") => [("GH0010", 3, 35)];
     invalid_element_name: "<policies><set$header /></policies>" => [("GH0011", 1, 12)];
     unknown_root_element: "<policy>\n</policy>" => [("GH0018", 1, 2)];
     // A GraphQL resolver's policy has its data source as the root.
