@@ -82,6 +82,13 @@ fn apply_corrections(reference: &mut Value) -> Result<(), String> {
         "expressions",
         json!(true),
     )?;
+    // The page is silent on a required claim's `value`; pagoPA's production wallet and
+    // e-commerce APIs require `walletId` to equal `@(context.Variables…)` in both branches of
+    // their token check, which would refuse every call if APIM read the text literally.
+    element_mut(
+        reference,
+        &["validate-jwt", "required-claims", "claim", "value"],
+    )?["text_expressions"] = json!(true);
     // cosmosdb-data-source-policy.md's tables are silent; its read, delete and write examples
     // (and their prose: "accessed using the context.GraphQL.Arguments["id"] context variable")
     // compute `id` and `partition-key` with expressions.

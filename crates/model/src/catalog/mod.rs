@@ -274,6 +274,13 @@ pub const DOC_CORRECTIONS: &[(&str, &str)] = &[
          validate-jwt>openid-config.url was added\"), and Microsoft's policy snippets use one",
     ),
     (
+        "validate-jwt/required-claims/claim/value takes expressions",
+        "validate-jwt-policy.md does not say (the reference has no expressions there); pagoPA's \
+         production wallet and e-commerce policies require the `walletId` claim to equal \
+         `@((string)context.Variables.GetValueOrDefault(\"walletId\",\"\"))` in both branches of \
+         their token check, which would refuse every call if APIM compared the literal text",
+    ),
+    (
         "cosmosdb-data-source id and partition-key take expressions",
         "cosmosdb-data-source-policy.md's tables do not say; its read, delete and write examples \
          write `<id>@(context.GraphQL.Arguments[\"id\"].ToString())</id>`, and the prose says the \
