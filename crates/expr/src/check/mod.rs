@@ -11,7 +11,7 @@ mod stmt;
 
 use std::sync::Arc;
 
-use gatehouse_diagnostics::{Code, Diagnostic, Severity, Span};
+use gatehouse_diagnostics::{Code, Diagnostic, Severity, Span, edit_distance};
 use gatehouse_expr_syntax::ast;
 
 use crate::ir::{Function, FunctionBody, Ir, LocalRef};
@@ -595,23 +595,6 @@ pub(crate) fn closest<'a>(
         .filter(|(distance, candidate)| *distance <= (candidate.len().max(name.len()) / 3).max(1))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let value = (previous.get(j + 1).copied().unwrap_or(usize::MAX) + 1)
-                .min(current.get(j).copied().unwrap_or(usize::MAX) + 1)
-                .min(previous.get(j).copied().unwrap_or(usize::MAX) + cost);
-            current.push(value);
-        }
-        previous = current;
-    }
-    previous.last().copied().unwrap_or(0)
 }
 
 /// A pattern as C# binds it. `case JTokenType.Object:` parses as a type pattern, but C# binds

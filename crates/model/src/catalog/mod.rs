@@ -9,6 +9,8 @@
 
 mod table;
 
+use gatehouse_diagnostics::edit_distance;
+
 pub use table::POLICIES;
 
 /// A section of a policy document, in the order the pipeline runs them.
@@ -429,27 +431,6 @@ pub fn similar<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) ->
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        if let Some(first) = current.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let deletion = previous.get(j + 1).copied().unwrap_or(0) + 1;
-            let insertion = current.get(j).copied().unwrap_or(0) + 1;
-            if let Some(cell) = current.get_mut(j + 1) {
-                *cell = substitution.min(deletion).min(insertion);
-            }
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]
