@@ -6,7 +6,7 @@
 //! unknown end tag is kept as unparsed text, a mismatched end tag closes the elements it
 //! skips, and a tokeniser error restarts quick-xml after the bad markup.
 
-use gatehouse_diagnostics::{Code, Diagnostic, Span};
+use gatehouse_diagnostics::{Code, Diagnostic, Span, edit_distance};
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::attributes::{AttrError, Attributes};
 use quick_xml::events::{BytesStart, Event};
@@ -133,7 +133,7 @@ impl Builder<'_> {
                         self.end_tag(last, end);
                         Flow::Continue
                     }
-                    Ok(Event::Comment(_)) => self.leaf(Node::Comment(span(last, end))),
+                    Ok(Event::Comment(_)) => self.comment(last, end),
                     Ok(Event::PI(_)) => self.leaf(Node::ProcessingInstruction(span(last, end))),
                     Ok(Event::Decl(_)) => self.declaration(last, end),
                     Ok(Event::DocType(_)) => self.doctype(last, end),
@@ -684,11 +684,43 @@ impl Builder<'_> {
             .get(start + 2..end.saturating_sub(1))
             .unwrap_or_default();
         let name = inner.trim_end().to_owned();
+        if self.source.as_bytes().get(end.saturating_sub(1)) != Some(&b'>') {
+            // The prepass ended an end tag that lost its `>` before the next tag.
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnclosedMarkup,
+                    span(start, start + 2 + name.len()),
+                    format!("end tag `</{name}` has no `>`"),
+                )
+                .with_help(format!("write `</{name}>`")),
+            );
+        }
         let matching = self
             .open
             .iter()
             .rposition(|element| self.slice(element.name) == name);
         let Some(index) = matching else {
+            if let Some(open) = self.open.last() {
+                let open_name = self.slice(open.name).to_owned();
+                let limit = (open_name.chars().count() / 3).max(1);
+                if edit_distance(&name, &open_name) <= limit {
+                    // `</set-heder>` under `<set-header>`: a typo of the end tag; closing the
+                    // element keeps its siblings from becoming its children.
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            Code::MismatchedEndTag,
+                            tag_span,
+                            format!(
+                                "end tag `</{name}>` does not match the open element `<{open_name}>`"
+                            ),
+                        )
+                        .with_label(open.name, format!("`<{open_name}>` is opened here"))
+                        .with_help(format!("did you mean `</{open_name}>`?")),
+                    );
+                    self.close_top(Some(tag_span));
+                    return;
+                }
+            }
             let mut diagnostic = Diagnostic::new(
                 Code::UnexpectedEndTag,
                 tag_span,
@@ -770,6 +802,25 @@ impl Builder<'_> {
         element.end_tag = end_tag;
         element.span = Span::new(element.start_tag.start, end);
         self.push_node(Node::Element(element));
+    }
+
+    fn comment(&mut self, start: usize, end: usize) -> Flow {
+        if self
+            .source
+            .get(..end)
+            .is_some_and(|text| !text.ends_with("-->"))
+        {
+            // The prepass ended a comment that was closed with `->`, one dash short.
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnclosedMarkup,
+                    span(end.saturating_sub(2), end),
+                    "comment ends with `->`, not `-->`",
+                )
+                .with_help("write `-->`: without it the rest of the document is comment"),
+            );
+        }
+        self.leaf(Node::Comment(span(start, end)))
     }
 
     fn cdata(&mut self, start: usize, end: usize) -> Flow {

@@ -33,10 +33,10 @@ pub(crate) fn run(source: &str) -> Prepass {
         expressions: Vec::new(),
         mask: Vec::new(),
         stray_quotes: Vec::new(),
-        missing_tag_ends: Vec::new(),
+        repairs: Vec::new(),
     };
     walker.text(0);
-    let masked = if walker.mask.is_empty() && walker.missing_tag_ends.is_empty() {
+    let masked = if walker.mask.is_empty() && walker.repairs.is_empty() {
         None
     } else {
         let mut masked = bytes.to_vec();
@@ -45,14 +45,14 @@ pub(crate) fn run(source: &str) -> Prepass {
                 region.fill(b'_');
             }
         }
-        for &at in &walker.missing_tag_ends {
+        for &(at, replacement) in &walker.repairs {
             if let Some(byte) = masked.get_mut(at) {
-                *byte = b'>';
+                *byte = replacement;
             }
         }
         // Masked regions start at an ASCII `@` or are one ASCII quote, and end at ASCII
-        // delimiters or the end of the text, and a missing `>` replaces ASCII white space, so
-        // the copy is still UTF-8; if that ever failed, reading goes on unmasked.
+        // delimiters or the end of the text, and a repair replaces ASCII white space with an
+        // ASCII byte, so the copy is still UTF-8; if that ever failed, reading goes on unmasked.
         String::from_utf8(masked).ok()
     };
     Prepass {
@@ -67,9 +67,10 @@ struct Walker<'a> {
     expressions: Vec<Scanned>,
     mask: Vec<std::ops::Range<usize>>,
     stray_quotes: Vec<Vec<usize>>,
-    /// White space where a start tag lost its `>` (see [`Walker::start_tag`]): the masked copy
-    /// has a `>` there, so the tag ends where its author meant it to.
-    missing_tag_ends: Vec<usize>,
+    /// White space the masked copy replaces so that markup whose end was mistyped ends where
+    /// its author meant it to: a `>` a tag lost ([`Walker::start_tag`], [`Walker::end_tag`]), the
+    /// first `-` of a comment closed with `->` ([`Walker::comment`]). The builder reports each.
+    repairs: Vec<(usize, u8)>,
 }
 
 impl Walker<'_> {
@@ -111,7 +112,7 @@ impl Walker<'_> {
     fn markup(&mut self, at: usize) -> usize {
         let rest = self.rest(at);
         if rest.starts_with(b"<!--") {
-            self.after(at + 4, b"-->")
+            self.comment(at + 4)
         } else if rest.starts_with(b"<![CDATA[") {
             let content = at + 9;
             let end =
@@ -138,7 +139,7 @@ impl Walker<'_> {
         } else if rest.starts_with(b"<?") {
             self.after(at + 2, b"?>")
         } else if rest.starts_with(b"</") {
-            self.after(at + 2, b">")
+            self.end_tag(at + 2)
         } else if rest.get(1).copied().is_some_and(is_name_start_byte) {
             self.start_tag(at + 1)
         } else {
@@ -167,7 +168,7 @@ impl Walker<'_> {
                 }
                 b'>' => return pos + 1,
                 b'@' | b'<' if self.content_starts(pos, last_significant) => {
-                    self.missing_tag_ends.push(pos - 1);
+                    self.repairs.push((pos - 1, b'>'));
                     return pos;
                 }
                 _ => {}
@@ -178,6 +179,48 @@ impl Walker<'_> {
             pos += 1;
         }
         self.bytes.len()
+    }
+
+    /// From the byte after `<!--`: the position after the comment. A comment that is never
+    /// closed but has ` ->` (one dash short) ends there: the white space before it becomes the
+    /// missing `-`. Otherwise the rest of the document would be comment, and every element still
+    /// open an error.
+    fn comment(&mut self, pos: usize) -> usize {
+        if let Some(found) = memmem::find(self.rest(pos), b"-->") {
+            return pos + found + 3;
+        }
+        if let Some(found) = memmem::find(self.rest(pos), b"->") {
+            let dash = pos + found;
+            if dash > pos
+                && self
+                    .bytes
+                    .get(dash - 1)
+                    .is_some_and(u8::is_ascii_whitespace)
+            {
+                self.repairs.push((dash - 1, b'-'));
+                return dash + 2;
+            }
+        }
+        self.bytes.len()
+    }
+
+    /// From the byte after `</`: the position after the end tag. An end tag that lost its `>`
+    /// (`</value` at the end of a line, `</set-header>` on the next) ends, like a start tag,
+    /// at the white space before the next `<`.
+    fn end_tag(&mut self, pos: usize) -> usize {
+        let rest = self.rest(pos);
+        let Some(found) = memchr2(b'>', b'<', rest) else {
+            return self.bytes.len();
+        };
+        let at = pos + found;
+        if self.bytes.get(at) == Some(&b'<')
+            && at > pos
+            && self.bytes.get(at - 1).is_some_and(u8::is_ascii_whitespace)
+        {
+            self.repairs.push((at - 1, b'>'));
+            return at;
+        }
+        self.after(pos, b">")
     }
 
     /// Whether the `@` or `<` at `pos`, inside a start tag, begins the element's content
@@ -354,6 +397,25 @@ mod tests {
             prepass.masked.as_deref(),
             Some("<a\n>____</a><b c=\"1\"><d/></b><e f= @(y)/>")
         );
+    }
+
+    #[test]
+    fn an_end_tag_that_lost_its_gt_ends_before_the_next_tag() {
+        let source = "<a><b>x</b\n</a><c></c\t>";
+        assert_eq!(
+            run(source).masked.as_deref(),
+            Some("<a><b>x</b></a><c></c\t>")
+        );
+    }
+
+    #[test]
+    fn a_comment_closed_with_one_dash_ends_there_unless_a_later_one_closes_it() {
+        assert_eq!(
+            run("<a><!-- note -><b/></a>").masked.as_deref(),
+            Some("<a><!-- note--><b/></a>")
+        );
+        assert!(run("<a><!-- note -> still --><b/></a>").masked.is_none());
+        assert!(run("<a><!-- note-> <b/></a>").masked.is_none());
     }
 
     #[test]

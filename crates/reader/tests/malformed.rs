@@ -103,6 +103,13 @@ cases! {
         policy("    <set-header name=\"a\" exists-action=\"override\"\n      <value>b</value>\n    </set-header>") => [("GH0021", 3, 6)];
     start_tag_without_gt_before_an_end_tag:
         policy("    <set-body template=\"none\"\n    </set-body>") => [("GH0021", 3, 6)];
+    end_tag_without_gt_before_the_next_tag:
+        policy("    <set-header name=\"a\" exists-action=\"override\">\n      <value>b</value\n    </set-header>") => [("GH0021", 4, 15)];
+    // A misspelt end tag closes the element it was meant for: its siblings stay siblings.
+    misspelt_end_tag:
+        policy("    <set-header name=\"a\" exists-action=\"override\">\n      <value>b</value>\n    </set-heder>\n    <base />") => [("GH0007", 5, 5)];
+    comment_closed_with_one_dash:
+        policy("    <!-- the caller's id ->\n    <base />") => [("GH0021", 3, 26)];
     // After `=`, an expression is a value that lacks quotes, not content.
     unquoted_expression_value_is_not_content:
         policy("    <set-variable name=\"a\" value= @(1) />") => [("GH0010", 3, 35)];
