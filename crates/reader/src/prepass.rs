@@ -16,14 +16,23 @@ use memchr::{memchr, memchr2, memchr3, memmem};
 use crate::scan::{self, Context, Scanned};
 use crate::syntax::is_name_start_byte;
 
+/// The quote marks inside one attribute value, after its opening quote.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct StrayQuotes {
+    /// The first byte of the value.
+    pub value_start: usize,
+    pub quotes: Vec<usize>,
+}
+
 pub(crate) struct Prepass {
     /// The text with expressions masked, when there was anything to mask.
     pub masked: Option<String>,
     /// Every expression, in document order.
     pub expressions: Vec<Scanned>,
-    /// Quote marks inside attribute values that the author meant literally, one list per
-    /// value, in document order (see [`Walker::is_stray_quote`]). They are masked too.
-    pub stray_quotes: Vec<Vec<usize>>,
+    /// Quote marks inside attribute values that the author meant literally (see
+    /// [`Walker::is_stray_quote`]), with the position where each such value starts, in
+    /// document order. They are masked too.
+    pub stray_quotes: Vec<StrayQuotes>,
 }
 
 pub(crate) fn run(source: &str) -> Prepass {
@@ -66,7 +75,7 @@ struct Walker<'a> {
     bytes: &'a [u8],
     expressions: Vec<Scanned>,
     mask: Vec<std::ops::Range<usize>>,
-    stray_quotes: Vec<Vec<usize>>,
+    stray_quotes: Vec<StrayQuotes>,
     /// White space the masked copy replaces so that markup whose end was mistyped ends where
     /// its author meant it to: a `>` a tag lost ([`Walker::start_tag`], [`Walker::end_tag`]), the
     /// first `-` of a comment closed with `->` ([`Walker::comment`]). The builder reports each.
@@ -243,6 +252,7 @@ impl Walker<'_> {
 
     /// From the first byte of a quoted value: the position after its closing quote.
     fn attribute_value(&mut self, mut pos: usize, quote: u8) -> usize {
+        let value_start = pos;
         let mut strays = Vec::new();
         // Where the value really ends, once a look-ahead has found it.
         let mut close = None;
@@ -261,7 +271,10 @@ impl Walker<'_> {
                     }
                     _ => {
                         if !strays.is_empty() {
-                            self.stray_quotes.push(strays);
+                            self.stray_quotes.push(StrayQuotes {
+                                value_start,
+                                quotes: strays,
+                            });
                         }
                         return at + 1;
                     }
@@ -368,7 +381,13 @@ mod tests {
     fn quotes_meant_inside_a_value_are_masked_and_listed() {
         let source = r#"<i subject="O="Contoso, Inc.", CN=x" issuer="y"/>"#;
         let prepass = run(source);
-        assert_eq!(prepass.stray_quotes, vec![vec![14, 28]]);
+        assert_eq!(
+            prepass.stray_quotes,
+            vec![StrayQuotes {
+                value_start: 12,
+                quotes: vec![14, 28]
+            }]
+        );
         assert_eq!(
             prepass.masked.as_deref(),
             Some(r#"<i subject="O=_Contoso, Inc._, CN=x" issuer="y"/>"#)

@@ -128,6 +128,12 @@ cases! {
     // One error for the quotes of `O="Contoso, Inc."`, not three about the pieces they cut.
     quotes_inside_attribute_value: policy(r#"    <identity subject="O="Contoso, Inc.", CN=x" issuer-subject="CN=y" />"#) => [("GH0010", 3, 26)];
 
+    // A missing closing quote reads the next attribute into the value: the error says so.
+    attribute_value_without_its_closing_quote:
+        policy(r#"    <set-header name="a exists-action="override" />"#) => [("GH0010", 3, 24)];
+    attribute_value_closed_with_the_other_quote:
+        policy(r#"    <set-header name="a' exists-action="override" />"#) => [("GH0010", 3, 24)];
+
     // ----- text and references -----
     unescaped_less_than_in_text: policy("    <set-body>x < 5</set-body>") => [("GH0012", 3, 17)];
     stray_ampersand_in_url: policy("    <set-url>https://example.com/?a=1&b=2</set-url>") => [("GH0013", 3, 38)];
