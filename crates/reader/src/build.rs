@@ -500,11 +500,19 @@ impl Builder<'_> {
             return Flow::StopAt(start);
         }
         let content_end = end.saturating_sub(if self_closing { 2 } else { 1 });
-        if self.source.as_bytes().get(content_end) != Some(&b'>') && !self_closing {
-            // The prepass ended a start tag that lost its `>` before its content.
-            self.missing_tag_end(&name, name_span, end);
-        }
         let attributes = self.attributes(start + 1, content_end, name_len);
+        if self.source.as_bytes().get(content_end) != Some(&b'>') && !self_closing {
+            let quote = content_end
+                .checked_sub(1)
+                .and_then(|at| self.xml.as_bytes().get(at))
+                .filter(|&&byte| matches!(byte, b'"' | b'\''));
+            match (quote, attributes.last()) {
+                // The prepass ended a value that lost its closing quote before the tag's `>`.
+                (Some(&quote), Some(last)) => self.missing_closing_quote(last, quote),
+                // The prepass ended a start tag that lost its `>` before its content.
+                _ => self.missing_tag_end(&name, name_span, end),
+            }
+        }
         let element = Element {
             span: span(start, end),
             name: name_span,
@@ -520,6 +528,22 @@ impl Builder<'_> {
             self.open.push(element);
         }
         Flow::Continue
+    }
+
+    fn missing_closing_quote(&mut self, attribute: &Attribute, quote: u8) {
+        let quote = char::from(quote);
+        let name = self.slice(attribute.name).to_owned();
+        let value = self.slice(attribute.value.span).to_owned();
+        let value_end = attribute.value.span.end as usize;
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::MalformedAttribute,
+                span(value_end, value_end),
+                format!("attribute value `{quote}{value}` has no closing quote before `>`"),
+            )
+            .with_label(attribute.name, format!("the value of `{name}`"))
+            .with_help(format!("write `{name}={quote}{value}{quote}>`")),
+        );
     }
 
     fn missing_tag_end(&mut self, name: &str, name_span: Span, content_start: usize) {
@@ -563,12 +587,8 @@ impl Builder<'_> {
                     let value_start =
                         content_start + (attribute.value.as_ptr() as usize).saturating_sub(base);
                     let value_end = value_start + attribute.value.len();
-                    let quote = self
-                        .source
-                        .as_bytes()
-                        .get(value_end)
-                        .copied()
-                        .unwrap_or(b'"');
+                    // The masked text: a quote the prepass put in place of a `>` counts.
+                    let quote = self.xml.as_bytes().get(value_end).copied().unwrap_or(b'"');
                     let name_span = span(key_start, key_start + key.len());
                     if previous_end == Some(key_start) {
                         self.diagnostics.push(

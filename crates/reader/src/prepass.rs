@@ -171,7 +171,11 @@ impl Walker<'_> {
         while let Some(&byte) = self.bytes.get(pos) {
             match byte {
                 b'"' | b'\'' => {
-                    pos = self.attribute_value(pos + 1, byte);
+                    let (after, closes_tag) = self.attribute_value(pos + 1, byte);
+                    if closes_tag {
+                        return after;
+                    }
+                    pos = after;
                     last_significant = Some(byte);
                     continue;
                 }
@@ -250,14 +254,30 @@ impl Walker<'_> {
             .is_some_and(|&next| is_name_start_byte(next) || matches!(next, b'/' | b'!'))
     }
 
-    /// From the first byte of a quoted value: the position after its closing quote.
-    fn attribute_value(&mut self, mut pos: usize, quote: u8) -> usize {
+    /// From the first byte of a quoted value: the position after its closing quote, and
+    /// whether that also ends the tag.
+    ///
+    /// A value whose closing quote was forgotten before the tag's `>` (`exists-action="override>`
+    /// and the element's content on the next lines) would run on to the next quote, somewhere
+    /// in a later tag. A `>` inside a value that is followed by white space and a tag is taken
+    /// for that end: the masked copy gets the quote in place of the `>` and the `>` in place of
+    /// the white space after it, and the builder reports the missing quote (GH0010).
+    fn attribute_value(&mut self, mut pos: usize, quote: u8) -> (usize, bool) {
         let value_start = pos;
         let mut strays = Vec::new();
         // Where the value really ends, once a look-ahead has found it.
         let mut close = None;
-        while let Some(found) = memchr2(quote, b'@', self.rest(pos)) {
+        while let Some(found) = memchr3(quote, b'@', b'>', self.rest(pos)) {
             let at = pos + found;
+            if self.bytes.get(at) == Some(&b'>') {
+                if strays.is_empty() && self.tag_follows(at + 1) {
+                    self.repairs.push((at, quote));
+                    self.repairs.push((at + 1, b'>'));
+                    return (at + 2, true);
+                }
+                pos = at + 1;
+                continue;
+            }
             if self.bytes.get(at) == Some(&quote) {
                 if close.is_none_or(|end| at >= end) {
                     close = self.is_stray_quote(at, quote);
@@ -276,7 +296,7 @@ impl Walker<'_> {
                                 quotes: strays,
                             });
                         }
-                        return at + 1;
+                        return (at + 1, false);
                     }
                 }
             }
@@ -286,7 +306,20 @@ impl Walker<'_> {
                 at + 1
             };
         }
-        self.bytes.len()
+        (self.bytes.len(), false)
+    }
+
+    /// Whether white space at `pos`, then a start or end tag, follows.
+    fn tag_follows(&self, pos: usize) -> bool {
+        let rest = self.rest(pos);
+        let Some(space) = rest.iter().position(|b| !b.is_ascii_whitespace()) else {
+            return false;
+        };
+        space > 0
+            && rest.get(space) == Some(&b'<')
+            && rest
+                .get(space + 1)
+                .is_some_and(|&next| is_name_start_byte(next) || next == b'/')
     }
 
     /// Whether the `quote` at `at`, which would close an attribute value, is one the author
@@ -435,6 +468,16 @@ mod tests {
         );
         assert!(run("<a><!-- note -> still --><b/></a>").masked.is_none());
         assert!(run("<a><!-- note-> <b/></a>").masked.is_none());
+    }
+
+    #[test]
+    fn a_value_that_lost_its_closing_quote_ends_at_the_tag_end() {
+        assert_eq!(
+            run("<a b=\"c>\n<d/></a>").masked.as_deref(),
+            Some("<a b=\"c\"><d/></a>")
+        );
+        assert!(run("<a b=\"c > d\"/>").masked.is_none());
+        assert!(run("<a b=\"@(x > 1)\n<d/>\"/>").expressions.len() == 1);
     }
 
     #[test]

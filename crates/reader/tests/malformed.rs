@@ -134,6 +134,12 @@ cases! {
     attribute_value_closed_with_the_other_quote:
         policy(r#"    <set-header name="a' exists-action="override" />"#) => [("GH0010", 3, 24)];
 
+    attribute_value_without_its_closing_quote_before_the_tag_end:
+        policy("    <set-header name=\"a\" exists-action=\"override>\n      <value>b</value>\n    </set-header>\n    <base />") => [("GH0010", 3, 49)];
+    // `>` is allowed in a value; only a tag after it ends the value.
+    greater_than_inside_a_value_is_text:
+        policy("    <set-variable name=\"a\" value=\"x > y\" />\n    <set-variable name=\"b\" value=\"&lt;x>\" />") => [];
+
     // ----- text and references -----
     unescaped_less_than_in_text: policy("    <set-body>x < 5</set-body>") => [("GH0012", 3, 17)];
     stray_ampersand_in_url: policy("    <set-url>https://example.com/?a=1&b=2</set-url>") => [("GH0013", 3, 38)];
