@@ -506,11 +506,11 @@ impl Builder<'_> {
                 .checked_sub(1)
                 .and_then(|at| self.xml.as_bytes().get(at))
                 .filter(|&&byte| matches!(byte, b'"' | b'\''));
-            match (quote, attributes.last()) {
-                // The prepass ended a value that lost its closing quote before the tag's `>`.
-                (Some(&quote), Some(last)) => self.missing_closing_quote(last, quote),
-                // The prepass ended a start tag that lost its `>` before its content.
-                _ => self.missing_tag_end(&name, name_span, end),
+            // A value that lost its closing quote before the tag's `>` was reported with the
+            // attributes; otherwise the prepass ended a start tag that lost its `>` before its
+            // content.
+            if quote.is_none() {
+                self.missing_tag_end(&name, name_span, end);
             }
         }
         let element = Element {
@@ -530,20 +530,53 @@ impl Builder<'_> {
         Flow::Continue
     }
 
-    fn missing_closing_quote(&mut self, attribute: &Attribute, quote: u8) {
+    /// A closing quote the prepass put where the author forgot it (see `prepass`), reported
+    /// by what the text has there instead.
+    fn forgotten_quote(&mut self, name_span: Span, value_span: Span, quote: u8) {
+        let value_end = value_span.end as usize;
         let quote = char::from(quote);
-        let name = self.slice(attribute.name).to_owned();
-        let value = self.slice(attribute.value.span).to_owned();
-        let value_end = attribute.value.span.end as usize;
-        self.diagnostics.push(
-            Diagnostic::new(
+        let name = self.slice(name_span).to_owned();
+        let value = self.slice(value_span).to_owned();
+        let found = self
+            .source
+            .get(value_end..)
+            .and_then(|rest| rest.chars().next());
+        let diagnostic = match found {
+            Some('>') => Diagnostic::new(
                 Code::MalformedAttribute,
                 span(value_end, value_end),
                 format!("attribute value `{quote}{value}` has no closing quote before `>`"),
             )
-            .with_label(attribute.name, format!("the value of `{name}`"))
+            .with_label(name_span, format!("the value of `{name}`"))
             .with_help(format!("write `{name}={quote}{value}{quote}>`")),
-        );
+            Some(other @ ('"' | '\'')) => Diagnostic::new(
+                Code::MalformedAttribute,
+                span(value_end, value_end + 1),
+                format!("attribute value opened with `{quote}` is closed with `{other}`"),
+            )
+            .with_label(name_span, format!("the value of `{name}`"))
+            .with_help(format!(
+                "use the same quote on both sides: `{quote}{value}{quote}`"
+            )),
+            _ => {
+                let rest = self
+                    .source
+                    .get(value_end..)
+                    .unwrap_or_default()
+                    .trim_start();
+                let next = rest.split('=').next().unwrap_or_default().trim_end();
+                Diagnostic::new(
+                    Code::MalformedAttribute,
+                    span(value_end, value_end),
+                    format!(
+                        "attribute value `{quote}{value}` has no closing quote before `{next}=`"
+                    ),
+                )
+                .with_label(name_span, format!("the value of `{name}`"))
+                .with_help(format!("write `{name}={quote}{value}{quote}`"))
+            }
+        };
+        self.diagnostics.push(diagnostic);
     }
 
     fn missing_tag_end(&mut self, name: &str, name_span: Span, content_start: usize) {
@@ -579,6 +612,7 @@ impl Builder<'_> {
         let base = content.as_ptr() as usize;
         let mut found: Vec<Attribute> = Vec::new();
         let mut previous_end = None;
+        let mut previous_repaired = false;
         for result in Attributes::new(content, name_len).with_checks(true) {
             match result {
                 Ok(attribute) => {
@@ -587,10 +621,10 @@ impl Builder<'_> {
                     let value_start =
                         content_start + (attribute.value.as_ptr() as usize).saturating_sub(base);
                     let value_end = value_start + attribute.value.len();
-                    // The masked text: a quote the prepass put in place of a `>` counts.
+                    // The masked text: a quote the prepass put where one was forgotten counts.
                     let quote = self.xml.as_bytes().get(value_end).copied().unwrap_or(b'"');
                     let name_span = span(key_start, key_start + key.len());
-                    if previous_end == Some(key_start) {
+                    if previous_end == Some(key_start) && !previous_repaired {
                         self.diagnostics.push(
                             Diagnostic::new(
                                 Code::MalformedAttribute,
@@ -608,6 +642,10 @@ impl Builder<'_> {
                         ));
                     }
                     previous_end = Some(value_end + 1);
+                    previous_repaired = self.source.as_bytes().get(value_end) != Some(&quote);
+                    if previous_repaired {
+                        self.forgotten_quote(name_span, span(value_start, value_end), quote);
+                    }
                     let value = self.value(value_start, value_end, Context::Attribute { quote });
                     found.push(Attribute {
                         span: span(key_start, value_end + 1),

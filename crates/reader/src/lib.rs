@@ -150,7 +150,7 @@ pub fn read_str(text: &str, options: &ReadOptions) -> ReadOutput {
             prepass
                 .stray_quotes
                 .iter()
-                .filter_map(|strays| stray_quotes(text, strays)),
+                .filter_map(|quotes| stray_quotes(text, quotes)),
         );
         // The builder's diagnostics come in document order; these join them in it.
         diagnostics.sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.span.end));
@@ -167,71 +167,27 @@ pub fn read_str(text: &str, options: &ReadOptions) -> ReadOutput {
 }
 
 /// One error for the quote marks written inside one attribute value: the value is read as the
-/// author meant it, but APIM's XML parser would end the value at the first of them. When the
-/// first follows another attribute's `name=` (`name="X-A exists-action="override"`), the quote
-/// missing is the one that should have closed the value before it.
-fn stray_quotes(text: &str, strays: &prepass::StrayQuotes) -> Option<Diagnostic> {
-    let (&first, rest) = strays.quotes.split_first()?;
+/// author meant it, but APIM's XML parser would end the value at the first of them.
+fn stray_quotes(text: &str, quotes: &[usize]) -> Option<Diagnostic> {
+    let (&first, rest) = quotes.split_first()?;
     let quote = text.get(first..=first)?;
     let (entity, other) = if quote == "\"" {
         ("&quot;", "'")
     } else {
         ("&apos;", "\"")
     };
-    let before = text.get(strays.value_start..first)?;
-    let mut diagnostic = match next_attribute_inside(before) {
-        Some((head, name)) => {
-            let missing_at = strays.value_start + head.len();
-            match head.strip_suffix(other) {
-                Some(value) => Diagnostic::new(
-                    Code::MalformedAttribute,
-                    Span::from_range(missing_at - other.len()..missing_at),
-                    format!("attribute value opened with `{quote}` is closed with `{other}`"),
-                )
-                .with_help(format!(
-                    "use the same quote on both sides: `{quote}{value}{quote}`"
-                )),
-                None => Diagnostic::new(
-                    Code::MalformedAttribute,
-                    Span::from_range(missing_at..missing_at),
-                    format!(
-                        "attribute value `{quote}{head}` has no closing quote before `{name}=`"
-                    ),
-                )
-                .with_help(format!("write `{quote}{head}{quote}`")),
-            }
-        }
-        None => Diagnostic::new(
-            Code::MalformedAttribute,
-            Span::from_range(first..first + 1),
-            format!("`{quote}` inside an attribute value quoted with `{quote}`"),
-        )
-        .with_help(format!(
-            "write it as `{entity}`, or quote the value with `{other}`"
-        )),
-    };
+    let mut diagnostic = Diagnostic::new(
+        Code::MalformedAttribute,
+        Span::from_range(first..first + 1),
+        format!("`{quote}` inside an attribute value quoted with `{quote}`"),
+    )
+    .with_help(format!(
+        "write it as `{entity}`, or quote the value with `{other}`"
+    ));
     for &at in rest {
         diagnostic = diagnostic.with_label(Span::from_range(at..at + 1), "and here");
     }
     Some(diagnostic)
-}
-
-/// When `value` (an attribute value up to a quote inside it) ends with white space, a policy
-/// attribute's name and `=`: the text before that white space and the name.
-fn next_attribute_inside(value: &str) -> Option<(&str, &str)> {
-    let without_eq = value.strip_suffix('=')?.trim_end();
-    let name_start = without_eq
-        .rfind(|c: char| c.is_whitespace())
-        .map_or(0, |index| index + 1);
-    let name = without_eq.get(name_start..)?;
-    let head = without_eq.get(..name_start)?.trim_end();
-    // Policy attributes are lower-case kebab names; a distinguished name's `O=` or `CN=` after
-    // a `,` is the value's own text (`subject="…, O="Contoso, Inc.", CN=x"`).
-    let is_policy_attribute = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    (is_policy_attribute && !head.is_empty() && !head.ends_with([',', ';'])).then_some((head, name))
 }
 
 /// The text of UTF-16 bytes that start with a byte order mark (without it), and which byte

@@ -16,23 +16,14 @@ use memchr::{memchr, memchr2, memchr3, memmem};
 use crate::scan::{self, Context, Scanned};
 use crate::syntax::is_name_start_byte;
 
-/// The quote marks inside one attribute value, after its opening quote.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct StrayQuotes {
-    /// The first byte of the value.
-    pub value_start: usize,
-    pub quotes: Vec<usize>,
-}
-
 pub(crate) struct Prepass {
     /// The text with expressions masked, when there was anything to mask.
     pub masked: Option<String>,
     /// Every expression, in document order.
     pub expressions: Vec<Scanned>,
-    /// Quote marks inside attribute values that the author meant literally (see
-    /// [`Walker::is_stray_quote`]), with the position where each such value starts, in
-    /// document order. They are masked too.
-    pub stray_quotes: Vec<StrayQuotes>,
+    /// Quote marks inside attribute values that the author meant literally, one list per
+    /// value, in document order (see [`Walker::is_stray_quote`]). They are masked too.
+    pub stray_quotes: Vec<Vec<usize>>,
 }
 
 pub(crate) fn run(source: &str) -> Prepass {
@@ -75,7 +66,7 @@ struct Walker<'a> {
     bytes: &'a [u8],
     expressions: Vec<Scanned>,
     mask: Vec<std::ops::Range<usize>>,
-    stray_quotes: Vec<StrayQuotes>,
+    stray_quotes: Vec<Vec<usize>>,
     /// White space the masked copy replaces so that markup whose end was mistyped ends where
     /// its author meant it to: a `>` a tag lost ([`Walker::start_tag`], [`Walker::end_tag`]), the
     /// first `-` of a comment closed with `->` ([`Walker::comment`]). The builder reports each.
@@ -279,6 +270,12 @@ impl Walker<'_> {
                 continue;
             }
             if self.bytes.get(at) == Some(&quote) {
+                if strays.is_empty()
+                    && let Some(close_at) = self.forgotten_close(value_start, at, quote)
+                {
+                    self.repairs.push((close_at, quote));
+                    return (close_at + 1, false);
+                }
                 if close.is_none_or(|end| at >= end) {
                     close = self.is_stray_quote(at, quote);
                 }
@@ -291,10 +288,7 @@ impl Walker<'_> {
                     }
                     _ => {
                         if !strays.is_empty() {
-                            self.stray_quotes.push(StrayQuotes {
-                                value_start,
-                                quotes: strays,
-                            });
+                            self.stray_quotes.push(strays);
                         }
                         return (at + 1, false);
                     }
@@ -307,6 +301,44 @@ impl Walker<'_> {
             };
         }
         (self.bytes.len(), false)
+    }
+
+    /// Where the value that starts at `value_start` should have been closed, when the `quote`
+    /// at `at` instead opens the next attribute's value: `name="X-A exists-action="override"`
+    /// (the quote after `X-A` forgotten) or `name="X-A' exists-action="…"` (closed with the
+    /// other quote). The value so far then ends with white space, a policy attribute's name
+    /// (lower-case kebab: a certificate subject's `, O="Contoso, Inc."` is text) and `=`, and
+    /// something other than the tag's end follows the quote. The masked copy gets the quote
+    /// there; the builder reports it (GH0010).
+    fn forgotten_close(&self, value_start: usize, at: usize, quote: u8) -> Option<usize> {
+        if self
+            .bytes
+            .get(at + 1)
+            .is_none_or(|&next| next.is_ascii_whitespace() || next == b'/' || next == b'>')
+        {
+            return None;
+        }
+        let before = self.bytes.get(value_start..at)?.strip_suffix(b"=")?;
+        let name_start = before
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map(|index| index + 1)?;
+        let name = before.get(name_start..)?;
+        let is_policy_attribute = name.first().is_some_and(u8::is_ascii_lowercase)
+            && name
+                .iter()
+                .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let head = before.get(..name_start)?.trim_ascii_end();
+        if !is_policy_attribute || head.is_empty() || head.ends_with(b",") || head.ends_with(b";") {
+            return None;
+        }
+        let other = if quote == b'"' { b'\'' } else { b'"' };
+        let head_end = value_start + head.len();
+        Some(if head.ends_with(&[other]) {
+            head_end - 1
+        } else {
+            head_end
+        })
     }
 
     /// Whether white space at `pos`, then a start or end tag, follows.
@@ -414,13 +446,7 @@ mod tests {
     fn quotes_meant_inside_a_value_are_masked_and_listed() {
         let source = r#"<i subject="O="Contoso, Inc.", CN=x" issuer="y"/>"#;
         let prepass = run(source);
-        assert_eq!(
-            prepass.stray_quotes,
-            vec![StrayQuotes {
-                value_start: 12,
-                quotes: vec![14, 28]
-            }]
-        );
+        assert_eq!(prepass.stray_quotes, vec![vec![14, 28]]);
         assert_eq!(
             prepass.masked.as_deref(),
             Some(r#"<i subject="O=_Contoso, Inc._, CN=x" issuer="y"/>"#)
@@ -478,6 +504,26 @@ mod tests {
         );
         assert!(run("<a b=\"c > d\"/>").masked.is_none());
         assert!(run("<a b=\"@(x > 1)\n<d/>\"/>").expressions.len() == 1);
+    }
+
+    #[test]
+    fn a_value_that_lost_its_closing_quote_ends_before_the_next_attribute() {
+        assert_eq!(
+            run(r#"<a name="x value="y"/>"#).masked.as_deref(),
+            Some(r#"<a name="x"value="y"/>"#)
+        );
+        assert_eq!(
+            run(r#"<a name="x' value="y"/>"#).masked.as_deref(),
+            Some(r#"<a name="x" value="y"/>"#)
+        );
+        // A value may end with `name=`; a distinguished name's `O=` is its own text.
+        assert!(run(r#"<a name="x y=" value="z"/>"#).masked.is_none());
+        assert!(
+            run(r#"<i subject="L=Chicago, O="Contoso, Inc."/>"#)
+                .stray_quotes
+                .len()
+                == 1
+        );
     }
 
     #[test]

@@ -131,6 +131,8 @@ cases! {
     // A missing closing quote reads the next attribute into the value: the error says so.
     attribute_value_without_its_closing_quote:
         policy(r#"    <set-header name="a exists-action="override" />"#) => [("GH0010", 3, 24)];
+    attribute_value_without_its_closing_quote_before_an_expression:
+        policy(r#"    <set-variable name="a value="@(context.Request.Headers.GetValueOrDefault("b", ""))" />"#) => [("GH0010", 3, 26)];
     attribute_value_closed_with_the_other_quote:
         policy(r#"    <set-header name="a' exists-action="override" />"#) => [("GH0010", 3, 24)];
 
