@@ -787,6 +787,15 @@ the policy saves without an error (reported from a deployment: `<set-body><![CDA
 \"{{models}}\"; }]]></set-body>` returns the literal `{{models}}`). Expressions in CDATA do run.\n\n\
 Fix: read the named value outside the CDATA section, `<set-variable name=\"models\" \
 value=\"{{models}}\" />`, and use `context.Variables[\"models\"]` inside.";
+
+    TextNeverRuns = "GH0267" "text-never-runs" Warning
+        "text where only elements belong never runs"
+        "A section, `choose` and its branches, and policies without text content hold elements only: \
+Microsoft's policy schemas give them no text. Text written there, a policy expression included \
+(`@{ context.Request.Headers… }` pasted between policies), is not a policy: the gateway never runs \
+it, whether APIM refuses the document or keeps it.\n\nFix: put an expression where a policy takes \
+one (`<set-variable value=\"@(…)\">`, `<set-body>@{…}</set-body>`), turn a note into a comment \
+`<!-- … -->`, or delete the text.";
 }
 
 #[cfg(test)]

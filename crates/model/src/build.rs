@@ -296,6 +296,8 @@ impl<'d> Builder<'d> {
 
     /// The policies inside `parent`.
     fn items(&mut self, parent: &Element, context: Context) -> Vec<Item> {
+        let owner = self.text(parent.name);
+        self.text_never_runs(parent, owner);
         let mut items = Vec::new();
         let mut base_seen: Option<Span> = None;
         // Elements still to read, the next one last: an unclosed leaf policy hands its
@@ -427,6 +429,9 @@ impl<'d> Builder<'d> {
                 context.nested(in_wait),
             );
         }
+        if spec.text.is_none() && !BODY_ELEMENTS.contains(&name) {
+            self.text_never_runs(element, name);
+        }
         if let Some(text_spec) = &spec.text {
             let empty = policy
                 .text
@@ -549,6 +554,9 @@ impl<'d> Builder<'d> {
         if BODY_ELEMENTS.contains(&name) || config_swallows_siblings(element, spec) {
             return config;
         }
+        if spec.contains_policies {
+            self.text_never_runs(element, name);
+        }
         (config.config, config.body) = self.children(
             element,
             name,
@@ -603,6 +611,47 @@ impl<'d> Builder<'d> {
         }
         self.missing_children(element, owner, specs, &config);
         (config, body)
+    }
+
+    /// GH0267 for text directly inside `element`, which holds elements only (a section, a
+    /// fragment, a policy without text content, `when`): one warning at the first piece,
+    /// the others labelled.
+    fn text_never_runs(&mut self, element: &Element, owner: &str) {
+        let mut pieces = element.children.iter().filter_map(|node| {
+            let span = match node {
+                Node::Text(text) => text.value.span,
+                Node::CData(cdata) => cdata.span,
+                _ => return None,
+            };
+            let text = self.text(span);
+            let start = text.len() - text.trim_start().len();
+            let trimmed = text.trim();
+            (!trimmed.is_empty()).then(|| {
+                let from = span.start as usize + start;
+                Span::from_range(from..from + trimmed.len())
+            })
+        });
+        let Some(first) = pieces.next() else { return };
+        let is_expression =
+            self.text(first).starts_with("@(") || self.text(first).starts_with("@{");
+        let mut diagnostic = Diagnostic::new(
+            Code::TextNeverRuns,
+            first,
+            if is_expression {
+                format!("a policy expression directly in `{owner}` never runs")
+            } else {
+                format!("text directly in `{owner}` never runs")
+            },
+        )
+        .with_help(if is_expression {
+            "put it where a policy takes one: `<set-variable name=\"…\" value=\"@(…)\" />` or `<set-body>@{…}</set-body>`"
+        } else {
+            "make it a comment, `<!-- … -->`, or delete it"
+        });
+        for other in pieces {
+            diagnostic = diagnostic.with_label(other, "and here");
+        }
+        self.report(diagnostic);
     }
 
     /// Attributes of foreign XML, kept but not checked.
