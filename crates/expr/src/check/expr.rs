@@ -296,9 +296,11 @@ impl Compiler {
             }
             ExprKind::Interpolated { parts } => {
                 let mut compiled = Vec::new();
+                let mut after_dollar = false;
                 for part in parts {
                     match part {
                         InterpolationPart::Text(text) => {
+                            after_dollar = text.ends_with('$');
                             compiled.push(ir::InterpolationPart::Text(Arc::from(text.as_str())))
                         }
                         InterpolationPart::Hole {
@@ -306,7 +308,10 @@ impl Compiler {
                             alignment,
                             format,
                         } => {
+                            let outer = std::mem::replace(&mut self.in_dollar_hole, after_dollar);
                             let typed = self.expr(value, None);
+                            self.in_dollar_hole = outer;
+                            after_dollar = false;
                             if typed.ty == Type::Void {
                                 self.error(
                                     Code::InvalidConversion,
@@ -524,6 +529,10 @@ impl Compiler {
                 ) {
                     (_, Some(suggestion)) => format!("did you mean `{suggestion}`?"),
                     (Some(member), None) => format!("did you mean `context.{member}`?"),
+                    (None, None) if self.in_dollar_hole => format!(
+                        "in `$\"…\"`, `${{{}…}}` is a `$` and a c# hole; if it is a template placeholder (terraform, a pipeline), lint the policy as rendered",
+                        name.name
+                    ),
                     (None, None) => {
                         "declare it first, or use `context` to reach the request".to_owned()
                     }

@@ -334,6 +334,9 @@ pub(crate) struct Compiler {
     call_owner: Option<Type>,
     /// Typed reads of `context.Variables`, for [`Facts`].
     variable_reads: Vec<VariableRead>,
+    /// Inside the hole of `$"…${name}…"`: a Terraform or pipeline placeholder, most likely,
+    /// which C# reads as a `$` and a hole.
+    in_dollar_hole: bool,
 }
 
 impl Compiler {
@@ -348,6 +351,7 @@ impl Compiler {
             last_setter: None,
             call_owner: None,
             variable_reads: Vec::new(),
+            in_dollar_hole: false,
         }
     }
 
