@@ -765,15 +765,9 @@ impl Builder<'_> {
                     // `</set-heder>` under `<set-header>`: a typo of the end tag; closing the
                     // element keeps its siblings from becoming its children.
                     self.diagnostics.push(
-                        Diagnostic::new(
-                            Code::MismatchedEndTag,
-                            tag_span,
-                            format!(
-                                "end tag `</{name}>` does not match the open element `<{open_name}>`"
-                            ),
-                        )
-                        .with_label(open.name, format!("`<{open_name}>` is opened here"))
-                        .with_help(format!("did you mean `</{open_name}>`?")),
+                        mismatched_end_tag(tag_span, &name, &open_name)
+                            .with_label(open.name, format!("`<{open_name}>` is opened here"))
+                            .with_help(format!("did you mean `</{open_name}>`?")),
                     );
                     self.close_top(Some(tag_span));
                     return;
@@ -804,13 +798,7 @@ impl Builder<'_> {
             if let Some(open) = self.open.last() {
                 let open_name = self.slice(open.name).to_owned();
                 self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::MismatchedEndTag,
-                        tag_span,
-                        format!(
-                            "end tag `</{name}>` does not match the open element `<{open_name}>`"
-                        ),
-                    )
+                    mismatched_end_tag(tag_span, &name, &open_name)
                     .with_label(
                         open.name,
                         format!("`<{open_name}>` is opened here and never closed"),
@@ -1223,6 +1211,15 @@ fn closing_of(bracket: u8) -> u8 {
 
 /// The root the author meant: the same letters, ignoring case, `-`, `_` and a plural `s`
 /// (`<Fragments>`, `<http_datasource>`).
+/// GH0007 for the end tag `</{name}>` while `<{open_name}>` is the innermost open element.
+fn mismatched_end_tag(tag_span: Span, name: &str, open_name: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::MismatchedEndTag,
+        tag_span,
+        format!("end tag `</{name}>` does not match the open element `<{open_name}>`"),
+    )
+}
+
 fn closest_root(name: &str) -> Option<&'static str> {
     let letters = |text: &str| -> String {
         text.chars()

@@ -51,8 +51,9 @@ pub(crate) fn run(source: &str) -> Prepass {
             }
         }
         // Masked regions start at an ASCII `@` or are one ASCII quote, and end at ASCII
-        // delimiters or the end of the text, and a repair replaces ASCII white space with an
-        // ASCII byte, so the copy is still UTF-8; if that ever failed, reading goes on unmasked.
+        // delimiters or the end of the text, and a repair replaces an ASCII byte (white space,
+        // a quote, a `>`) with another, so the copy is still UTF-8; if that ever failed,
+        // reading goes on unmasked.
         String::from_utf8(masked).ok()
     };
     Prepass {
@@ -67,9 +68,10 @@ struct Walker<'a> {
     expressions: Vec<Scanned>,
     mask: Vec<std::ops::Range<usize>>,
     stray_quotes: Vec<Vec<usize>>,
-    /// White space the masked copy replaces so that markup whose end was mistyped ends where
-    /// its author meant it to: a `>` a tag lost ([`Walker::start_tag`], [`Walker::end_tag`]), the
-    /// first `-` of a comment closed with `->` ([`Walker::comment`]). The builder reports each.
+    /// Bytes the masked copy replaces so that markup whose end was mistyped ends where its
+    /// author meant it to: a `>` a tag lost ([`Walker::start_tag`], [`Walker::end_tag`]), the
+    /// first `-` of a comment closed with `->` ([`Walker::comment`]), the closing quote a value
+    /// lost ([`Walker::attribute_value`]). The builder reports each.
     repairs: Vec<(usize, u8)>,
 }
 
