@@ -120,7 +120,9 @@ text the entities stood for.";
     MismatchedEndTag = "GH0007" "mismatched-end-tag" Error
         "end tag does not match the open element"
         "An end tag must close the innermost open element. `<a><b></a>` closes `a` while `b` is still \
-open.\n\nFix: close the inner element first: `<a><b></b></a>`.";
+open. An end tag a few edits from the open element's name (`</set-heder>`) is taken as that element's, \
+so the elements after it stay its siblings.\n\nFix: close the inner element first: \
+`<a><b></b></a>`, or correct the name.";
 
     UnexpectedEndTag = "GH0008" "unexpected-end-tag" Error
         "end tag has no matching start tag"
@@ -134,8 +136,10 @@ one of the two attributes.";
 
     MalformedAttribute = "GH0010" "malformed-attribute" Error
         "attribute is not written as name=\"value\""
-        "Attributes are written `name=\"value\"` or `name='value'`, separated by whitespace.\n\nFix: add \
-the missing `=` or quotes: `exists-action=\"override\"`.";
+        "Attributes are written `name=\"value\"` or `name='value'`, separated by whitespace. A value \
+whose closing quote was forgotten before the next attribute or the tag's `>`, or closed with the other \
+quote, is read as meant and reported once.\n\nFix: add the missing `=` or quotes: \
+`exists-action=\"override\"`.";
 
     InvalidName = "GH0011" "invalid-name" Error
         "element or attribute name is not a valid xml name"
@@ -194,8 +198,10 @@ file as UTF-8 and write `encoding=\"utf-8\"`, or drop the declaration.";
 
     UnclosedMarkup = "GH0021" "unclosed-markup" Error
         "comment, cdata section, processing instruction or tag is never closed"
-        "A `<!--` needs `-->`, `<![CDATA[` needs `]]>`, `<?` needs `?>`, and a tag needs `>`.\n\nFix: add \
-the closing delimiter.";
+        "A `<!--` needs `-->`, `<![CDATA[` needs `]]>`, `<?` needs `?>`, and a tag needs `>`. Where the \
+end was mistyped (a start tag whose `@{…}` or first child follows without `>`, an end tag without `>` \
+before the next tag, a comment closed with `->`), Gatehouse reads on as the author meant and reports the \
+slip once, instead of one error per word that follows.\n\nFix: add the closing delimiter.";
 
     ControlCharacter = "GH0022" "control-character" Error
         "control character is not allowed in xml"
@@ -212,6 +218,12 @@ string that appears to hold `admin` (\"Trojan Source\", CVE-2021-42574; rustc re
 for the same reason). APIM accepts them, so this is a warning.\n\nFix: remove the character. If \
 right-to-left text in a value needs one, write it as a character reference, `&#x202E;`, which \
 reviewers can see and which reads as the same character.";
+
+    CommentHidesMarkup = "GH0024" "comment-hides-markup" Warning
+        "a comment mistyped at its end hides the markup after it"
+        "A comment ends at the first `-->`. One closed with `->` (a dash short) runs on to the end of the \
+next comment, and every policy between the two is commented out: the document still reads, and APIM \
+saves it, but those policies never run.\n\nFix: close the first comment with `-->`.";
 
     UnclosedExpressionDelimiter = "GH0030" "unclosed-expression-delimiter" Error
         "policy expression has an unclosed bracket"

@@ -865,8 +865,43 @@ impl Builder<'_> {
                 )
                 .with_help("write `-->`: without it the rest of the document is comment"),
             );
+        } else if let Some((arrow, hidden)) = self.hidden_markup(start, end) {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::CommentHidesMarkup,
+                    span(arrow, arrow + 2),
+                    "this comment ends with `->`, so it runs on and comments out the markup after it",
+                )
+                .with_label(hidden, "commented out: never runs")
+                .with_help("write `-->` here"),
+            );
         }
         self.leaf(Node::Comment(span(start, end)))
+    }
+
+    /// In the comment `start..end`: a ` ->` meant as its end, and the first tag after it that
+    /// the comment now swallows (up to the next comment's `-->`).
+    fn hidden_markup(&self, start: usize, end: usize) -> Option<(usize, Span)> {
+        let inner_start = start + 4;
+        let inner = self.source.get(inner_start..end.saturating_sub(3))?;
+        let arrow = inner.match_indices("->").find_map(|(index, _)| {
+            let before = inner.get(..index)?.chars().next_back()?;
+            before.is_whitespace().then_some(index)
+        })?;
+        let after = inner.get(arrow + 2..)?;
+        let tag = after.match_indices('<').find_map(|(index, _)| {
+            let next = after.get(index + 1..)?.bytes().next()?;
+            is_name_start_byte(next).then_some(index)
+        })?;
+        let tag_start = inner_start + arrow + 2 + tag;
+        let name_len = self
+            .source
+            .get(tag_start + 1..)?
+            .find(|c: char| c.is_whitespace() || matches!(c, '>' | '/'))?;
+        Some((
+            inner_start + arrow,
+            span(tag_start, tag_start + 1 + name_len),
+        ))
     }
 
     fn cdata(&mut self, start: usize, end: usize) -> Flow {

@@ -108,6 +108,10 @@ cases! {
     // A misspelt end tag closes the element it was meant for: its siblings stay siblings.
     misspelt_end_tag:
         policy("    <set-header name=\"a\" exists-action=\"override\">\n      <value>b</value>\n    </set-heder>\n    <base />") => [("GH0007", 5, 5)];
+    comment_closed_with_one_dash_before_another_comment_hides_the_markup_between:
+        policy("    <!-- note ->\n    <set-header name=\"a\" exists-action=\"override\"><value>b</value></set-header>\n    <!-- end -->") => [("GH0024", 3, 15)];
+    arrows_and_commented_out_policies_in_comments_are_fine:
+        policy("    <!-- client -> gateway -> backend -->\n    <!-- <set-header name=\"a\" exists-action=\"delete\" /> -->") => [];
     comment_closed_with_one_dash:
         policy("    <!-- the caller's id ->\n    <base />") => [("GH0021", 3, 26)];
     // After `=`, an expression is a value that lacks quotes, not content.
