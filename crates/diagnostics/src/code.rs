@@ -785,11 +785,12 @@ the message a new body (`set-body`) or end with `return-response` first are fine
 
     TooManyChildren = "GH0265" "too-many-children" Error
         "policy has more of a child element than it allows"
-        "Some policies cap how many times a child element may appear: `emit-metric`, \
-`llm-emit-token-metric` and `azure-openai-emit-token-metric` take \"at most 10 custom dimensions\" \
-(their policy pages; Microsoft's policy schemas for VS Code say `maxOccurs=\"10\"` too). Azure Monitor \
-custom metrics have a dimension limit of their own, and a metric past it is not ingested.\n\nFix: keep \
-the dimensions that matter, or emit a second metric with the rest.";
+        "Some policies cap how many times a child element may appear: `emit-metric` and \
+`azure-openai-emit-token-metric` take \"at most 10 custom dimensions\" (their policy pages; \
+Microsoft's policy schemas for VS Code say `maxOccurs=\"10\"` too), `llm-emit-token-metric` \"at most \
+5\" (its page since 2026-05; 10 before). Azure Monitor custom metrics have a dimension limit of their \
+own, and a metric past it is not ingested.\n\nFix: keep the dimensions that matter, or emit a second \
+metric with the rest.";
 
     NamedValueInCdata = "GH0266" "named-value-in-cdata" Warning
         "named value inside a CDATA section is not substituted"

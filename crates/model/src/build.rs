@@ -970,11 +970,13 @@ fn is_duration(text: &str) -> bool {
 }
 
 /// Children a policy takes a limited number of: "You can configure at most 10 custom dimensions
-/// for this policy" (emit-metric-policy.md, llm-emit-token-metric-policy.md,
-/// azure-openai-emit-token-metric-policy.md; `maxOccurs="10"` in Microsoft's policy schemas).
+/// for this policy" (emit-metric-policy.md, azure-openai-emit-token-metric-policy.md;
+/// `maxOccurs="10"` in Microsoft's policy schemas). llm-emit-token-metric-policy.md said 10 too
+/// until its 2026-05 revision, which says "at most 5" (the generic limits section it includes
+/// still says 10 per policy; the page's own, newer note wins).
 const CHILD_LIMITS: &[(&str, &str, usize)] = &[
     ("emit-metric", "dimension", 10),
-    ("llm-emit-token-metric", "dimension", 10),
+    ("llm-emit-token-metric", "dimension", 5),
     ("azure-openai-emit-token-metric", "dimension", 10),
 ];
 
