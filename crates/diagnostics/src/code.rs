@@ -425,8 +425,11 @@ a lone file.\n\nFix: move the policy to a document of a scope it supports.";
 
     MissingAttribute = "GH0203" "missing-attribute" Error
         "required attribute is missing"
-        "The policy cannot run without this attribute; APIM refuses the document.\n\nFix: add the attribute, \
-for example `<set-variable name=\"user\" value=\"@(context.User.Id)\" />`.";
+        "The policy cannot run without this attribute; APIM refuses the document. Some attributes are \
+required only in some cases: `token-quota-period` with `token-quota`, and a metric `dimension`'s \
+`value` unless its name is a default dimension (`API ID`, `Subscription ID`, …), whose value APIM \
+fills in.\n\nFix: add the attribute, for example `<set-variable name=\"user\" \
+value=\"@(context.User.Id)\" />`.";
 
     UnknownAttribute = "GH0204" "unknown-attribute" Error
         "attribute is not known for this element"

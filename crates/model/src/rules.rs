@@ -4,7 +4,7 @@
 use gatehouse_diagnostics::{Code, Diagnostic, Span};
 
 use crate::build::join;
-use crate::document::{Config, Content, Item, Policy, PolicyDocument};
+use crate::document::{Attribute, Config, Content, Item, Policy, PolicyDocument};
 
 /// How often a policy may appear.
 enum Once {
@@ -264,6 +264,9 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
             }
         }
         "cors" => check_cors(policy, out),
+        "emit-metric" | "llm-emit-token-metric" | "azure-openai-emit-token-metric" => {
+            check_dimension_values(policy, out);
+        }
         "ip-filter" => check_ip_filter(policy, out),
         "validate-jwt" => {
             check_jwt_keys(policy, out);
@@ -287,6 +290,55 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
             }
         }
         _ => {}
+    }
+}
+
+/// The dimensions whose value APIM fills in when `value` is left out (emit-metric-policy.md and
+/// the token-metric pages; "Backend ID" from the LLM pages' list, "Location ID" from the 2022
+/// emit-metric page, both accepted everywhere rather than risk a false error).
+const DEFAULT_DIMENSIONS: &[&str] = &[
+    "API ID",
+    "Operation ID",
+    "Product ID",
+    "User ID",
+    "Subscription ID",
+    "Location",
+    "Location ID",
+    "Gateway ID",
+    "Backend ID",
+];
+
+/// A `dimension` without `value`: "Can only be omitted if `name` matches one of the default
+/// dimensions" (the metric policies' pages).
+fn check_dimension_values(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    for dimension in policy.config("dimension") {
+        if dimension.attribute("value").is_some() {
+            continue;
+        }
+        let Some(name) = dimension.attribute("name").and_then(Attribute::literal) else {
+            continue;
+        };
+        if DEFAULT_DIMENSIONS
+            .iter()
+            .any(|default| default.eq_ignore_ascii_case(name.trim()))
+        {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::new(
+            Code::MissingAttribute,
+            dimension.name_span,
+            format!("dimension `{name}` needs the attribute `value`"),
+        );
+        diagnostic = match crate::catalog::similar(name, DEFAULT_DIMENSIONS.iter().copied()) {
+            Some(guess) => diagnostic.with_help(format!(
+                "only a default dimension takes its value from the request: did you mean `{guess}`? otherwise add `value=\"@(…)\"`"
+            )),
+            None => diagnostic.with_help(format!(
+                "only a default dimension ({}) takes its value from the request: add `value=\"@(…)\"`",
+                join(DEFAULT_DIMENSIONS.iter().copied())
+            )),
+        };
+        out.push(diagnostic);
     }
 }
 
