@@ -237,6 +237,7 @@ impl<'d> Builder<'d> {
     }
 
     fn policies(&mut self, root: &Element) -> PolicyDocument {
+        self.text_never_runs(root, "policies");
         let mut blocks: Vec<Block> = Vec::new();
         let mut latest: Option<Section> = None;
         for element in root.child_elements() {
@@ -613,9 +614,9 @@ impl<'d> Builder<'d> {
         (config, body)
     }
 
-    /// GH0267 for text directly inside `element`, which holds elements only (a section, a
-    /// fragment, a policy without text content, `when`): one warning at the first piece,
-    /// the others labelled.
+    /// GH0267 for text directly inside `element`, which holds elements only (`policies`, a
+    /// section, a fragment, a policy without text content, `when`): one warning at the first
+    /// piece, the others labelled.
     fn text_never_runs(&mut self, element: &Element, owner: &str) {
         let mut pieces = element.children.iter().filter_map(|node| {
             let span = match node {
