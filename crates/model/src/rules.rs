@@ -394,6 +394,8 @@ fn check_cors(policy: &Policy, out: &mut Vec<Diagnostic>) {
             let unquoted = text.trim_matches(['"', '\'']);
             let help = if unquoted != text && is_origin(unquoted) {
                 format!("remove the quotation marks: `{unquoted}`")
+            } else if let Some(help) = placeholder_help(text) {
+                help.to_owned()
             } else if text.contains("://") {
                 "an origin is a scheme and host with an optional port, such as `https://app.example.com:8443`".to_owned()
             } else {
@@ -750,13 +752,8 @@ fn check_url(value: &Content, out: &mut Vec<Diagnostic>) {
                 .is_some_and(|first| !matches!(first, '/' | '\\' | '?' | '#'))
     });
     if !absolute {
-        let help = if url.contains("${") {
-            "`${…}` is a template placeholder: lint the policy as your deployment renders it (Terraform, Bicep or a pipeline fills it in)"
-        } else if url.contains("#{") {
-            "`#{…}#` is a pipeline's replace-tokens placeholder: lint the policy as your deployment renders it, after the tokens are replaced"
-        } else {
-            "write the scheme and host, for example `https://backend.example.com/api`"
-        };
+        let help = placeholder_help(url)
+            .unwrap_or("write the scheme and host, for example `https://backend.example.com/api`");
         out.push(
             Diagnostic::new(
                 Code::InvalidUrl,
@@ -765,6 +762,22 @@ fn check_url(value: &Content, out: &mut Vec<Diagnostic>) {
             )
             .with_help(help),
         );
+    }
+}
+
+/// A deployment's placeholder left in a literal: the value APIM gets is not the one the author
+/// meant, so the useful help is where the real value comes from, not how to spell it.
+fn placeholder_help(text: &str) -> Option<&'static str> {
+    if text.contains("${") {
+        Some(
+            "`${…}` is a template placeholder: lint the policy as your deployment renders it (Terraform, Bicep or a pipeline fills it in)",
+        )
+    } else if text.contains("#{") {
+        Some(
+            "`#{…}#` is a pipeline's replace-tokens placeholder: lint the policy as your deployment renders it, after the tokens are replaced",
+        )
+    } else {
+        None
     }
 }
 
