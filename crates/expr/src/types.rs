@@ -454,7 +454,9 @@ impl Type {
 
     /// The element type when this type is enumerable (`IEnumerable<T>` and everything that
     /// implements it). Strings enumerate chars; dictionaries key/value pairs; `JObject`
-    /// key/value pairs of `string` and `JToken`; other containers `JToken`s.
+    /// key/value pairs of `string` and `JToken`; other containers `JToken`s. Every `JToken`
+    /// is an `IEnumerable<JToken>`, a `JValue` too (of no children), so `val.Value<string>()`
+    /// reaches Newtonsoft's `Value<U>(this IEnumerable<JToken>)` extension.
     pub fn element_type(&self) -> Option<Type> {
         match self {
             Type::String => Some(Type::Char),
@@ -475,9 +477,13 @@ impl Type {
                 Generic::KeyValuePair,
                 vec![Type::String, Type::Class(Class::JToken)],
             )),
-            Type::Class(Class::JArray | Class::JToken | Class::JContainer | Class::JProperty) => {
-                Some(Type::Class(Class::JToken))
-            }
+            Type::Class(
+                Class::JArray
+                | Class::JToken
+                | Class::JContainer
+                | Class::JProperty
+                | Class::JValue,
+            ) => Some(Type::Class(Class::JToken)),
             Type::Class(Class::MatchCollection) => Some(Type::Class(Class::Match)),
             Type::Class(Class::GroupCollection) => Some(Type::Class(Class::Group)),
             _ => None,

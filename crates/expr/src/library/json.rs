@@ -856,6 +856,27 @@ pub(super) fn register(r: &mut Registry) {
             children.into_iter().map(Value::Json).collect(),
         ))
     });
+    // `Values<T>()`, the instance method, which C# picks over the `IEnumerable<JToken>`
+    // extension: a container's children converted (a `JObject`'s are its properties, so
+    // `Values<string>()` of one throws), and a `JValue` has no children to convert.
+    r.method(jtoken, "Values", "<T>() -> IEnumerable<T>", |_, c| {
+        let token = this_token(c)?;
+        if !token.is_container() {
+            return Err(c.throw(
+                Class::InvalidOperationException,
+                format!(
+                    "Cannot access child value on {}.",
+                    super::type_full_name(&Value::Json(Arc::clone(token)).runtime_type())
+                ),
+            ));
+        }
+        let target = c.type_arg(0);
+        let values = json::children(token)
+            .iter()
+            .map(|child| change_type(Some(child), target, c.span))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Value::array(target.clone(), values))
+    });
     // `Children<T>()`: the children that are a `T` (Newtonsoft's `OfType<T>()` of them).
     r.method(jtoken, "Children", "<T>() -> IEnumerable<T>", |_, c| {
         let target = c.type_arg(0).clone();
