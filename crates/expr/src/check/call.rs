@@ -171,6 +171,16 @@ fn fully_bound(ty: &Type, bindings: &[Option<Type>]) -> bool {
     }
 }
 
+/// Does the extension method `member` extend `receiver`: does `receiver` convert to its
+/// `this` parameter, once the type arguments are inferred from it?
+pub(super) fn extends(member: &Member, receiver: &Type) -> bool {
+    member.params.first().is_some_and(|this| {
+        let mut bindings = vec![None; member.type_params];
+        infer(&this.ty, receiver, &mut bindings)
+            && cost(receiver, &substitute(&this.ty, &resolved(&bindings)), None).is_some()
+    })
+}
+
 fn resolved(bindings: &[Option<Type>]) -> Vec<Type> {
     bindings
         .iter()
@@ -1096,18 +1106,9 @@ impl Compiler {
             // `GetValueOrDefault` extends, whatever its arguments.
             let extends_receiver = |member: &&Member| {
                 !member.is_extension
-                    || receiver.as_ref().is_none_or(|receiver| {
-                        member.params.first().is_some_and(|this| {
-                            let mut bindings = vec![None; member.type_params];
-                            infer(&this.ty, &receiver.ty, &mut bindings)
-                                && cost(
-                                    &receiver.ty,
-                                    &substitute(&this.ty, &resolved(&bindings)),
-                                    None,
-                                )
-                                .is_some()
-                        })
-                    })
+                    || receiver
+                        .as_ref()
+                        .is_none_or(|receiver| extends(member, &receiver.ty))
             };
             let fitting: Vec<&Member> = candidates
                 .iter()

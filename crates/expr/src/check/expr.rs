@@ -756,8 +756,14 @@ impl Compiler {
                 span,
             );
         }
-        let is_method =
-            !members.is_empty() || !self.registry.extension_methods(&name.name).is_empty();
+        // An extension counts only where it extends this type: `DateTime` has no `Value`,
+        // whatever Newtonsoft's `Value<T>(this IEnumerable<JToken>)` is.
+        let is_method = !members.is_empty()
+            || self
+                .registry
+                .extension_methods(&name.name)
+                .iter()
+                .any(|extension| super::call::extends(extension, &receiver_type));
         if is_method {
             self.error(
                 Code::UnknownMember,
@@ -784,13 +790,29 @@ impl Compiler {
         {
             return;
         }
+        let extensions = self
+            .registry
+            .all_extension_methods()
+            .filter(|extension| super::call::extends(extension, ty))
+            .map(|extension| extension.name);
         let names = self
             .registry
             .member_names(ty, false)
             .into_iter()
+            .chain(extensions)
             .chain(crate::library::unimplemented_members(ty));
         let help = if *ty == Type::Object {
             "the value is an `object`: cast it to the type that has this member, e.g. `((string)value).Length`".to_owned()
+        } else if matches!(
+            name.name.as_str(),
+            "HasValue" | "Value" | "GetValueOrDefault"
+        ) && ty.is_value_type()
+            && !matches!(ty, Type::Nullable(_))
+        {
+            // `cert.NotBefore.HasValue`: the author took a value type for a nullable one.
+            format!(
+                "`{ty}` is not nullable (`{ty}?` is), so there is always a value: use it as it is"
+            )
         } else {
             match closest(&name.name, names) {
                 Some(s) => format!("did you mean `{s}`?"),

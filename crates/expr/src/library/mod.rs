@@ -613,6 +613,11 @@ impl Registry {
         found
     }
 
+    /// Every extension method, by name.
+    pub fn all_extension_methods(&self) -> impl Iterator<Item = &Member> {
+        self.extensions.values().flatten()
+    }
+
     pub fn extension_methods(&self, name: &str) -> &[Member] {
         self.extensions.get(name).map_or(&[], Vec::as_slice)
     }
@@ -631,7 +636,8 @@ impl Registry {
             .collect()
     }
 
-    /// Every member name of `ty` (instance and extension), for "did you mean".
+    /// Every member name of `ty` (instance or static), for "did you mean"; the checker adds the
+    /// extension methods that extend `ty`.
     pub fn member_names(&self, ty: &Type, statics: bool) -> Vec<&'static str> {
         let owners = if statics {
             Owner::of_static(ty).into_iter().collect()
@@ -656,8 +662,6 @@ impl Registry {
                     .flatten()
                     .map(|(name, _)| *name),
             );
-        } else {
-            names.extend(self.extensions.keys().copied());
         }
         names.sort_unstable();
         names.dedup();
