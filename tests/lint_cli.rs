@@ -191,6 +191,48 @@ fn control_and_bidirectional_characters_are_shown_as_escapes() {
 }
 
 #[test]
+fn a_long_line_is_shown_as_a_window_around_what_is_wrong() {
+    // A policy kept in a Bicep or ARM template: one line, kilobytes long.
+    let filler = "<set-header name=\"x-filler\" exists-action=\"override\"><value>filler</value></set-header>";
+    let policy = format!(
+        "<policies><inbound><base />{}<set-heade name=\"x-a\" exists-action=\"override\"><value>\u{1b}[31m</value></set-heade>{}</inbound><backend><forward-request /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>\n",
+        filler.repeat(8),
+        filler.repeat(8)
+    );
+    let path = std::env::temp_dir().join(format!("gatehouse-one-line-{}.xml", std::process::id()));
+    std::fs::write(&path, &policy).unwrap();
+    let human = gatehouse(&["lint", &path.display().to_string()]);
+    std::fs::remove_file(&path).unwrap();
+    let name = path.display().to_string();
+    // Each line shown is short, the caret is under the name, the column is the file's.
+    let column = policy.find("set-heade ").unwrap() + 1;
+    assert!(
+        human.stdout.contains(&format!("{name}:1:{column}\n")),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.lines().all(|line| line.chars().count() < 300),
+        "{}",
+        human.stdout
+    );
+    let mut lines = human.stdout.lines();
+    let source_line = lines.find(|line| line.contains("<set-heade ")).unwrap();
+    let caret_line = lines.next().unwrap();
+    // Counted in characters: the gutter's `│` and the `…` are several bytes each.
+    let name_at = source_line[..source_line.find("set-heade ").unwrap()]
+        .chars()
+        .count();
+    assert_eq!(
+        caret_line.chars().skip(name_at).collect::<String>(),
+        "^^^^^^^^^",
+        "{}",
+        human.stdout
+    );
+    insta::assert_snapshot!(human.stdout.replace(&name, "one-line.xml"));
+}
+
+#[test]
 fn no_path_is_a_usage_error_with_status_2() {
     let run = gatehouse(&["lint"]);
     assert_eq!(run.status, 2);

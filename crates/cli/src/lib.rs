@@ -7,6 +7,7 @@ mod identity;
 mod lint;
 mod render;
 mod terminal;
+mod window;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::lint::{FileReport, Summary};
 use crate::terminal::{self, SafeSource};
+use crate::window::Windowed;
 
 /// rustc-style text, then the summary line.
 pub(crate) fn human(
@@ -23,13 +24,28 @@ pub(crate) fn human(
     for report in reports {
         let source = SafeSource::new(&report.source);
         let path = terminal::escaped(&report.path.display().to_string());
-        let file = ShownFile {
-            escaped: SimpleFile::new(path, source.text.as_str()),
-            source: &source,
-            report,
-        };
+        let whole = SimpleFile::new(path.clone(), source.text.as_str());
+        let has_long_lines = Windowed::needed(&source.text);
         for diagnostic in &report.diagnostics {
-            let rendered = term::emit_into_string(&config, &file, &to_report(diagnostic, &source))
+            let window = if has_long_lines {
+                let labels: Vec<Range<usize>> = std::iter::once(diagnostic.span)
+                    .chain(diagnostic.labels.iter().map(|label| label.span))
+                    .map(|span| source.map_range(span.range()))
+                    .collect();
+                Windowed::new(&source.text, &labels)
+            } else {
+                None
+            };
+            let windowed_file = window
+                .as_ref()
+                .map(|window| SimpleFile::new(path.clone(), window.text.as_str()));
+            let file = ShownFile {
+                shown: windowed_file.as_ref().unwrap_or(&whole),
+                window: window.as_ref(),
+                source: &source,
+                report,
+            };
+            let rendered = term::emit_into_string(&config, &file, &to_report(diagnostic, &file))
                 .unwrap_or_else(|error| {
                     format!(
                         "{}: {} (cannot show the source: {error})\n",
@@ -43,12 +59,31 @@ pub(crate) fn human(
     writeln!(out, "{}", summary_line(summary))
 }
 
-/// A policy file as codespan shows it: the escaped text is drawn, but the `file:line:col`
-/// it prints is that of the original text, so it agrees with the other formats and editors.
+/// A policy file as codespan shows it: the escaped text is drawn (its long lines cut down to
+/// windows around the diagnostic's labels), but the `file:line:col` it prints is that of the
+/// original text, so it agrees with the other formats and editors.
 struct ShownFile<'a> {
-    escaped: SimpleFile<String, &'a str>,
+    shown: &'a SimpleFile<String, &'a str>,
+    window: Option<&'a Windowed>,
     source: &'a SafeSource,
     report: &'a FileReport,
+}
+
+impl ShownFile<'_> {
+    /// Where a byte range of the original text is drawn.
+    fn map_range(&self, range: Range<usize>) -> Range<usize> {
+        let escaped = self.source.map_range(range);
+        match self.window {
+            Some(window) => window.map_range(escaped),
+            None => escaped,
+        }
+    }
+
+    /// The offset in the original text of an offset in the drawn text.
+    fn unmap(&self, offset: usize) -> usize {
+        let escaped = self.window.map_or(offset, |window| window.unmap(offset));
+        self.source.unmap(escaped)
+    }
 }
 
 impl<'a> Files<'a> for ShownFile<'a> {
@@ -57,23 +92,23 @@ impl<'a> Files<'a> for ShownFile<'a> {
     type Source = &'a str;
 
     fn name(&'a self, _: ()) -> Result<String, files::Error> {
-        Ok(self.escaped.name().clone())
+        Ok(self.shown.name().clone())
     }
 
     fn source(&'a self, _: ()) -> Result<&'a str, files::Error> {
-        Ok(self.escaped.source())
+        Ok(self.shown.source())
     }
 
     fn line_index(&'a self, id: (), byte_index: usize) -> Result<usize, files::Error> {
-        self.escaped.line_index(id, byte_index)
+        self.shown.line_index(id, byte_index)
     }
 
     fn line_range(&'a self, id: (), line_index: usize) -> Result<Range<usize>, files::Error> {
-        self.escaped.line_range(id, line_index)
+        self.shown.line_range(id, line_index)
     }
 
     fn location(&'a self, _: (), byte_index: usize) -> Result<Location, files::Error> {
-        let original = self.source.unmap(byte_index);
+        let original = self.unmap(byte_index);
         let offset = u32::try_from(original).unwrap_or(u32::MAX);
         let position = self.report.line_index.line_col(&self.report.source, offset);
         Ok(Location {
@@ -107,17 +142,17 @@ fn count(n: usize, noun: &str) -> String {
 
 /// The diagnostic as codespan shows it, over the escaped source: messages can quote the
 /// policy, so they are escaped too.
-fn to_report(diagnostic: &Diagnostic, source: &SafeSource) -> Report<()> {
+fn to_report(diagnostic: &Diagnostic, file: &ShownFile<'_>) -> Report<()> {
     let report = match diagnostic.severity {
         Severity::Error => Report::error(),
         Severity::Warning => Report::warning(),
     };
     let mut labels = vec![ReportLabel::primary(
         (),
-        source.map_range(diagnostic.span.range()),
+        file.map_range(diagnostic.span.range()),
     )];
     labels.extend(diagnostic.labels.iter().map(|label| {
-        ReportLabel::secondary((), source.map_range(label.span.range()))
+        ReportLabel::secondary((), file.map_range(label.span.range()))
             .with_message(terminal::escaped(&label.message))
     }));
     let mut report = report
