@@ -425,7 +425,7 @@ impl<'d> Builder<'d> {
             (policy.config, policy.body) = self.children(
                 element,
                 name,
-                spec.children,
+                (spec.children, spec.attributes),
                 spec.contains_policies,
                 context.nested(in_wait),
             );
@@ -561,7 +561,7 @@ impl<'d> Builder<'d> {
         (config.config, config.body) = self.children(
             element,
             name,
-            spec.children,
+            (spec.children, spec.attributes),
             spec.contains_policies,
             context.nested(false),
         );
@@ -570,12 +570,13 @@ impl<'d> Builder<'d> {
 
     /// The child elements of a policy or configuration element: configuration elements the
     /// catalog lists, and, where the element holds policies, policies. `nested` is the
-    /// context of those policies.
+    /// context of those policies. The owner's attributes name, in a diagnostic, an attribute
+    /// written as a child element.
     fn children(
         &mut self,
         element: &Element,
         owner: &str,
-        specs: &'static [ChildSpec],
+        (specs, attributes): (&'static [ChildSpec], &'static [AttributeSpec]),
         contains_policies: bool,
         nested: Context,
     ) -> (Vec<Config>, Vec<Item>) {
@@ -598,7 +599,7 @@ impl<'d> Builder<'d> {
                     && catalog::similar(child_name, specs.iter().map(|s| s.name)).is_some();
                 if misspelt_child {
                     // `<whn>` in `choose`: a typo of its element, not an unknown policy.
-                    self.unknown_child(child, element, owner, specs);
+                    self.unknown_child(child, element, owner, specs, attributes);
                 } else if child_name == "base" {
                     let mut seen = None;
                     self.base(child, nested, &mut seen);
@@ -607,7 +608,7 @@ impl<'d> Builder<'d> {
                     body.push(Item::Policy(policy));
                 }
             } else {
-                self.unknown_child(child, element, owner, specs);
+                self.unknown_child(child, element, owner, specs, attributes);
             }
         }
         self.missing_children(element, owner, specs, &config);
@@ -674,6 +675,7 @@ impl<'d> Builder<'d> {
         parent_element: &Element,
         parent: &str,
         known: &'static [ChildSpec],
+        attributes: &'static [AttributeSpec],
     ) {
         let child_name = self.text(child.name);
         let mut diagnostic = Diagnostic::new(
@@ -681,7 +683,22 @@ impl<'d> Builder<'d> {
             child.name,
             format!("`{child_name}` is not a known child of `{parent}`"),
         );
+        let as_attribute = attributes.iter().find(|a| a.name == child_name);
         diagnostic = match catalog::similar(child_name, known.iter().map(|c| c.name)) {
+            // `<cors><allow-credentials>true</allow-credentials>`: an attribute written as
+            // an element, which APIM does not read.
+            _ if let Some(attribute) = as_attribute => {
+                let text = self.element_text(child);
+                let value = text
+                    .as_ref()
+                    .map(|content| content.text.trim())
+                    .filter(|value| value.len() <= 40 && !value.contains(['"', '\n']))
+                    .unwrap_or("…");
+                diagnostic.with_help(format!(
+                    "`{}` is an attribute of `{parent}`: write `<{parent} {}=\"{value}\">`",
+                    attribute.name, attribute.name
+                ))
+            }
             Some(guess) => {
                 self.misspelt.push((parent_element.name, guess));
                 diagnostic.with_help(format!("did you mean `{guess}`?"))
