@@ -176,14 +176,23 @@ fn stray_quotes(text: &str, quotes: &[usize]) -> Option<Diagnostic> {
     } else {
         ("&apos;", "\"")
     };
+    // `from="\"ssn\":…"`: a C# or JSON habit; XML has no backslash escapes.
+    let backslashed = quotes
+        .iter()
+        .all(|&at| at > 0 && text.get(at - 1..at) == Some("\\"));
+    let help = if backslashed {
+        format!(
+            "xml has no backslash escapes: write `\\{quote}` as `{entity}`, or quote the value with `{other}`"
+        )
+    } else {
+        format!("write it as `{entity}`, or quote the value with `{other}`")
+    };
     let mut diagnostic = Diagnostic::new(
         Code::MalformedAttribute,
         Span::from_range(first..first + 1),
         format!("`{quote}` inside an attribute value quoted with `{quote}`"),
     )
-    .with_help(format!(
-        "write it as `{entity}`, or quote the value with `{other}`"
-    ));
+    .with_help(help);
     for &at in rest {
         diagnostic = diagnostic.with_label(Span::from_range(at..at + 1), "and here");
     }

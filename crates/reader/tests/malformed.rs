@@ -328,3 +328,31 @@ fn entities_unescape_once() {
     };
     assert_eq!(literal.decoded(&output.document), "&lt;");
 }
+
+#[test]
+fn backslash_escaped_quotes_are_named_as_such() {
+    let help = |input: &str| {
+        let output = read(input.as_bytes(), &ReadOptions::default());
+        output
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} {}", d.code.id(), d.help.as_deref().unwrap_or_default()))
+            .collect::<Vec<_>>()
+    };
+    // A C# or JSON habit: XML ends the value at the first `"`, backslash or not.
+    assert_eq!(
+        help(&policy(
+            r#"    <find-and-replace from="\"ssn\":\"x\"" to="y" />"#
+        )),
+        [
+            "GH0010 xml has no backslash escapes: write `\\\"` as `&quot;`, or quote the value with `'`"
+        ]
+    );
+    // Without backslashes, the usual help.
+    assert_eq!(
+        help(&policy(
+            r#"    <identity subject="O="Contoso, Inc.", CN=x" issuer-subject="CN=y" />"#
+        )),
+        ["GH0010 write it as `&quot;`, or quote the value with `'`"]
+    );
+}
