@@ -477,7 +477,15 @@ impl Builder<'_> {
                         name_span,
                         format!("unknown root element `<{name}>`"),
                     );
+                    let section = matches!(
+                        name.as_str(),
+                        "inbound" | "backend" | "outbound" | "on-error"
+                    );
                     diagnostic = match closest_root(&name) {
+                        // A section copied out of its document, as guides show them.
+                        _ if section => diagnostic.with_help(format!(
+                            "`<{name}>` is a section: put it inside `<policies>`, beside the other sections"
+                        )),
                         Some(suggestion) => diagnostic.with_help(format!("did you mean `<{suggestion}>`?")),
                         None => diagnostic.with_help(
                             "a policy document's root is `<policies>`, a policy fragment's `<fragment>`, a graphql resolver's its data source (`<http-data-source>` …)",

@@ -329,16 +329,18 @@ fn entities_unescape_once() {
     assert_eq!(literal.decoded(&output.document), "&lt;");
 }
 
+/// Each diagnostic's code and help line.
+fn help(input: &str) -> Vec<String> {
+    let output = read(input.as_bytes(), &ReadOptions::default());
+    output
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.code.id(), d.help.as_deref().unwrap_or_default()))
+        .collect()
+}
+
 #[test]
 fn backslash_escaped_quotes_are_named_as_such() {
-    let help = |input: &str| {
-        let output = read(input.as_bytes(), &ReadOptions::default());
-        output
-            .diagnostics
-            .iter()
-            .map(|d| format!("{} {}", d.code.id(), d.help.as_deref().unwrap_or_default()))
-            .collect::<Vec<_>>()
-    };
     // A C# or JSON habit: XML ends the value at the first `"`, backslash or not.
     assert_eq!(
         help(&policy(
@@ -354,5 +356,14 @@ fn backslash_escaped_quotes_are_named_as_such() {
             r#"    <identity subject="O="Contoso, Inc.", CN=x" issuer-subject="CN=y" />"#
         )),
         ["GH0010 write it as `&quot;`, or quote the value with `'`"]
+    );
+}
+
+#[test]
+fn a_section_as_the_root_is_named_as_one() {
+    // Guides show a section alone; APIM saves only a whole document.
+    assert_eq!(
+        help("<inbound>\n  <base />\n</inbound>\n"),
+        ["GH0018 `<inbound>` is a section: put it inside `<policies>`, beside the other sections"]
     );
 }
