@@ -380,13 +380,23 @@ impl Builder<'_> {
         };
         if matches!(context, Context::Attribute { .. }) {
             for (index, _) in text.match_indices('<') {
+                let rest = text.get(index..).unwrap_or_default();
+                let help = match placeholder(rest) {
+                    // `url="https://<tenant>.b2clogin.com/…"`, as guides write what to fill in.
+                    Some(placeholder) => format!(
+                        "`{placeholder}` is a placeholder: write the real value in its place"
+                    ),
+                    None => {
+                        "write `&lt;`, or compute the value with a policy expression".to_owned()
+                    }
+                };
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::UnescapedLessThan,
                         span(start + index, start + index + 1),
                         "unescaped `<` in an attribute value",
                     )
-                    .with_help("write `&lt;`, or compute the value with a policy expression"),
+                    .with_help(help),
                 );
             }
         }
@@ -1308,4 +1318,18 @@ fn declared_encoding(declaration: &str, offset: usize) -> Option<(String, Span)>
     let value = value_text.get(..value_len)?.to_owned();
     let value_start = offset + key + "encoding".len() + equals + 1 + quote_index + 1;
     Some((value, span(value_start, value_start + value_len)))
+}
+
+/// `<tenant>` or `<app-service>` at the start of `text`: a word between angle brackets, the way
+/// guides mark what the reader fills in.
+fn placeholder(text: &str) -> Option<&str> {
+    let close = text.find('>')?;
+    let word = text.get(1..close)?;
+    let is_word = word.len() <= 40
+        && word.starts_with(char::is_alphanumeric)
+        && word.ends_with(char::is_alphanumeric)
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '));
+    is_word.then(|| text.get(..=close)).flatten()
 }

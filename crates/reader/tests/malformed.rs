@@ -367,3 +367,18 @@ fn a_section_as_the_root_is_named_as_one() {
         ["GH0018 `<inbound>` is a section: put it inside `<policies>`, beside the other sections"]
     );
 }
+
+#[test]
+fn a_placeholder_in_angle_brackets_is_named_as_one() {
+    assert_eq!(
+        help(&policy(
+            r#"    <set-backend-service base-url="https://<app-service>.azurewebsites.net" />"#
+        )),
+        ["GH0012 `<app-service>` is a placeholder: write the real value in its place"]
+    );
+    // A comparison is not a placeholder.
+    assert_eq!(
+        help(&policy(r#"    <set-header name="a < b > c" />"#)),
+        ["GH0012 write `&lt;`, or compute the value with a policy expression"]
+    );
+}
