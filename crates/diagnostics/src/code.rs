@@ -138,7 +138,8 @@ one of the two attributes.";
         "attribute is not written as name=\"value\""
         "Attributes are written `name=\"value\"` or `name='value'`, separated by whitespace. A value \
 whose closing quote was forgotten before the next attribute or the tag's `>`, or closed with the other \
-quote, is read as meant and reported once.\n\nFix: add the missing `=` or quotes: \
+quote, or a value after a name whose `=` was left out (`name \"X-Tier\"`), is read as meant and \
+reported once.\n\nFix: add the missing `=` or quotes: \
 `exists-action=\"override\"`.";
 
     InvalidName = "GH0011" "invalid-name" Error

@@ -659,6 +659,26 @@ impl Builder<'_> {
                             format!("`{key}` is not a valid attribute name"),
                         ));
                     }
+                    // The masked copy's `=` where the text has white space (`name "X"`).
+                    let separator = self
+                        .source
+                        .get(key_start + key.len()..value_start.saturating_sub(1))
+                        .unwrap_or_default();
+                    if !separator.contains('=') {
+                        let value_text =
+                            self.source.get(value_start..value_end).unwrap_or_default();
+                        let quote_char = char::from(quote);
+                        self.diagnostics.push(
+                            Diagnostic::new(
+                                Code::MalformedAttribute,
+                                name_span,
+                                format!("attribute `{key}` has no `=` before its value"),
+                            )
+                            .with_help(format!(
+                                "write `{key}={quote_char}{value_text}{quote_char}`"
+                            )),
+                        );
+                    }
                     previous_end = Some(value_end + 1);
                     previous_repaired = self.source.as_bytes().get(value_end) != Some(&quote);
                     if previous_repaired {

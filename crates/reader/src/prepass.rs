@@ -159,11 +159,15 @@ impl Walker<'_> {
     /// the tag: the tag ends at that white space, which the masked copy turns into `>`, and the
     /// builder reports the missing `>` once (GH0021). Well-formed XML never has either there.
     fn start_tag(&mut self, mut pos: usize) -> usize {
+        let name_start = pos;
         // The last byte that was not white space, to tell `name= @(…)` from content.
         let mut last_significant = None;
         while let Some(&byte) = self.bytes.get(pos) {
             match byte {
                 b'"' | b'\'' => {
+                    if self.missing_equals(name_start, pos) {
+                        self.repairs.push((pos - 1, b'='));
+                    }
                     let (after, closes_tag) = self.attribute_value(pos + 1, byte);
                     if closes_tag {
                         return after;
@@ -185,6 +189,37 @@ impl Walker<'_> {
             pos += 1;
         }
         self.bytes.len()
+    }
+
+    /// Whether the quote at `quote_at` opens the value of an attribute whose `=` was left
+    /// out: `name "X-Tier"`. An attribute name (a word after white space, not the element's
+    /// name, which starts at `name_start`) and one white space byte stand before the quote; the
+    /// masked copy turns that byte into the `=`, and the builder reports it (GH0010).
+    fn missing_equals(&self, name_start: usize, quote_at: usize) -> bool {
+        let Some(space) = quote_at.checked_sub(1) else {
+            return false;
+        };
+        if !self.bytes.get(space).is_some_and(u8::is_ascii_whitespace) {
+            return false;
+        }
+        let before = self.bytes.get(name_start..space).unwrap_or_default();
+        let word_len = before
+            .iter()
+            .rev()
+            .take_while(|&&b| is_name_start_byte(b) || b.is_ascii_digit() || b == b'-' || b == b'.')
+            .count();
+        let word_start = space - word_len;
+        word_len > 0
+            && word_start > name_start
+            && self
+                .bytes
+                .get(word_start - 1)
+                .is_some_and(u8::is_ascii_whitespace)
+            && self
+                .bytes
+                .get(word_start)
+                .copied()
+                .is_some_and(is_name_start_byte)
     }
 
     /// From the byte after `<!--`: the position after the comment. A comment that is never

@@ -126,6 +126,9 @@ cases! {
     // ----- attributes -----
     duplicate_attribute: policy(r#"    <set-header name="a" exists-action="override" name="b" />"#) => [("GH0009", 3, 51)];
     attribute_without_value: policy(r#"    <set-header name />"#) => [("GH0010", 3, 17)];
+    // One slip, one error: the `=` is read where it was left out.
+    attribute_without_equals: policy(r#"    <set-header name "a" exists-action="skip" />"#) => [("GH0010", 3, 17)];
+    value_right_after_element_name: policy(r#"    <set-header "a" />"#) => [("GH0010", 3, 21)];
     unquoted_attribute_value: policy(r#"    <set-header name=accept />"#) => [("GH0010", 3, 22)];
     attributes_without_whitespace: policy(r#"    <set-header name="a"exists-action="skip" />"#) => [("GH0010", 3, 25)];
     less_than_in_attribute_value: policy(r#"    <set-header name="a<b" />"#) => [("GH0012", 3, 24)];
