@@ -127,6 +127,12 @@ const DOCS_MISTAKES: &[(&str, &str, &str)] = &[
         "`<set-header … value=\"@{…}\" />`: set-header takes its value in `<value>` elements; set-header-policy.md lists only `name` and `exists-action` as attributes",
     ),
     (
+        "set-header.xml:5",
+        "GH0268",
+        "name=\"some header name\": a header name is an HTTP token, without spaces (RFC 9110 5.1); .NET refuses it",
+    ),
+    ("set-header.xml:8", "GH0268", "… in the delete example too"),
+    (
         "wait.xml:23",
         "GH0211",
         "two rate-limit policies; rate-limit-policy.md: \"can be used only once per policy definition\"",

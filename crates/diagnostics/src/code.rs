@@ -813,6 +813,10 @@ Microsoft's policy schemas give them no text. Text written there, a policy expre
 it, whether APIM refuses the document or keeps it.\n\nFix: put an expression where a policy takes \
 one (`<set-variable value=\"@(…)\">`, `<set-body>@{…}</set-body>`), turn a note into a comment \
 `<!-- … -->`, or delete the text.";
+
+    InvalidHeaderName = "GH0268" "invalid-header-name" Error
+        "header name is not an http token"
+        "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";
 }
 
 #[cfg(test)]

@@ -254,6 +254,7 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
             );
         }
     }
+    check_header_names(&policy.element, &policy.attributes, &policy.config, out);
     match name {
         "send-request" | "send-one-way-request" => check_request(policy, misspelt, out),
         "set-method" => check_method(policy.text.as_ref(), policy.name_span, out),
@@ -763,6 +764,85 @@ fn check_url(value: &Content, out: &mut Vec<Diagnostic>) {
             .with_help(help),
         );
     }
+}
+
+/// GH0268 for every header name the element and its configuration elements give as
+/// literal text: attributes named `header-name` or `…-header-name`, the `name` of
+/// `set-header`, `check-header` and `validate-headers`' `header`, and the text of cors's
+/// `header` (`*` allowed) and of `vary-by-header`.
+fn check_header_names(
+    element: &str,
+    attributes: &[Attribute],
+    config: &[Config],
+    out: &mut Vec<Diagnostic>,
+) {
+    let names_a_header = matches!(element, "set-header" | "check-header" | "header");
+    for attribute in attributes {
+        if attribute.name.ends_with("header-name") || (names_a_header && attribute.name == "name") {
+            check_header_name(&attribute.value, out);
+        }
+    }
+    for child in config {
+        if matches!(child.name.as_str(), "header" | "vary-by-header")
+            && let Some(text) = &child.text
+            && text.literal().is_none_or(|name| name.trim() != "*")
+        {
+            check_header_name(text, out);
+        }
+        check_header_names(&child.name, &child.attributes, &child.config, out);
+    }
+}
+
+fn check_header_name(value: &Content, out: &mut Vec<Diagnostic>) {
+    let Some(name) = value.literal().map(str::trim) else {
+        return;
+    };
+    let is_token = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if is_token || name.is_empty() {
+        return;
+    }
+    // `X-Tier exists-action=override`: the value ran on into the next attribute.
+    let next_attribute = name
+        .split_whitespace()
+        .skip(1)
+        .find_map(|word| word.split_once('=').map(|(key, _)| key))
+        .filter(|key| !key.is_empty());
+    let placeholder = name
+        .find('{')
+        .and_then(|open| name.get(open..))
+        .and_then(|rest| rest.find('}').and_then(|close| rest.get(..=close)));
+    let help = if let Some(placeholder) = placeholder {
+        // A sample's `x-ms-meta-{MyMetadataName1}`, meant to be filled in.
+        format!("`{placeholder}` is a placeholder: write the header name in its place")
+    } else if let Some(key) = next_attribute {
+        let first = name.split_whitespace().next().unwrap_or_default();
+        format!(
+            "a closing quote seems forgotten: the name runs on into `{key}=`; write `\"{first}\"` and then `{key}=\"…\"`"
+        )
+    } else if let Some((before, _)) = name.split_once(':') {
+        format!(
+            "write the name alone, `{}`, and the value where the policy takes it",
+            before.trim()
+        )
+    } else if name.contains(char::is_whitespace) {
+        format!(
+            "header names have no spaces: `{}`",
+            name.split_whitespace().collect::<Vec<_>>().join("-")
+        )
+    } else {
+        "a header name is letters, digits and ``!#$%&'*+-.^_`|~``".to_owned()
+    };
+    out.push(
+        Diagnostic::new(
+            Code::InvalidHeaderName,
+            value.span,
+            format!("`{name}` is not a valid header name"),
+        )
+        .with_help(help),
+    );
 }
 
 /// A deployment's placeholder left in a literal: the value APIM gets is not the one the author
