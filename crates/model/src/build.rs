@@ -842,7 +842,8 @@ impl<'d> Builder<'d> {
             self.report(diagnostic.with_help(help));
         }
         for name in missing {
-            if !misspelt.contains(&name) {
+            // `name=X-Tier`: written, but malformed, and the reader reported it (GH0010).
+            if !misspelt.contains(&name) && !self.written_malformed(element, name) {
                 self.report(
                     Diagnostic::new(
                         Code::MissingAttribute,
@@ -854,6 +855,36 @@ impl<'d> Builder<'d> {
             }
         }
         out
+    }
+
+    /// Whether the start tag has `name` as an attribute name the reader could not read as
+    /// one (`name=X-Tier`, a value without quotes): a word outside quotes, after white space,
+    /// followed by `=`.
+    fn written_malformed(&self, element: &Element, name: &str) -> bool {
+        let tag = self.text(element.start_tag).as_bytes();
+        let mut quote = None;
+        let mut at = 0;
+        while let Some(&byte) = tag.get(at) {
+            match quote {
+                Some(open) if byte == open => quote = None,
+                Some(_) => {}
+                None if byte == b'"' || byte == b'\'' => quote = Some(byte),
+                None if at > 0
+                    && tag.get(at - 1).is_some_and(u8::is_ascii_whitespace)
+                    && tag
+                        .get(at..)
+                        .is_some_and(|rest| rest.starts_with(name.as_bytes())) =>
+                {
+                    let after = tag.get(at + name.len()..).unwrap_or_default();
+                    if after.trim_ascii_start().starts_with(b"=") {
+                        return true;
+                    }
+                }
+                None => {}
+            }
+            at += 1;
+        }
+        false
     }
 
     fn attribute_value(&mut self, spec: &AttributeSpec, owner: &str, value: &Content) {
