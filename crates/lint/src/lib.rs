@@ -170,6 +170,7 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
             narrower_sets: narrower_sets(path, scope, options),
             export_searched: scope != Scope::Operation,
             borrowed: Vec::new(),
+            named_values: BTreeSet::new(),
         },
         // No layout to find the other scopes in. An API or operation policy is judged alone
         // (an API's operations seldom set what it reads); the broader scopes exist to serve
@@ -183,8 +184,15 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
             .then(BTreeSet::new),
             export_searched: false,
             borrowed: Vec::new(),
+            named_values: BTreeSet::new(),
         },
     };
+    around.named_values = options
+        .named_values
+        .iter()
+        .flat_map(NamedValues::names)
+        .map(str::to_owned)
+        .collect();
     around.borrowed =
         inherited::borrowed(&built.document, &around.chains, options.fragments.as_ref());
     rules::check(

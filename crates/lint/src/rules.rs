@@ -72,6 +72,9 @@ pub(crate) struct Around {
     pub export_searched: bool,
     /// Where this document runs policies of broader scopes or fragments, and their effects.
     pub borrowed: Vec<Borrowed>,
+    /// The names of the deployment's named values, when they are known: a variable read
+    /// under one of them was most likely meant as `{{name}}`.
+    pub named_values: BTreeSet<String>,
 }
 
 /// `document` is the source tree, `model` its model, `effective` the model with fragments
@@ -1079,6 +1082,10 @@ fn variables(
             reported.insert(name.clone());
             let mut diagnostic = Diagnostic::new(Code::VariableNeverSet, span, message);
             diagnostic = match gatehouse_model::catalog::similar(&name, set.iter().map(String::as_str)) {
+                // `context.Variables["OrderIntegration.Migrated"]` for a named value.
+                _ if around.named_values.contains(&name) => diagnostic.with_help(format!(
+                    "`{name}` is a named value, not a variable: write `{{{{{name}}}}}` (replaced by its text before the expression runs)"
+                )),
                 Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
                 None if by_return_response => diagnostic.with_help(
                     "to build a new response, remove `response-variable-name`; to return a stored one, name the variable of a `send-request`",
