@@ -721,6 +721,20 @@ impl Builder<'_> {
             span(at, at + len)
         };
         let diagnostic = match *error {
+            AttrError::ExpectedEq(at)
+                if let Some(value) = quoted_before(self.source, content_start + at) =>
+            {
+                // `<set-header "X-Tier" />`: a value with no name before it.
+                let text = self.source.get(value.clone()).unwrap_or_default();
+                Diagnostic::new(
+                    Code::MalformedAttribute,
+                    span(value.start, value.end),
+                    format!("value {text} has no attribute name"),
+                )
+                .with_help(format!(
+                    "write the attribute's name before it: `name={text}`"
+                ))
+            }
             AttrError::ExpectedEq(at) => {
                 // quick-xml points after the name, where `=` was expected; name the key.
                 let (at_span, word) = word_at(key_start_before(self.source, content_start + at));
@@ -1257,6 +1271,24 @@ fn bidirectional_override_name(character: char) -> Option<&'static str> {
 }
 
 /// The start of the word that ends before `at` (skipping whitespace back from `at`).
+/// The quoted text that ends, white space aside, just before `at` (`"X-Tier"` in
+/// `<set-header "X-Tier" />`), as a byte range with its quotes.
+fn quoted_before(source: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let bytes = source.as_bytes();
+    let mut end = at.min(bytes.len());
+    while end > 0 && bytes.get(end - 1).is_some_and(u8::is_ascii_whitespace) {
+        end -= 1;
+    }
+    let quote = *bytes.get(end.checked_sub(1)?)?;
+    if !matches!(quote, b'"' | b'\'') {
+        return None;
+    }
+    let open = bytes.get(..end - 1)?.iter().rposition(|&b| b == quote)?;
+    // An `=` before the opening quote makes it an attribute's value, named already.
+    let before = bytes.get(..open)?.trim_ascii_end();
+    (!before.ends_with(b"=")).then_some(open..end)
+}
+
 fn key_start_before(source: &str, at: usize) -> usize {
     let bytes = source.as_bytes();
     let mut end = at.min(bytes.len());

@@ -128,7 +128,7 @@ cases! {
     attribute_without_value: policy(r#"    <set-header name />"#) => [("GH0010", 3, 17)];
     // One slip, one error: the `=` is read where it was left out.
     attribute_without_equals: policy(r#"    <set-header name "a" exists-action="skip" />"#) => [("GH0010", 3, 17)];
-    value_right_after_element_name: policy(r#"    <set-header "a" />"#) => [("GH0010", 3, 21)];
+    value_right_after_element_name: policy(r#"    <set-header "a" />"#) => [("GH0010", 3, 17)];
     unquoted_attribute_value: policy(r#"    <set-header name=accept />"#) => [("GH0010", 3, 22)];
     attributes_without_whitespace: policy(r#"    <set-header name="a"exists-action="skip" />"#) => [("GH0010", 3, 25)];
     less_than_in_attribute_value: policy(r#"    <set-header name="a<b" />"#) => [("GH0012", 3, 24)];
@@ -383,5 +383,15 @@ fn a_placeholder_in_angle_brackets_is_named_as_one() {
     assert_eq!(
         help(&policy(r#"    <set-header name="a < b > c" />"#)),
         ["GH0012 write `&lt;`, or compute the value with a policy expression"]
+    );
+}
+
+#[test]
+fn a_value_without_a_name_is_named_as_such() {
+    assert_eq!(
+        help(&policy(
+            r#"    <set-header "X-Tier" exists-action="skip" />"#
+        )),
+        ["GH0010 write the attribute's name before it: `name=\"X-Tier\"`"]
     );
 }
