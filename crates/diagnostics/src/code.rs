@@ -226,6 +226,15 @@ reviewers can see and which reads as the same character.";
 next comment, and every policy between the two is commented out: the document still reads, and APIM \
 saves it, but those policies never run.\n\nFix: close the first comment with `-->`.";
 
+    EscapedDocument = "GH0025" "escaped-document" Error
+        "the document is still escaped as a json string"
+        "A policy copied out of a JSON value (an ARM template's `value`, a REST response, a Bicep \
+string) keeps JSON's escapes: `\\\"` for each quote and `\\r\\n` for each line break. XML has no \
+backslash escapes, so every attribute is malformed and every `\\r\\n` is text between policies. \
+Reading such a document would report each escape separately; it is reported once and not read \
+further.\n\nFix: unescape it (`\\\"` → `\"`, `\\r\\n` → a line break), or take the policy as XML \
+(`format: rawxml`, `az apim api policy show`, an APIOps export).";
+
     UnclosedExpressionDelimiter = "GH0030" "unclosed-expression-delimiter" Error
         "policy expression has an unclosed bracket"
         "A policy expression `@(…)` or `@{…}` ends at the bracket that matches its opening one. When a \

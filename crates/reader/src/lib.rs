@@ -143,6 +143,9 @@ pub fn read_str(text: &str, options: &ReadOptions) -> ReadOutput {
     }
     let prepass = prepass::run(text);
     let xml = prepass.masked.as_deref().unwrap_or(text);
+    if let Some(diagnostic) = json_escaped(xml) {
+        return unread(text.to_owned(), diagnostic);
+    }
     let (nodes, root, kind, mut diagnostics) =
         build::build(text, xml, &prepass.expressions, options);
     if !prepass.stray_quotes.is_empty() {
@@ -164,6 +167,56 @@ pub fn read_str(text: &str, options: &ReadOptions) -> ReadOutput {
         },
         diagnostics,
     }
+}
+
+/// GH0025 when `xml` (expressions masked) is a policy still escaped as a JSON string: its
+/// start tags write every attribute value as `=\"…\"`, none as `="…"`; or, with no attributes
+/// to tell, it is one line whose tags are separated by `\r\n` or `\n` written out.
+fn json_escaped(xml: &str) -> Option<Diagnostic> {
+    let bytes = xml.as_bytes();
+    // One pass: inside a tag (from `<` to `>`), is any value quoted plainly (`="`, `='`),
+    // and where is the first written `=\"`?
+    let mut in_tag = false;
+    let mut plain = false;
+    let mut escaped = None;
+    for (at, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            b'=' if in_tag => {
+                if matches!(bytes.get(at + 1), Some(b'"' | b'\'')) {
+                    plain = true;
+                    break;
+                }
+                if bytes.get(at + 1..at + 3) == Some(b"\\\"") {
+                    escaped = escaped.or(Some(at + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    let first = if plain {
+        None
+    } else if escaped.is_some() {
+        escaped
+    } else if !bytes.contains(&b'\n') {
+        [&b">\\r\\n<"[..], b">\\n<"]
+            .iter()
+            .find_map(|needle| memchr::memmem::find(bytes, needle))
+            .map(|at| at + 1)
+    } else {
+        None
+    }?;
+    Some(
+        Diagnostic::new(
+            Code::EscapedDocument,
+            Span::from_range(first..first + 2),
+            "the document is still escaped as a json string",
+        )
+        .with_help(
+            "it was copied from a json value (an arm template, a rest response): write `\\\"` as `\"` and `\\r\\n` as a line break, or take the policy as xml (`format: rawxml`)",
+        ),
+    )
 }
 
 /// One error for the quote marks written inside one attribute value: the value is read as the

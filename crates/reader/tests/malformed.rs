@@ -126,6 +126,10 @@ cases! {
     // ----- attributes -----
     duplicate_attribute: policy(r#"    <set-header name="a" exists-action="override" name="b" />"#) => [("GH0009", 3, 51)];
     attribute_without_value: policy(r#"    <set-header name />"#) => [("GH0010", 3, 17)];
+    // Copied out of a JSON string: one error, not one per escape.
+    json_escaped_document: r#"<policies>\r\n<inbound>\r\n<set-header name=\"a\" exists-action=\"skip\" />\r\n</inbound>\r\n</policies>"# => [("GH0025", 1, 45)];
+    json_escaped_document_without_attributes: r#"<policies>\r\n<inbound>\r\n<base />\r\n</inbound>\r\n</policies>"# => [("GH0025", 1, 11)];
+    escapes_inside_expressions_are_c_sharp: r#"<policies><inbound><set-body>@("a=\"b\"\n")</set-body></inbound></policies>"# => [];
     // One slip, one error: the `=` is read where it was left out.
     attribute_without_equals: policy(r#"    <set-header name "a" exists-action="skip" />"#) => [("GH0010", 3, 17)];
     value_right_after_element_name: policy(r#"    <set-header "a" />"#) => [("GH0010", 3, 17)];
