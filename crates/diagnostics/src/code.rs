@@ -823,6 +823,15 @@ it, whether APIM refuses the document or keeps it.\n\nFix: put an expression whe
 one (`<set-variable value=\"@(…)\">`, `<set-body>@{…}</set-body>`), turn a note into a comment \
 `<!-- … -->`, or delete the text.";
 
+    OpenidConfigUrl = "GH0269" "openid-config-url" Warning
+        "`openid-config` does not point at the provider's openid metadata"
+        "`validate-jwt` fetches the signing keys from the OpenID Connect discovery document that \
+`openid-config url` names, which identity providers serve at \
+`<issuer>/.well-known/openid-configuration` (OpenID Connect Discovery 1.0, section 4). A \
+misspelt name there (`openid_configuration`), or an Entra ID issuer or key-set URL given instead \
+of the document, fetches no keys, and every token is refused.\n\nFix: point `url` at the \
+document: `https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration`.";
+
     InvalidHeaderName = "GH0268" "invalid-header-name" Error
         "header name is not an http token"
         "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";

@@ -272,6 +272,11 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
         "validate-jwt" => {
             check_jwt_keys(policy, out);
             check_jwt_audience(policy, out);
+            for provider in policy.config("openid-config") {
+                if let Some(url) = provider.attribute("url") {
+                    check_openid_config_url(&url.value, out);
+                }
+            }
         }
         "set-header" => check_header(
             policy.literal("name"),
@@ -452,6 +457,74 @@ fn check_jwt_keys(policy: &Policy, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
+}
+
+/// Entra ID's sign-in hosts, where the discovery document is always under `.well-known`.
+const ENTRA_HOSTS: &[&str] = &[
+    "login.microsoftonline.com",
+    "login.microsoftonline.us",
+    "login.partner.microsoftonline.cn",
+    "login.chinacloudapi.cn",
+    "sts.windows.net",
+];
+
+/// GH0269: the discovery document is `…/.well-known/openid-configuration` (OpenID Connect
+/// Discovery 1.0, section 4): a misspelt last segment, or an Entra ID URL without
+/// `.well-known` (the issuer or its key set), fetches no keys.
+fn check_openid_config_url(value: &Content, out: &mut Vec<Diagnostic>) {
+    const DOCUMENT: &str = "openid-configuration";
+    let Some(url) = value.literal().map(str::trim) else {
+        return;
+    };
+    let Some((_, after_scheme)) = url.split_once("://") else {
+        return; // not absolute: GH0251's
+    };
+    let without_query = after_scheme
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(after_scheme);
+    let (host, path) = without_query.split_once('/').unwrap_or((without_query, ""));
+    let host = host.to_ascii_lowercase();
+    let diagnostic = match path.rsplit_once(".well-known/") {
+        Some((_, name)) => {
+            let name = name.trim_end_matches('/');
+            if name == DOCUMENT
+                || name == "oauth-authorization-server"
+                || gatehouse_diagnostics::edit_distance(&name.to_ascii_lowercase(), DOCUMENT) > 3
+            {
+                return;
+            }
+            Diagnostic::new(
+                Code::OpenidConfigUrl,
+                value.span,
+                format!("`.well-known/{name}` is not the openid discovery document"),
+            )
+            .with_help(format!("did you mean `.well-known/{DOCUMENT}`?"))
+        }
+        None if ENTRA_HOSTS.contains(&host.as_str())
+            || host.ends_with(".b2clogin.com")
+            || host.ends_with(".ciamlogin.com") =>
+        {
+            let base = url
+                .split(['?', '#'])
+                .next()
+                .unwrap_or(url)
+                .trim_end_matches('/');
+            let help = if base.ends_with("/keys") {
+                "this is the key set; `openid-config` takes the discovery document that names it: `…/v2.0/.well-known/openid-configuration`".to_owned()
+            } else {
+                format!("append the document's path: `{base}/.well-known/{DOCUMENT}`")
+            };
+            Diagnostic::new(
+                Code::OpenidConfigUrl,
+                value.span,
+                "this entra id url is not an openid discovery document",
+            )
+            .with_help(help)
+        }
+        None => return,
+    };
+    out.push(diagnostic);
 }
 
 /// Keys from an identity provider's metadata sign tokens for every application it serves;
