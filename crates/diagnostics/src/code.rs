@@ -832,6 +832,15 @@ misspelt name there (`openid_configuration`), or an Entra ID issuer or key-set U
 of the document, fetches no keys, and every token is refused.\n\nFix: point `url` at the \
 document: `https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration`.";
 
+    EmptyPolicyBlock = "GH0270" "empty-policy-block" Warning
+        "a policy that runs the policies inside it holds none"
+        "`retry` runs the policies inside it and runs them again while its condition holds; \
+`limit-concurrency` runs them a few requests at a time; `wait` runs them in parallel. With nothing \
+inside, each does nothing, which is seldom what was meant: most often the policy was closed with \
+`/>` before the policies it was to hold (a `retry` written beside the `forward-request` it was \
+to retry).\n\nFix: put the policies inside it, `<retry …><forward-request \
+buffer-request-body=\"true\" /></retry>`, or remove it.";
+
     InvalidHeaderName = "GH0268" "invalid-header-name" Error
         "header name is not an http token"
         "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";

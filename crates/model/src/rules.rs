@@ -255,6 +255,23 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
         }
     }
     check_header_names(&policy.element, &policy.attributes, &policy.config, out);
+    if matches!(name, "retry" | "limit-concurrency" | "wait")
+        && policy.body.is_empty()
+        && policy.config.is_empty()
+    {
+        out.push(
+            Diagnostic::new(
+                Code::EmptyPolicyBlock,
+                policy.name_span,
+                format!("`{name}` holds no policies, so it does nothing"),
+            )
+            .with_help(if name == "retry" {
+                "put the policies to retry inside it: `<retry …><forward-request buffer-request-body=\"true\" /></retry>`"
+            } else {
+                "put the policies it should run inside it, or remove it"
+            }),
+        );
+    }
     match name {
         "send-request" | "send-one-way-request" => check_request(policy, misspelt, out),
         "set-method" => check_method(policy.text.as_ref(), policy.name_span, out),
