@@ -255,23 +255,6 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
         }
     }
     check_header_names(&policy.element, &policy.attributes, &policy.config, out);
-    if matches!(name, "retry" | "limit-concurrency" | "wait")
-        && policy.body.is_empty()
-        && policy.config.is_empty()
-    {
-        out.push(
-            Diagnostic::new(
-                Code::EmptyPolicyBlock,
-                policy.name_span,
-                format!("`{name}` holds no policies, so it does nothing"),
-            )
-            .with_help(if name == "retry" {
-                "put the policies to retry inside it: `<retry …><forward-request buffer-request-body=\"true\" /></retry>`"
-            } else {
-                "put the policies it should run inside it, or remove it"
-            }),
-        );
-    }
     match name {
         "send-request" | "send-one-way-request" => check_request(policy, misspelt, out),
         "set-method" => check_method(policy.text.as_ref(), policy.name_span, out),
@@ -295,6 +278,7 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
                 }
             }
         }
+        "retry" | "limit-concurrency" | "wait" => check_not_empty(policy, out),
         "set-header" => check_header(
             policy.literal("name"),
             policy.literal("exists-action"),
@@ -474,6 +458,26 @@ fn check_jwt_keys(policy: &Policy, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
+}
+
+/// GH0270: a policy that runs the policies inside it, holding none.
+fn check_not_empty(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    if !policy.body.is_empty() || !policy.config.is_empty() {
+        return;
+    }
+    let name = policy.element.as_str();
+    out.push(
+        Diagnostic::new(
+            Code::EmptyPolicyBlock,
+            policy.name_span,
+            format!("`{name}` holds no policies, so it does nothing"),
+        )
+        .with_help(if name == "retry" {
+            "put the policies to retry inside it: `<retry …><forward-request buffer-request-body=\"true\" /></retry>`"
+        } else {
+            "put the policies it should run inside it, or remove it"
+        }),
+    );
 }
 
 /// Entra ID's sign-in hosts, where the discovery document is always under `.well-known`.
