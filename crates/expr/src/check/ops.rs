@@ -293,8 +293,14 @@ impl Compiler {
     }
 
     fn operator_error(&mut self, op: &str, left: &Type, right: &Type, span: Span) -> Typed {
+        let strings = Type::Array(Box::new(Type::String));
         let help = if *left == Type::Object || *right == Type::Object {
             "cast the `object` operand first, e.g. `(int)context.Variables[\"n\"]`".to_owned()
+        } else if (*left == strings && *right == Type::String)
+            || (*left == Type::String && *right == strings)
+        {
+            // `context.Request.Headers["x-priority"] == "high"`: the indexer gives every value.
+            "a `string[]` holds all of a header's or parameter's values; compare one string: `context.Request.Headers.GetValueOrDefault(\"name\", \"\")` gives them joined by commas".to_owned()
         } else {
             format!("`{op}` is not defined for these types")
         };
