@@ -308,6 +308,18 @@ impl Compiler {
                             alignment,
                             format,
                         } => {
+                            if let Some(placeholder) = self.kebab_placeholder(value) {
+                                // `$"https://{api-path}/…"`: a placeholder, which C# reads as
+                                // `api - path`. One error for it, not one per word.
+                                self.error(
+                                    Code::UnknownName,
+                                    value.span,
+                                    &format!("`{{{placeholder}}}` is a placeholder, not c#: in `$\"…\"` it subtracts names that do not exist"),
+                                    &format!("write the value in its place, or `{{{{{placeholder}}}}}` for a named value"),
+                                );
+                                after_dollar = false;
+                                continue;
+                            }
                             let outer = std::mem::replace(&mut self.in_dollar_hole, after_dollar);
                             let typed = self.expr(value, None);
                             self.in_dollar_hole = outer;
@@ -775,6 +787,35 @@ impl Compiler {
         }
         self.unknown_member(&receiver_type, name);
         Typed::error(span)
+    }
+
+    /// `api-path` when `expr` is words joined by `-` none of which names anything here: a
+    /// placeholder in an interpolated string's hole, not a subtraction.
+    fn kebab_placeholder(&self, expr: &Expr) -> Option<String> {
+        self.kebab_words(expr).filter(|words| words.contains('-'))
+    }
+
+    fn kebab_words(&self, expr: &Expr) -> Option<String> {
+        match &expr.kind {
+            ExprKind::Binary {
+                op: ast::BinaryOp::Sub,
+                left,
+                right,
+            } => Some(format!(
+                "{}-{}",
+                self.kebab_words(left)?,
+                self.kebab_words(right)?
+            )),
+            ExprKind::Name { name, type_args }
+                if type_args.is_empty()
+                    && name.name != "context"
+                    && self.lookup(&name.name).is_none()
+                    && Type::by_name(&name.name, Vec::new()).is_none() =>
+            {
+                Some(name.name.clone())
+            }
+            _ => None,
+        }
     }
 
     /// GH0106 for a type APIM does not allow: once per expression, later uses of the same
