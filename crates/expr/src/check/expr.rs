@@ -308,15 +308,7 @@ impl Compiler {
                             alignment,
                             format,
                         } => {
-                            if let Some(placeholder) = self.kebab_placeholder(value) {
-                                // `$"https://{api-path}/…"`: a placeholder, which C# reads as
-                                // `api - path`. One error for it, not one per word.
-                                self.error(
-                                    Code::UnknownName,
-                                    value.span,
-                                    &format!("`{{{placeholder}}}` is a placeholder, not c#: in `$\"…\"` it subtracts names that do not exist"),
-                                    &format!("write the value in its place, or `{{{{{placeholder}}}}}` for a named value"),
-                                );
+                            if self.placeholder_hole(value) {
                                 after_dollar = false;
                                 continue;
                             }
@@ -789,23 +781,53 @@ impl Compiler {
         Typed::error(span)
     }
 
-    /// `api-path` when `expr` is words joined by `-` none of which names anything here: a
-    /// placeholder in an interpolated string's hole, not a subtraction.
-    fn kebab_placeholder(&self, expr: &Expr) -> Option<String> {
-        self.kebab_words(expr).filter(|words| words.contains('-'))
+    /// `$"https://{api-path}/…"`: a hole that is words joined by `-`, none of which names
+    /// anything here, is a placeholder, which C# reads as `api - path`. One error for it, not
+    /// one per word; `true` when reported. Kept out of [`Compiler::expr`], whose frame every
+    /// level of a nested expression pays for.
+    #[inline(never)]
+    fn placeholder_hole(&mut self, value: &Expr) -> bool {
+        let Some(placeholder) = self.kebab_words(value).filter(|words| words.contains('-')) else {
+            return false;
+        };
+        self.error(
+            Code::UnknownName,
+            value.span,
+            &format!("`{{{placeholder}}}` is a placeholder, not c#: in `$\"…\"` it subtracts names that do not exist"),
+            &format!("write the value in its place, or `{{{{{placeholder}}}}}` for a named value"),
+        );
+        true
     }
 
+    /// The words of `a-b-c` (a left-leaning chain of subtractions of names), walked without
+    /// recursion: a chain can be as long as the text, and a placeholder is a few words.
     fn kebab_words(&self, expr: &Expr) -> Option<String> {
+        const MOST_WORDS: usize = 12;
+        let mut words = Vec::new();
+        let mut current = expr;
+        loop {
+            match &current.kind {
+                ExprKind::Binary {
+                    op: ast::BinaryOp::Sub,
+                    left,
+                    right,
+                } if words.len() < MOST_WORDS => {
+                    words.push(self.placeholder_word(right)?);
+                    current = left;
+                }
+                _ => {
+                    words.push(self.placeholder_word(current)?);
+                    break;
+                }
+            }
+        }
+        words.reverse();
+        Some(words.join("-"))
+    }
+
+    /// A name that means nothing here: not a local, a type or `context`.
+    fn placeholder_word(&self, expr: &Expr) -> Option<String> {
         match &expr.kind {
-            ExprKind::Binary {
-                op: ast::BinaryOp::Sub,
-                left,
-                right,
-            } => Some(format!(
-                "{}-{}",
-                self.kebab_words(left)?,
-                self.kebab_words(right)?
-            )),
             ExprKind::Name { name, type_args }
                 if type_args.is_empty()
                     && name.name != "context"
