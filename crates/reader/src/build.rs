@@ -1275,10 +1275,7 @@ fn bidirectional_override_name(character: char) -> Option<&'static str> {
 /// `<set-header "X-Tier" />`), as a byte range with its quotes.
 fn quoted_before(source: &str, at: usize) -> Option<std::ops::Range<usize>> {
     let bytes = source.as_bytes();
-    let mut end = at.min(bytes.len());
-    while end > 0 && bytes.get(end - 1).is_some_and(u8::is_ascii_whitespace) {
-        end -= 1;
-    }
+    let end = end_before_space(bytes, at);
     let quote = *bytes.get(end.checked_sub(1)?)?;
     if !matches!(quote, b'"' | b'\'') {
         return None;
@@ -1289,12 +1286,18 @@ fn quoted_before(source: &str, at: usize) -> Option<std::ops::Range<usize>> {
     (!before.ends_with(b"=")).then_some(open..end)
 }
 
-fn key_start_before(source: &str, at: usize) -> usize {
-    let bytes = source.as_bytes();
+/// `at`, moved back over the white space before it.
+fn end_before_space(bytes: &[u8], at: usize) -> usize {
     let mut end = at.min(bytes.len());
     while end > 0 && bytes.get(end - 1).is_some_and(u8::is_ascii_whitespace) {
         end -= 1;
     }
+    end
+}
+
+fn key_start_before(source: &str, at: usize) -> usize {
+    let bytes = source.as_bytes();
+    let end = end_before_space(bytes, at);
     let mut start = end;
     while start > 0
         && bytes.get(start - 1).is_some_and(|&b| {

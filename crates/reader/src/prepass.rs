@@ -14,7 +14,7 @@
 use memchr::{memchr, memchr2, memchr3, memmem};
 
 use crate::scan::{self, Context, Scanned};
-use crate::syntax::is_name_start_byte;
+use crate::syntax::{is_name_byte, is_name_start_byte};
 
 pub(crate) struct Prepass {
     /// The text with expressions masked, when there was anything to mask.
@@ -206,7 +206,7 @@ impl Walker<'_> {
         let word_len = before
             .iter()
             .rev()
-            .take_while(|&&b| is_name_start_byte(b) || b.is_ascii_digit() || b == b'-' || b == b'.')
+            .take_while(|&&b| is_name_byte(b))
             .count();
         let word_start = space - word_len;
         word_len > 0
@@ -433,7 +433,7 @@ impl Walker<'_> {
         }
         let name = rest
             .iter()
-            .position(|&b| !(is_name_start_byte(b) || b.is_ascii_digit() || b == b'-' || b == b'.'))
+            .position(|&b| !is_name_byte(b))
             .unwrap_or(rest.len());
         let after = rest.get(name..).unwrap_or_default();
         let after = after.trim_ascii_start();

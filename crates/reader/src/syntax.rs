@@ -4,6 +4,11 @@ pub(crate) fn is_name_start_byte(byte: u8) -> bool {
     byte.is_ascii_alphabetic() || byte == b'_' || byte == b':' || !byte.is_ascii()
 }
 
+/// A byte that may continue a name (ASCII rules; any non-ASCII byte is accepted).
+pub(crate) fn is_name_byte(byte: u8) -> bool {
+    is_name_start_byte(byte) || byte.is_ascii_digit() || byte == b'-' || byte == b'.'
+}
+
 fn is_name_start_char(c: char) -> bool {
     c.is_ascii_alphabetic() || c == '_' || c == ':' || (!c.is_ascii() && c.is_alphabetic())
 }
