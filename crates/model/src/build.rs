@@ -841,16 +841,35 @@ impl<'d> Builder<'d> {
             };
             self.report(diagnostic.with_help(help));
         }
+        // `<set-header "X-Tier">`: the reader reported each value written without a name
+        // (GH0010) and proposed `name=` for it; the missing attributes are matched to those
+        // values in order.
+        let mut nameless = self.nameless_values(element).into_iter();
         for name in missing {
+            if misspelt.contains(&name) {
+                continue;
+            }
+            let value = nameless.next();
+            if value.is_some() && name == "name" {
+                // The reader's help is the fix; one slip, one error.
+                continue;
+            }
             // `name=X-Tier`: written, but malformed, and the reader reported it (GH0010).
-            if !misspelt.contains(&name) && !self.written_malformed(element, name) {
+            if !self.written_malformed(element, name) {
+                let help = match value {
+                    Some(value) => format!(
+                        "add `{name}=\"…\"`; if the value written without a name is it, \
+                         write `{name}={value}`"
+                    ),
+                    None => format!("add `{name}=\"…\"`"),
+                };
                 self.report(
                     Diagnostic::new(
                         Code::MissingAttribute,
                         element.name,
                         format!("`{owner}` needs the attribute `{name}`"),
                     )
-                    .with_help(format!("add `{name}=\"…\"`")),
+                    .with_help(help),
                 );
             }
         }
@@ -885,6 +904,31 @@ impl<'d> Builder<'d> {
             at += 1;
         }
         false
+    }
+
+    /// The quoted values in the start tag with no `name=` before them, quotes included: a
+    /// quote opened outside quotes whose previous non-space byte is not `=`.
+    fn nameless_values(&self, element: &Element) -> Vec<&'d str> {
+        let tag = self.text(element.start_tag);
+        let mut open: Option<(u8, usize, bool)> = None;
+        let mut values = Vec::new();
+        for (at, &byte) in tag.as_bytes().iter().enumerate() {
+            match open {
+                Some((quote, start, nameless)) if byte == quote => {
+                    if nameless {
+                        values.extend(tag.get(start..=at));
+                    }
+                    open = None;
+                }
+                Some(_) => {}
+                None if byte == b'"' || byte == b'\'' => {
+                    let before = tag.get(..at).unwrap_or_default().trim_ascii_end();
+                    open = Some((byte, at, !before.ends_with('=')));
+                }
+                None => {}
+            }
+        }
+        values
     }
 
     fn attribute_value(&mut self, spec: &AttributeSpec, owner: &str, value: &Content) {

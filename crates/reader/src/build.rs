@@ -732,7 +732,7 @@ impl Builder<'_> {
                     format!("value {text} has no attribute name"),
                 )
                 .with_help(format!(
-                    "write the attribute's name before it: `name={text}`"
+                    "write the attribute's name and `=` before it, as in `name={text}`"
                 ))
             }
             AttrError::ExpectedEq(at) => {

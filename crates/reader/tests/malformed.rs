@@ -396,6 +396,6 @@ fn a_value_without_a_name_is_named_as_such() {
         help(&policy(
             r#"    <set-header "X-Tier" exists-action="skip" />"#
         )),
-        ["GH0010 write the attribute's name before it: `name=\"X-Tier\"`"]
+        ["GH0010 write the attribute's name and `=` before it, as in `name=\"X-Tier\"`"]
     );
 }
