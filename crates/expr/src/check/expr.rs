@@ -877,10 +877,7 @@ impl Compiler {
                 "`{ty}` is not nullable (`{ty}?` is), so there is always a value: use it as it is"
             )
         } else {
-            match closest(&name.name, names) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("`{ty}` has no member of that name that gatehouse knows"),
-            }
+            self.member_help(ty, &name.name, names.collect())
         };
         self.error(
             Code::UnknownMember,
@@ -888,6 +885,39 @@ impl Compiler {
             &format!("`{ty}` has no member `{}`", name.name),
             &help,
         );
+    }
+
+    /// "Did you mean" for an unknown member: the closest name; else a member the name ends
+    /// with (`Subscription.DisplayName` is `Name`); else, for a type of APIM's `context`,
+    /// whose members are few and documented, all of them.
+    #[inline(never)]
+    fn member_help(&self, ty: &Type, name: &str, names: Vec<&'static str>) -> String {
+        if let Some(close) = closest(name, names.iter().copied()) {
+            return format!("did you mean `{close}`?");
+        }
+        let lower = name.to_ascii_lowercase();
+        let suffix = names
+            .iter()
+            .filter(|member| member.len() >= 2 && member.len() < name.len())
+            .filter(|member| lower.ends_with(&member.to_ascii_lowercase()))
+            .max_by_key(|member| member.len());
+        if let Some(member) = suffix {
+            return format!("did you mean `{member}`?");
+        }
+        if let Type::Class(class) = ty
+            && class.namespace() == "Microsoft.Azure.ApiManagement"
+        {
+            let object = self.registry.member_names(&Type::Object, false);
+            let own: Vec<&str> = names
+                .iter()
+                .copied()
+                .filter(|member| !object.contains(member))
+                .collect();
+            if !own.is_empty() {
+                return format!("`{ty}` has: {}", own.join(", "));
+            }
+        }
+        format!("`{ty}` has no member of that name that gatehouse knows")
     }
 
     /// The receiver's type arguments, which an instance member's signature names first: `T`
