@@ -379,9 +379,25 @@ impl Builder<'_> {
             }
         };
         if matches!(context, Context::Attribute { .. }) {
+            let mut doubled_until = 0;
             for (index, _) in text.match_indices('<') {
+                if index < doubled_until {
+                    continue;
+                }
                 let rest = text.get(index..).unwrap_or_default();
-                let help = match placeholder(rest) {
+                // `<<API_URL>>`, as workshops write what to fill in: one placeholder, one error.
+                let doubled = rest
+                    .strip_prefix('<')
+                    .and_then(placeholder)
+                    .filter(|inner| {
+                        rest.get(inner.len() + 1..)
+                            .is_some_and(|r| r.starts_with('>'))
+                    })
+                    .and_then(|inner| rest.get(..inner.len() + 2));
+                if let Some(doubled) = doubled {
+                    doubled_until = index + doubled.len();
+                }
+                let help = match doubled.or_else(|| placeholder(rest)) {
                     // `url="https://<tenant>.b2clogin.com/…"`, as guides write what to fill in.
                     Some(placeholder) => format!(
                         "`{placeholder}` is a placeholder: write the real value in its place"

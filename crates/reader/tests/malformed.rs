@@ -383,6 +383,18 @@ fn a_placeholder_in_angle_brackets_is_named_as_one() {
         )),
         ["GH0012 `<app-service>` is a placeholder: write the real value in its place"]
     );
+    // Doubled brackets are one placeholder, and one error.
+    assert_eq!(
+        help(&policy(
+            r#"    <set-backend-service base-url="https://<<API_URL>>/openai" />"#
+        )),
+        ["GH0012 `<<API_URL>>` is a placeholder: write the real value in its place"]
+    );
+    // Two in one value are two.
+    assert_eq!(
+        help(&policy(r#"    <set-header name="<<a>><b>" />"#)).len(),
+        2
+    );
     // A comparison is not a placeholder.
     assert_eq!(
         help(&policy(r#"    <set-header name="a < b > c" />"#)),
