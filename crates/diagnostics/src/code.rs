@@ -828,9 +828,11 @@ one (`<set-variable value=\"@(…)\">`, `<set-body>@{…}</set-body>`), turn a n
         "`validate-jwt` fetches the signing keys from the OpenID Connect discovery document that \
 `openid-config url` names, which identity providers serve at \
 `<issuer>/.well-known/openid-configuration` (OpenID Connect Discovery 1.0, section 4). A \
-misspelt name there (`openid_configuration`), or an Entra ID issuer or key-set URL given instead \
-of the document, fetches no keys, and every token is refused.\n\nFix: point `url` at the \
-document: `https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration`.";
+misspelt name there (`openid_configuration`), an Entra ID issuer or key-set URL given instead \
+of the document, or a guide's placeholder left in the URL (`{tenant-id}`), fetches no keys, and \
+every token is refused.\n\nFix: point `url` at the document, with the tenant written in: \
+`https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration`, \
+or `{{tenant-id}}` from a named value.";
 
     EmptyPolicyBlock = "GH0270" "empty-policy-block" Warning
         "a policy that runs the policies inside it holds none"

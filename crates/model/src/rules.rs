@@ -505,6 +505,23 @@ fn check_openid_config_url(value: &Content, out: &mut Vec<Diagnostic>) {
         .next()
         .unwrap_or(after_scheme);
     let (host, path) = without_query.split_once('/').unwrap_or((without_query, ""));
+    // `login.microsoftonline.com/{tenant-id}/v2.0/…`, as guides write what to fill in: the
+    // gateway would fetch that URL as written and get no keys.
+    if let Some(placeholder) = path
+        .split('/')
+        .find(|segment| is_brace_placeholder(segment))
+    {
+        out.push(
+            Diagnostic::new(
+                Code::OpenidConfigUrl,
+                value.span,
+                format!("`{placeholder}` in the url is a placeholder, so no metadata is fetched"),
+            )
+            .with_help(
+                "write the real value in its place (for entra id, the tenant's id or domain), or a named value: `{{tenant-id}}`",
+            ),
+        );
+    }
     let host = host.to_ascii_lowercase();
     let diagnostic = match path.rsplit_once(".well-known/") {
         Some((_, name)) => {
@@ -546,6 +563,20 @@ fn check_openid_config_url(value: &Content, out: &mut Vec<Diagnostic>) {
         None => return,
     };
     out.push(diagnostic);
+}
+
+/// `{tenant-id}`: one pair of braces around a word. `{{name}}` is a named value, which the
+/// model has already replaced or reported.
+fn is_brace_placeholder(segment: &str) -> bool {
+    segment
+        .strip_prefix('{')
+        .and_then(|rest| rest.strip_suffix('}'))
+        .is_some_and(|word| {
+            !word.is_empty()
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        })
 }
 
 /// Keys from an identity provider's metadata sign tokens for every application it serves;
