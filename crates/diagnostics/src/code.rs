@@ -843,6 +843,18 @@ inside, each does nothing, which is seldom what was meant: most often the policy
 to retry).\n\nFix: put the policies inside it, `<retry …><forward-request \
 buffer-request-body=\"true\" /></retry>`, or remove it.";
 
+    EntraIdValue = "GH0271" "entra-id-value" Warning
+        "a tenant or application id is neither a guid nor a domain"
+        "`validate-azure-ad-token` checks tokens against the Entra ID tenant in `tenant-id`, which \
+is the directory (tenant) ID, a GUID, or one of its domains (`contoso.onmicrosoft.com`), and \
+against the client applications in `<application-id>`, each an application (client) ID, a GUID. \
+`authentication-managed-identity client-id` names a user-assigned identity by its client ID, also \
+a GUID. Anything else finds no tenant or matches no token: most often it is a guide's placeholder \
+left in (`%tenant-id%`, `your-client-application-id`, `{tenant ID}`), and every request is \
+refused.\n\nFix: write the real ID, `tenant-id=\"contoso.onmicrosoft.com\"`, \
+`<application-id>11111111-2222-3333-4444-555555555555</application-id>`, or take it from a \
+named value: `tenant-id=\"{{tenant-id}}\"`.";
+
     InvalidHeaderName = "GH0268" "invalid-header-name" Error
         "header name is not an http token"
         "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";

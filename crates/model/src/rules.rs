@@ -279,6 +279,23 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
             }
         }
         "retry" | "limit-concurrency" | "wait" => check_not_empty(policy, out),
+        "validate-azure-ad-token" => {
+            if let Some(tenant) = policy.attribute("tenant-id") {
+                check_entra_id(&tenant.value, EntraId::Tenant, out);
+            }
+            for ids in policy.config("client-application-ids") {
+                for id in ids.config.iter().filter(|c| c.name == "application-id") {
+                    if let Some(text) = id.text.as_ref() {
+                        check_entra_id(text, EntraId::Application, out);
+                    }
+                }
+            }
+        }
+        "authentication-managed-identity" => {
+            if let Some(client) = policy.attribute("client-id") {
+                check_entra_id(&client.value, EntraId::ManagedIdentity, out);
+            }
+        }
         "set-header" => check_header(
             policy.literal("name"),
             policy.literal("exists-action"),
@@ -563,6 +580,88 @@ fn check_openid_config_url(value: &Content, out: &mut Vec<Diagnostic>) {
         None => return,
     };
     out.push(diagnostic);
+}
+
+/// What an Entra ID value names, for GH0271.
+#[derive(Clone, Copy)]
+enum EntraId {
+    /// `validate-azure-ad-token tenant-id`: a GUID, a domain, or a URL of one.
+    Tenant,
+    /// `<client-application-ids><application-id>`: a client's application ID, a GUID.
+    Application,
+    /// `authentication-managed-identity client-id`: a user-assigned identity's client ID.
+    ManagedIdentity,
+}
+
+/// GH0271: a literal tenant or client ID that cannot be one, most often a guide's placeholder.
+fn check_entra_id(value: &Content, kind: EntraId, out: &mut Vec<Diagnostic>) {
+    let Some(text) = value.literal().map(str::trim) else {
+        return; // an expression or a named value: judged when it has a value
+    };
+    // `<tenant>` is the reader's GH0012; an empty value is GH0203's.
+    if text.is_empty() || text.contains(['<', '>']) || is_guid(text) {
+        return;
+    }
+    if matches!(kind, EntraId::Tenant) && is_tenant_name(text) {
+        return;
+    }
+    let (message, fix) = match kind {
+        EntraId::Tenant => (
+            format!("`{text}` is neither a tenant id nor a domain"),
+            "write the directory (tenant) id, a guid, or a domain of the tenant such as `contoso.onmicrosoft.com`",
+        ),
+        EntraId::Application => (
+            format!("`{text}` is not an application (client) id"),
+            "write the client application's id, the guid on its app registration's overview",
+        ),
+        EntraId::ManagedIdentity => (
+            format!("`{text}` is not the client id of a managed identity"),
+            "write the user-assigned identity's client id, a guid, or leave `client-id` out to use the system-assigned identity",
+        ),
+    };
+    let help = match placeholder_help(text) {
+        Some(help) => help.to_owned(),
+        None => format!("{fix}; or take it from a named value, `{{{{name}}}}`"),
+    };
+    out.push(Diagnostic::new(Code::EntraIdValue, value.span, message).with_help(help));
+}
+
+/// A GUID as .NET's `Guid.Parse` reads it: 32 hex digits, bare or grouped 8-4-4-4-12 with
+/// hyphens, optionally in braces or parentheses.
+fn is_guid(text: &str) -> bool {
+    let inner = text
+        .strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .or_else(|| text.strip_prefix('(').and_then(|t| t.strip_suffix(')')))
+        .unwrap_or(text);
+    let hex =
+        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_hexdigit());
+    let parts: Vec<&str> = inner.split('-').collect();
+    match parts.as_slice() {
+        [whole] => hex(whole, 32),
+        [a, b, c, d, e] => hex(a, 8) && hex(b, 4) && hex(c, 4) && hex(d, 4) && hex(e, 12),
+        _ => false,
+    }
+}
+
+/// A tenant's domain (`contoso.onmicrosoft.com`), a URL of one, or a name Entra ID knows for
+/// a group of tenants.
+fn is_tenant_name(text: &str) -> bool {
+    if ["common", "organizations", "consumers"]
+        .iter()
+        .any(|name| text.eq_ignore_ascii_case(name))
+    {
+        return true;
+    }
+    let host = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .map_or(text, |rest| rest.split('/').next().unwrap_or(rest));
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
 }
 
 /// `{tenant-id}`: one pair of braces around a word. `{{name}}` is a named value, which the
