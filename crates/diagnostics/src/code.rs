@@ -515,7 +515,10 @@ usually as the first element of the section. Suppress with \
         "Passwords, keys and client secrets written into a policy are visible to everyone who can read \
 the policy, its exports and its history. Checked: the `password` of `authentication-basic` and \
 `authentication-certificate`; literal values of `Authorization`, `*key*` and `*secret*` headers in \
-`set-header` and `check-header`; `client_secret=` in a body.\n\nFix: move the value to a secret named value and write \
+`set-header` and `check-header`; `client_secret=` in a body; credentials in a URL's query \
+(`code`, an Azure Functions key; `sig`, a SAS signature; `key`, `*-key`, `*_key`, `password`, \
+`secret`, `access_token`, `client_secret`) in `set-backend-service base-url` and `send-request \
+set-url`, and as the literal value of `set-query-parameter`.\n\nFix: move the value to a secret named value and write \
 `{{name}}`, or let the gateway authenticate with `authentication-managed-identity`.";
 
     VariableNeverSet = "GH0216" "variable-never-set" Warning

@@ -919,10 +919,29 @@ fn secrets(policy: &Policy, out: &mut Vec<Diagnostic>) {
             out,
         ),
         "set-body" => body_secret(policy.text.as_ref(), out),
+        "set-backend-service" => url_secret(policy.attribute("base-url").map(|a| &a.value), out),
+        "set-query-parameter" => {
+            if let Some(name) = policy.literal("name")
+                && secret_query_parameter(name)
+            {
+                for value in policy.config("value") {
+                    if let Some(text) = value.text.as_ref().filter(|t| literal_secret(t)) {
+                        out.push(secret(
+                            text.span,
+                            &format!(
+                                "query parameter `{}` has its value written in the policy",
+                                name.trim()
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
         _ => {}
     }
     for config in &policy.config {
         match config.name.as_str() {
+            "set-url" => url_secret(config.text.as_ref(), out),
             "set-header" => header_secret(
                 config.attribute("name").and_then(|a| a.literal()),
                 &config.config,
@@ -931,6 +950,49 @@ fn secrets(policy: &Policy, out: &mut Vec<Diagnostic>) {
             ),
             "set-body" => body_secret(config.text.as_ref(), out),
             _ => {}
+        }
+    }
+}
+
+/// Query parameter names whose literal values are credentials: an Azure Functions key
+/// (`code`), a SAS signature (`sig`), API keys, secrets, passwords and tokens.
+fn secret_query_parameter(name: &str) -> bool {
+    let lower = name.trim().to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "code"
+            | "sig"
+            | "key"
+            | "apikey"
+            | "password"
+            | "secret"
+            | "access_token"
+            | "client_secret"
+    ) || lower.ends_with("-key")
+        || lower.ends_with("_key")
+}
+
+/// A URL written with a credential in its query: `…/api?code=FunctionKeySecret`.
+fn url_secret(url: Option<&Content>, out: &mut Vec<Diagnostic>) {
+    let Some(url) = url else { return };
+    let Some(text) = url.literal() else { return };
+    let Some((_, query)) = text.split_once('?') else {
+        return;
+    };
+    let query = query.split('#').next().unwrap_or(query);
+    for pair in query.split('&') {
+        let Some((name, value)) = pair.split_once('=') else {
+            continue;
+        };
+        if secret_query_parameter(name) && !value.trim().is_empty() {
+            out.push(secret(
+                url.span,
+                &format!(
+                    "the url has its `{}` query parameter written in the policy",
+                    name.trim()
+                ),
+            ));
+            return;
         }
     }
 }
