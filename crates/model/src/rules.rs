@@ -596,7 +596,7 @@ enum EntraId {
 /// GH0271: a literal tenant or client ID that cannot be one, most often a guide's placeholder.
 fn check_entra_id(value: &Content, kind: EntraId, out: &mut Vec<Diagnostic>) {
     let Some(text) = value.literal().map(str::trim) else {
-        return; // an expression or a named value: judged when it has a value
+        return; // an expression or a named value: its value is not known here
     };
     // `<tenant>` is the reader's GH0012; an empty value is GH0203's.
     if text.is_empty() || text.contains(['<', '>']) || is_guid(text) {
@@ -664,8 +664,8 @@ fn is_tenant_name(text: &str) -> bool {
         })
 }
 
-/// `{tenant-id}`: one pair of braces around a word. `{{name}}` is a named value, which the
-/// model has already replaced or reported.
+/// `{tenant-id}`: one pair of braces around a word. (`{{name}}`, a named value, makes the
+/// value non-literal, and this check never sees it.)
 fn is_brace_placeholder(segment: &str) -> bool {
     segment
         .strip_prefix('{')
