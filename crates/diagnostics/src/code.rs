@@ -227,13 +227,16 @@ next comment, and every policy between the two is commented out: the document st
 saves it, but those policies never run.\n\nFix: close the first comment with `-->`.";
 
     EscapedDocument = "GH0025" "escaped-document" Error
-        "the document is still escaped as a json string"
+        "the document is still escaped as a json string or by a markdown editor"
         "A policy copied out of a JSON value (an ARM template's `value`, a REST response, a Bicep \
 string) keeps JSON's escapes: `\\\"` for each quote and `\\r\\n` for each line break. XML has no \
 backslash escapes, so every attribute is malformed and every `\\r\\n` is text between policies. \
-Reading such a document would report each escape separately; it is reported once and not read \
-further.\n\nFix: unescape it (`\\\"` → `\"`, `\\r\\n` → a line break), or take the policy as XML \
-(`format: rawxml`, `az apim api policy show`, an APIOps export).";
+A policy pasted through a markdown or rich-text editor comes back with each line indented by \
+`&nbsp;`, an entity XML does not know, and with `\\[`, `\\&` and `\\_` written for `[`, `&` and \
+`_`. Reading such a document would report each escape separately; it is reported once and not \
+read further.\n\nFix: unescape it (`\\\"` → `\"`, `\\r\\n` → a line break; delete the `&nbsp;` \
+indents and the backslashes), or take the policy from its source (`format: rawxml`, `az apim api \
+policy show`, an APIOps export, the page's raw markdown).";
 
     UnclosedExpressionDelimiter = "GH0030" "unclosed-expression-delimiter" Error
         "policy expression has an unclosed bracket"

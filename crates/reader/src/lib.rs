@@ -143,7 +143,7 @@ pub fn read_str(text: &str, options: &ReadOptions) -> ReadOutput {
     }
     let prepass = prepass::run(text);
     let xml = prepass.masked.as_deref().unwrap_or(text);
-    if let Some(diagnostic) = json_escaped(xml) {
+    if let Some(diagnostic) = json_escaped(xml).or_else(|| markdown_escaped(xml)) {
         return unread(text.to_owned(), diagnostic);
     }
     let (nodes, root, kind, mut diagnostics) =
@@ -215,6 +215,41 @@ fn json_escaped(xml: &str) -> Option<Diagnostic> {
         )
         .with_help(
             "it was copied from a json value (an arm template, a rest response): write `\\\"` as `\"` and `\\r\\n` as a line break, or take the policy as xml (`format: rawxml`)",
+        ),
+    )
+}
+
+/// GH0025 when `xml` is a policy pasted through a markdown or rich-text editor, which indents
+/// its lines with `&nbsp;` (an entity XML does not know) and writes `\[` and `\&`: two or more
+/// lines whose tag is indented with `&nbsp;`. A policy never has one there.
+fn markdown_escaped(xml: &str) -> Option<Diagnostic> {
+    const NBSP: &str = "&nbsp;";
+    let mut first = None;
+    let mut lines = 0;
+    let mut start = 0;
+    for line in xml.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start().len();
+        let mut rest = line.trim_start();
+        if rest.starts_with(NBSP) {
+            while let Some(after) = rest.strip_prefix(NBSP) {
+                rest = after.trim_start();
+            }
+            if rest.starts_with('<') {
+                lines += 1;
+                first = first.or(Some(start + indent));
+            }
+        }
+        start += line.len();
+    }
+    let first = first.filter(|_| lines >= 2)?;
+    Some(
+        Diagnostic::new(
+            Code::EscapedDocument,
+            Span::from_range(first..first + NBSP.len()),
+            "the document still has a markdown editor's escapes",
+        )
+        .with_help(
+            "it was copied from a rendered or rich-text page: delete the `&nbsp;` before each line and the `\\` before `[`, `]`, `&`, `_` and `*`, or copy the policy from the page's source",
         ),
     )
 }

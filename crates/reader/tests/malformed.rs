@@ -129,6 +129,9 @@ cases! {
     // Copied out of a JSON string: one error, not one per escape.
     json_escaped_document: r#"<policies>\r\n<inbound>\r\n<set-header name=\"a\" exists-action=\"skip\" />\r\n</inbound>\r\n</policies>"# => [("GH0025", 1, 45)];
     json_escaped_document_without_attributes: r#"<policies>\r\n<inbound>\r\n<base />\r\n</inbound>\r\n</policies>"# => [("GH0025", 1, 11)];
+    // Pasted through a markdown editor: `&nbsp;` indents and `\[`; one error, not one per line.
+    markdown_escaped_document: "<policies>\n\n&nbsp; <inbound>\n\n&nbsp;   <set-variable name=\"a\" value=\"@(context.Variables\\[\"b\"])\" />\n\n&nbsp; </inbound>\n</policies>" => [("GH0025", 3, 1)];
+    one_nbsp_is_an_unknown_entity: policy("    <set-header name=\"a\" exists-action=\"skip\"><value>a&nbsp;b</value></set-header>") => [("GH0014", 3, 55)];
     escapes_inside_expressions_are_c_sharp: r#"<policies><inbound><set-body>@("a=\"b\"\n")</set-body></inbound></policies>"# => [];
     // One slip, one error: the `=` is read where it was left out.
     attribute_without_equals: policy(r#"    <set-header name "a" exists-action="skip" />"#) => [("GH0010", 3, 17)];
