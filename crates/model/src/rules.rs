@@ -599,7 +599,10 @@ fn check_entra_id(value: &Content, kind: EntraId, out: &mut Vec<Diagnostic>) {
         return; // an expression or a named value: its value is not known here
     };
     // `<tenant>` is the reader's GH0012; an empty value is GH0203's.
-    if text.is_empty() || text.contains(['<', '>']) || is_guid(text) {
+    if text.is_empty()
+        || text.contains(['<', '>'])
+        || gatehouse_expr::net::guid::parse(text).is_some()
+    {
         return;
     }
     if matches!(kind, EntraId::Tenant) && is_tenant_name(text) {
@@ -624,24 +627,6 @@ fn check_entra_id(value: &Content, kind: EntraId, out: &mut Vec<Diagnostic>) {
         None => format!("{fix}; or take it from a named value, `{{{{name}}}}`"),
     };
     out.push(Diagnostic::new(Code::EntraIdValue, value.span, message).with_help(help));
-}
-
-/// A GUID as .NET's `Guid.Parse` reads it: 32 hex digits, bare or grouped 8-4-4-4-12 with
-/// hyphens, optionally in braces or parentheses.
-fn is_guid(text: &str) -> bool {
-    let inner = text
-        .strip_prefix('{')
-        .and_then(|t| t.strip_suffix('}'))
-        .or_else(|| text.strip_prefix('(').and_then(|t| t.strip_suffix(')')))
-        .unwrap_or(text);
-    let hex =
-        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_hexdigit());
-    let parts: Vec<&str> = inner.split('-').collect();
-    match parts.as_slice() {
-        [whole] => hex(whole, 32),
-        [a, b, c, d, e] => hex(a, 8) && hex(b, 4) && hex(c, 4) && hex(d, 4) && hex(e, 12),
-        _ => false,
-    }
 }
 
 /// A tenant's domain (`contoso.onmicrosoft.com`), a URL of one, or a name Entra ID knows for
