@@ -381,12 +381,16 @@ Fix: as the message says.";
 (`int.MaxValue + 1L`), or write `unchecked(…)` if wrapping around is intended.";
 
     ValueNeverNull = "GH0117" "value-never-null" Warning
-        "value of a non-nullable type compared with null"
+        "value that is never null tested for null"
         "A `bool`, `int`, `DateTime` or other value type is never null, so `x == null` is always false \
 and `x != null` always true (C# warns with CS0472). It usually hides a mistake: \
-`context.Variables.ContainsKey(\"k\") != null` passes whether the variable exists or not.\n\nFix: test \
+`context.Variables.ContainsKey(\"k\") != null` passes whether the variable exists or not.\n\nText \
+joined with `+` and an interpolated string are never null either (a null part becomes \"\"), and `+` \
+is applied before `??`: in `\"prod:\" + context.Product?.Id ?? \"none\"` the fallback is never used, and \
+the key reads `prod:` when there is no product. C# compiles it without a warning.\n\nFix: test \
 the value itself (`context.Variables.ContainsKey(\"k\")`), or compare something that can be null \
-(`context.Variables.GetValueOrDefault<string>(\"k\") != null`).";
+(`context.Variables.GetValueOrDefault<string>(\"k\") != null`); put the part that can be null and its \
+fallback in parentheses (`\"prod:\" + (context.Product?.Id ?? \"none\")`).";
 
     RendersTypeName = "GH0118" "renders-type-name" Warning
         "collection written as text prints its type name"

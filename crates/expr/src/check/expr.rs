@@ -1135,6 +1135,7 @@ impl Compiler {
             }
             BinaryOp::Coalesce => {
                 let l = self.expr(left, None);
+                self.fallback_never_used(left, &l);
                 if !l.ty.is_nullable() {
                     self.error(
                         Code::InvalidOperator,
@@ -1179,6 +1180,30 @@ impl Compiler {
                 self.binary(op, l, r, span)
             }
         }
+    }
+
+    /// `"prod:" + context.Product?.Id ?? "none"`: `+` binds tighter than `??`, and joining text
+    /// never gives null (`string.Concat` turns null into ""), so the fallback is dead code and
+    /// the key reads `prod:` when there is no product. C# compiles it without a word.
+    #[inline(never)]
+    fn fallback_never_used(&mut self, left: &Expr, typed: &Typed) {
+        if typed.ty != Type::String {
+            return;
+        }
+        let (message, help) = match &left.kind {
+            ExprKind::Binary {
+                op: BinaryOp::Add, ..
+            } => (
+                "text joined with `+` is never null, so this `??` never uses its fallback",
+                "`+` is applied before `??`: put the part that can be null and its fallback in parentheses, `\"a\" + (x ?? \"b\")`",
+            ),
+            ExprKind::Interpolated { .. } => (
+                "an interpolated string is never null, so this `??` never uses its fallback",
+                "put the fallback inside the hole that can be null: `$\"{x ?? \"b\"}\"`",
+            ),
+            _ => return,
+        };
+        self.report(Code::ValueNeverNull, typed.span, message, help);
     }
 
     fn conditional(
