@@ -840,6 +840,18 @@ impl Builder<'_> {
                     self.close_top(Some(tag_span));
                     return;
                 }
+                if self.parent_closes_next(end) {
+                    // `<inbound> … </outbound></policies>`: the end tag stands where the open
+                    // element's belongs, and the parent's follows; it is a misnamed end tag, and
+                    // closing the element keeps `</policies>` from being a second error.
+                    self.diagnostics.push(
+                        mismatched_end_tag(tag_span, &name, &open_name)
+                            .with_label(open.name, format!("`<{open_name}>` is opened here"))
+                            .with_help(format!("write `</{open_name}>`")),
+                    );
+                    self.close_top(Some(tag_span));
+                    return;
+                }
             }
             let mut diagnostic = Diagnostic::new(
                 Code::UnexpectedEndTag,
@@ -1336,6 +1348,39 @@ fn closing_of(bracket: u8) -> u8 {
 /// The root the author meant: the same letters, ignoring case, `-`, `_` and a plural `s`
 /// (`<Fragments>`, `<http_datasource>`).
 /// GH0007 for the end tag `</{name}>` while `<{open_name}>` is the innermost open element.
+impl Builder<'_> {
+    /// Whether the next markup after `from` (past white space and comments) is the end tag of
+    /// the parent of the innermost open element.
+    fn parent_closes_next(&self, from: usize) -> bool {
+        let Some(parent) = self
+            .open
+            .len()
+            .checked_sub(2)
+            .and_then(|i| self.open.get(i))
+        else {
+            return false;
+        };
+        let mut rest = self.source.get(from..).unwrap_or_default();
+        loop {
+            rest = rest.trim_start();
+            match rest
+                .strip_prefix("<!--")
+                .and_then(|r| r.find("-->").map(|end| (r, end)))
+            {
+                Some((comment, end)) => rest = comment.get(end + 3..).unwrap_or_default(),
+                None => break,
+            }
+        }
+        let Some(tag) = rest.strip_prefix("</") else {
+            return false;
+        };
+        let name_len = tag
+            .find(|c: char| c.is_whitespace() || c == '>')
+            .unwrap_or(tag.len());
+        tag.get(..name_len) == Some(self.slice(parent.name))
+    }
+}
+
 fn mismatched_end_tag(tag_span: Span, name: &str, open_name: &str) -> Diagnostic {
     Diagnostic::new(
         Code::MismatchedEndTag,

@@ -108,6 +108,13 @@ cases! {
     // A misspelt end tag closes the element it was meant for: its siblings stay siblings.
     misspelt_end_tag:
         policy("    <set-header name=\"a\" exists-action=\"override\">\n      <value>b</value>\n    </set-heder>\n    <base />") => [("GH0007", 5, 5)];
+    // An end tag named after another element, where the open element's end tag belongs (the
+    // parent's end tag follows): one error, not a second one at `</policies>`.
+    end_tag_of_another_section:
+        "<policies>\n  <inbound>\n    <base />\n  </outbound>\n  <!-- end -->\n</policies>" => [("GH0007", 4, 3)];
+    // Where the parent's end tag does not follow, the stray end tag is only stray.
+    stray_end_tag_inside_an_element:
+        "<policies>\n  <inbound>\n    </outbound>\n    <base />\n  </inbound>\n</policies>" => [("GH0008", 3, 5)];
     comment_closed_with_one_dash_before_another_comment_hides_the_markup_between:
         policy("    <!-- note ->\n    <set-header name=\"a\" exists-action=\"override\"><value>b</value></set-header>\n    <!-- end -->") => [("GH0024", 3, 15)];
     arrows_and_commented_out_policies_in_comments_are_fine:
