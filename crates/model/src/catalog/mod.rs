@@ -424,13 +424,44 @@ pub fn undocumented_attribute(policy: &str, attribute: &str) -> Option<Witness> 
 
 /// Names similar to `name` among `candidates`, best first: for "did you mean".
 pub fn similar<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let candidates: Vec<&'c str> = candidates.into_iter().collect();
     let limit = (name.chars().count() / 3).max(1);
     candidates
-        .into_iter()
-        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .iter()
+        .map(|candidate| (edit_distance(name, candidate), *candidate))
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
+        .or_else(|| same_words(name, &candidates))
+}
+
+/// Names too far apart letter by letter that are still the same words: reordered
+/// (`jwt-validate` for `validate-jwt`) or with words added around a known name
+/// (`set-usage-quota-by-key` around `quota-by-key`), the longest such name first.
+fn same_words<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    let words: Vec<&str> = name.split('-').filter(|w| !w.is_empty()).collect();
+    let mut sorted = words.clone();
+    sorted.sort_unstable();
+    let reordered = candidates.iter().find(|candidate| {
+        let mut theirs: Vec<&str> = candidate.split('-').collect();
+        theirs.sort_unstable();
+        theirs.len() > 1 && theirs == sorted
+    });
+    if let Some(candidate) = reordered {
+        return Some(candidate);
+    }
+    candidates
+        .iter()
+        .filter(|candidate| {
+            let theirs: Vec<&str> = candidate.split('-').collect();
+            theirs.len() > 1
+                && theirs.len() < words.len()
+                && words
+                    .windows(theirs.len())
+                    .any(|window| window == theirs.as_slice())
+        })
+        .max_by_key(|candidate| candidate.len())
+        .copied()
 }
 
 #[cfg(test)]
@@ -445,7 +476,18 @@ mod tests {
             similar("forward-requests", names.clone()),
             Some("forward-request")
         );
-        assert_eq!(similar("zzzzzz", names), None);
+        assert_eq!(similar("zzzzzz", names.clone()), None);
+        assert_eq!(similar("jwt-validate", names.clone()), Some("validate-jwt"));
+        assert_eq!(
+            similar("set-usage-quota-by-key", names.clone()),
+            Some("quota-by-key")
+        );
+        assert_eq!(
+            similar("llm-token-limit-policy", names.clone()),
+            Some("llm-token-limit")
+        );
+        // One word in common is not enough.
+        assert_eq!(similar("set-everything", names), None);
     }
 
     #[test]
