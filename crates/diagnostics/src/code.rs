@@ -865,6 +865,18 @@ refused.\n\nFix: write the real ID, `tenant-id=\"contoso.onmicrosoft.com\"`, \
 `<application-id>11111111-2222-3333-4444-555555555555</application-id>`, or take it from a \
 named value: `tenant-id=\"{{tenant-id}}\"`.";
 
+    TokenValuePlaceholder = "GH0272" "token-value-placeholder" Warning
+        "a value tokens are checked against is a placeholder"
+        "`validate-jwt` and `validate-azure-ad-token` accept a token only if its `aud` is one of \
+`<audiences>`, its `iss` one of `<issuers>`, and each required claim has one of the claim's \
+`<value>`s. A guide's placeholder left in one of them (`<audience>{audience}</audience>`, \
+`<issuer>https://login.microsoftonline.com/{tenant}/v2.0</issuer>`, `%client-id%`, \
+`your-api-audience`) is compared as written: no token carries it, and when it is the only value \
+every token is refused. APIM saves the policy without a word.\n\nFix: write the real value (for \
+Entra ID, the API's application ID URI or client ID as the audience, \
+`https://login.microsoftonline.com/<tenant-id>/v2.0` as the issuer), or take it from a named \
+value: `<audience>{{api-audience}}</audience>`.";
+
     InvalidHeaderName = "GH0268" "invalid-header-name" Error
         "header name is not an http token"
         "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";

@@ -272,6 +272,7 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
         "validate-jwt" => {
             check_jwt_keys(policy, out);
             check_jwt_audience(policy, out);
+            check_token_value_placeholders(policy, out);
             for provider in policy.config("openid-config") {
                 if let Some(url) = provider.attribute("url") {
                     check_openid_config_url(&url.value, out);
@@ -280,6 +281,7 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
         }
         "retry" | "limit-concurrency" | "wait" => check_not_empty(policy, out),
         "validate-azure-ad-token" => {
+            check_token_value_placeholders(policy, out);
             if let Some(tenant) = policy.attribute("tenant-id") {
                 check_entra_id(&tenant.value, EntraId::Tenant, out);
             }
@@ -647,6 +649,95 @@ fn is_tenant_name(text: &str) -> bool {
         && labels.iter().all(|label| {
             !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-')
         })
+}
+
+/// GH0272: the audiences, issuers and required claim values a token is compared with, where a
+/// guide's placeholder left in matches no token.
+fn check_token_value_placeholders(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let lists = [("audiences", "audience"), ("issuers", "issuer")];
+    let mut values: Vec<&Content> = Vec::new();
+    for (list, item) in lists {
+        for config in policy.config(list) {
+            values.extend(
+                config
+                    .config
+                    .iter()
+                    .filter(|c| c.name == item)
+                    .filter_map(|c| c.text.as_ref()),
+            );
+        }
+    }
+    for claims in policy.config("required-claims") {
+        for claim in claims.config.iter().filter(|c| c.name == "claim") {
+            values.extend(
+                claim
+                    .config
+                    .iter()
+                    .filter(|c| c.name == "value")
+                    .filter_map(|c| c.text.as_ref()),
+            );
+        }
+    }
+    for value in values {
+        let Some(text) = value.literal().map(str::trim) else {
+            continue; // an expression or a named value: its value is not known here
+        };
+        let Some(placeholder) = token_value_placeholder(text) else {
+            continue;
+        };
+        let help = match placeholder_help(text) {
+            Some(help) => help.to_owned(),
+            None => format!(
+                "write the real value in place of `{placeholder}`, or take it from a named value: `{{{{name}}}}`"
+            ),
+        };
+        out.push(
+            Diagnostic::new(
+                Code::TokenValuePlaceholder,
+                value.span,
+                format!("`{placeholder}` is a placeholder, and no token carries it"),
+            )
+            .with_help(help),
+        );
+    }
+}
+
+/// The placeholder in a value as guides write one: `{word}` anywhere (`{{name}}` is a named
+/// value and never literal), `%name%` whole, or a `your-…` word, alone or as a URL's segment.
+fn token_value_placeholder(text: &str) -> Option<&str> {
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = rest.get(open..).unwrap_or_default();
+        let Some(close) = after.find('}') else {
+            break;
+        };
+        let candidate = after.get(..=close).unwrap_or_default();
+        let word = candidate.get(1..candidate.len() - 1).unwrap_or_default();
+        if !word.trim().is_empty()
+            && word
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '))
+        {
+            return Some(candidate);
+        }
+        rest = after.get(1..).unwrap_or_default();
+    }
+    if text.len() > 2
+        && text.starts_with('%')
+        && text.ends_with('%')
+        && !text
+            .get(1..text.len() - 1)
+            .unwrap_or_default()
+            .contains('%')
+    {
+        return Some(text);
+    }
+    text.split(['/', ':']).find(|segment| {
+        let lower = segment.to_ascii_lowercase();
+        ["your-", "your_", "your "]
+            .iter()
+            .any(|prefix| lower.starts_with(prefix) && lower.len() > prefix.len())
+    })
 }
 
 /// `{tenant-id}`: one pair of braces around a word. (`{{name}}`, a named value, makes the
