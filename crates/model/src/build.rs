@@ -684,19 +684,28 @@ impl<'d> Builder<'d> {
             format!("`{child_name}` is not a known child of `{parent}`"),
         );
         let as_attribute = attributes.iter().find(|a| a.name == child_name);
+        // `<cors><preflight-result-max-age>` where it is an attribute of `allowed-methods`.
+        let as_child_attribute = known.iter().find_map(|known_child| {
+            known_child
+                .attributes
+                .iter()
+                .find(|a| a.name == child_name)
+                .map(|a| (known_child.name, a.name))
+        });
         diagnostic = match catalog::similar(child_name, known.iter().map(|c| c.name)) {
             // `<cors><allow-credentials>true</allow-credentials>`: an attribute written as
             // an element, which APIM does not read.
             _ if let Some(attribute) = as_attribute => {
-                let text = self.element_text(child);
-                let value = text
-                    .as_ref()
-                    .map(|content| content.text.trim())
-                    .filter(|value| value.len() <= 40 && !value.contains(['"', '\n']))
-                    .unwrap_or("…");
+                let value = self.short_text(child);
                 diagnostic.with_help(format!(
                     "`{}` is an attribute of `{parent}`: write `<{parent} {}=\"{value}\">`",
                     attribute.name, attribute.name
+                ))
+            }
+            _ if let Some((owner, attribute)) = as_child_attribute => {
+                let value = self.short_text(child);
+                diagnostic.with_help(format!(
+                    "`{attribute}` is an attribute of `{owner}` in `{parent}`: write `<{owner} {attribute}=\"{value}\">`"
                 ))
             }
             Some(guess) => {
@@ -712,6 +721,14 @@ impl<'d> Builder<'d> {
             )),
         };
         self.report(diagnostic);
+    }
+
+    /// An element's text to show as an attribute's value in a help line, or `…`.
+    fn short_text(&self, element: &Element) -> String {
+        self.element_text(element)
+            .map(|content| content.text.trim().to_owned())
+            .filter(|value| value.len() <= 40 && !value.contains(['"', '\n']))
+            .unwrap_or_else(|| "…".to_owned())
     }
 
     fn missing_children(
