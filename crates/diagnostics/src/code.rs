@@ -877,6 +877,15 @@ Entra ID, the API's application ID URI or client ID as the audience, \
 `https://login.microsoftonline.com/<tenant-id>/v2.0` as the issuer), or take it from a named \
 value: `<audience>{{api-audience}}</audience>`.";
 
+    CacheKeyWildcard = "GH0273" "cache-key-wildcard" Warning
+        "`*` in a cache key is not a pattern"
+        "APIM's cache stores and finds values by their exact key: `cache-remove-value` removes \
+the one entry whose key is the text given, `*` included. Written as a pattern \
+(`key=\"@(\"users-list-*\")\"`) to drop every key that starts with `users-list-`, it removes \
+nothing, and the stale entries are served until their `duration` runs out.\n\nFix: remove each \
+key by its exact name, or version the keys (`users-list-{{cache-version}}-…`, or a version kept \
+in the cache itself) so that changing the version makes the old entries unreachable.";
+
     InvalidHeaderName = "GH0268" "invalid-header-name" Error
         "header name is not an http token"
         "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";

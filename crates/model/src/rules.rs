@@ -280,6 +280,11 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
             }
         }
         "retry" | "limit-concurrency" | "wait" => check_not_empty(policy, out),
+        "cache-remove-value" => {
+            if let Some(key) = policy.attribute("key") {
+                check_cache_key_wildcard(&key.value, out);
+            }
+        }
         "validate-azure-ad-token" => {
             check_token_value_placeholders(policy, out);
             if let Some(tenant) = policy.attribute("tenant-id") {
@@ -738,6 +743,27 @@ fn token_value_placeholder(text: &str) -> Option<&str> {
             .iter()
             .any(|prefix| lower.starts_with(prefix) && lower.len() > prefix.len())
     })
+}
+
+/// GH0273: `cache-remove-value key="users-*"`, a pattern the cache does not know: a literal
+/// key with `*`, or an expression whose string literal ends in one (`@("users-list-*")`).
+fn check_cache_key_wildcard(value: &Content, out: &mut Vec<Diagnostic>) {
+    let wildcard = match value.literal() {
+        Some(text) => text.contains('*'),
+        None => value.text.contains("*\"") || value.text.contains("*&quot;"),
+    };
+    if wildcard {
+        out.push(
+            Diagnostic::new(
+                Code::CacheKeyWildcard,
+                value.span,
+                "`*` in a cache key is not a pattern: this removes only the entry whose key has a `*`",
+            )
+            .with_help(
+                "remove each key by its exact name, or put a version in the keys and change it to make old entries unreachable",
+            ),
+        );
+    }
 }
 
 /// `{tenant-id}`: one pair of braces around a word. (`{{name}}`, a named value, makes the
