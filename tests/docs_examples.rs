@@ -133,6 +133,11 @@ const DOCS_MISTAKES: &[(&str, &str, &str)] = &[
     ),
     ("set-header.xml:8", "GH0268", "… in the delete example too"),
     (
+        "caching-overview.xml:27",
+        "GH0246",
+        "the value-caching send-request has no set-method; send-request-policy.md: set-method is required unless mode=copy",
+    ),
+    (
         "wait.xml:23",
         "GH0211",
         "two rate-limit policies; rate-limit-policy.md: \"can be used only once per policy definition\"",
