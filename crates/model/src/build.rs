@@ -34,6 +34,10 @@ impl Default for BuildOptions {
 pub struct Built {
     pub document: PolicyDocument,
     pub diagnostics: Vec<Diagnostic>,
+    /// End tags the reader reported as not matching their start tag where the model found the
+    /// start tag misspelt instead (`<set-heder>…</set-header>`): one slip, reported once, by the
+    /// model, so the reader's report at these spans is dropped.
+    pub misspelt_start_tags: Vec<Span>,
 }
 
 /// Builds the model of a document the reader has read.
@@ -55,6 +59,7 @@ pub fn build_with(
         scope_assumed: options.scope_assumed,
         diagnostics: Vec::new(),
         misspelt: Vec::new(),
+        misspelt_start_tags: Vec::new(),
     };
     let built = match document.root() {
         Some(root) if document.text(root.name) == "policies" => builder.policies(root),
@@ -96,6 +101,7 @@ pub fn build_with(
     Built {
         document: built,
         diagnostics,
+        misspelt_start_tags: builder.misspelt_start_tags,
     }
 }
 
@@ -155,6 +161,8 @@ struct Builder<'d> {
     /// Unknown child elements reported with "did you mean": (the parent's name span, the
     /// known element it resembles), so that rules do not report that element missing too.
     misspelt: Vec<(Span, &'static str)>,
+    /// See [`Built::misspelt_start_tags`].
+    misspelt_start_tags: Vec<Span>,
 }
 
 const WAIT_CHILDREN: &[&str] = &["send-request", "cache-lookup-value", "choose"];
@@ -399,7 +407,9 @@ impl<'d> Builder<'d> {
                 ))
             } else {
                 match catalog::similar(name, names) {
-                    Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
+                    Some(guess) => self
+                        .end_tag_names(element, guess, diagnostic)
+                        .with_help(format!("did you mean `{guess}`?")),
                     None => diagnostic.with_help(
                         "run `gatehouse rules` or see the catalog for the policies APIM knows",
                     ),
@@ -710,7 +720,8 @@ impl<'d> Builder<'d> {
             }
             Some(guess) => {
                 self.misspelt.push((parent_element.name, guess));
-                diagnostic.with_help(format!("did you mean `{guess}`?"))
+                self.end_tag_names(child, guess, diagnostic)
+                    .with_help(format!("did you mean `{guess}`?"))
             }
             None if known.is_empty() => {
                 diagnostic.with_help(format!("`{parent}` takes no child elements"))
@@ -721,6 +732,30 @@ impl<'d> Builder<'d> {
             )),
         };
         self.report(diagnostic);
+    }
+
+    /// `<set-heder>…</set-header>`: when the end tag names the element the misspelt start tag
+    /// resembles, the end tag is right and only the start tag is to be fixed; the reader's
+    /// mismatched-end-tag report at it says the opposite, and is dropped.
+    fn end_tag_names(
+        &mut self,
+        element: &Element,
+        guess: &str,
+        diagnostic: Diagnostic,
+    ) -> Diagnostic {
+        let Some(end_tag) = element.end_tag else {
+            return diagnostic;
+        };
+        let end_name = self
+            .text(end_tag)
+            .trim_start_matches("</")
+            .trim_end_matches('>')
+            .trim();
+        if end_name != guess {
+            return diagnostic;
+        }
+        self.misspelt_start_tags.push(end_tag);
+        diagnostic.with_label(end_tag, format!("the end tag names `{guess}`"))
     }
 
     /// An element's text to show as an attribute's value in a help line, or `…`.
