@@ -135,9 +135,7 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
         },
         options.named_values.as_ref(),
     );
-    diagnostics.retain(|d| {
-        !(d.code == Code::MismatchedEndTag && built.misspelt_start_tags.contains(&d.span))
-    });
+    diagnostics.retain(|d| !built.superseded.contains(&(d.code, d.span)));
     diagnostics.extend(built.diagnostics);
     let (expressions, found, facts) = slots::check_expressions(&document, &built.document);
     diagnostics.extend(found);

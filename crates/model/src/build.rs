@@ -34,10 +34,12 @@ impl Default for BuildOptions {
 pub struct Built {
     pub document: PolicyDocument,
     pub diagnostics: Vec<Diagnostic>,
-    /// End tags the reader reported as not matching their start tag where the model found the
-    /// start tag misspelt instead (`<set-heder>…</set-header>`): one slip, reported once, by the
-    /// model, so the reader's report at these spans is dropped.
-    pub misspelt_start_tags: Vec<Span>,
+    /// Reports of the reader (code and span) that the model replaced with a more precise one
+    /// about the same slip, to be dropped: the end tag of a misspelt start tag
+    /// (`<set-heder>…</set-header>`: the start tag is wrong, not the end tag), and a value
+    /// written without its attribute's name where the model knows which attribute is missing
+    /// (`<rate-limit "10" …>`: `calls`).
+    pub superseded: Vec<(Code, Span)>,
 }
 
 /// Builds the model of a document the reader has read.
@@ -59,7 +61,7 @@ pub fn build_with(
         scope_assumed: options.scope_assumed,
         diagnostics: Vec::new(),
         misspelt: Vec::new(),
-        misspelt_start_tags: Vec::new(),
+        superseded: Vec::new(),
     };
     let built = match document.root() {
         Some(root) if document.text(root.name) == "policies" => builder.policies(root),
@@ -101,7 +103,7 @@ pub fn build_with(
     Built {
         document: built,
         diagnostics,
-        misspelt_start_tags: builder.misspelt_start_tags,
+        superseded: builder.superseded,
     }
 }
 
@@ -161,8 +163,8 @@ struct Builder<'d> {
     /// Unknown child elements reported with "did you mean": (the parent's name span, the
     /// known element it resembles), so that rules do not report that element missing too.
     misspelt: Vec<(Span, &'static str)>,
-    /// See [`Built::misspelt_start_tags`].
-    misspelt_start_tags: Vec<Span>,
+    /// See [`Built::superseded`].
+    superseded: Vec<(Code, Span)>,
 }
 
 const WAIT_CHILDREN: &[&str] = &["send-request", "cache-lookup-value", "choose"];
@@ -754,7 +756,7 @@ impl<'d> Builder<'d> {
         if end_name != guess {
             return diagnostic;
         }
-        self.misspelt_start_tags.push(end_tag);
+        self.superseded.push((Code::MismatchedEndTag, end_tag));
         diagnostic.with_label(end_tag, format!("the end tag names `{guess}`"))
     }
 
@@ -902,26 +904,33 @@ impl<'d> Builder<'d> {
                 continue;
             }
             let value = nameless.next();
-            if value.is_some() && name == "name" {
-                // The reader's help is the fix; one slip, one error.
+            if let Some((span, text)) = value {
+                // One slip, one error: the reader's GH0010 proposes `name=`, right for
+                // `<set-header "X-Tier">`; for any other attribute this report replaces it.
+                if name != "name" {
+                    self.superseded.push((Code::MalformedAttribute, span));
+                    self.report(
+                        Diagnostic::new(
+                            Code::MalformedAttribute,
+                            span,
+                            format!("value {text} has no attribute name"),
+                        )
+                        .with_help(format!(
+                            "`{owner}` needs the attribute `{name}`: write `{name}={text}`"
+                        )),
+                    );
+                }
                 continue;
             }
             // `name=X-Tier`: written, but malformed, and the reader reported it (GH0010).
             if !self.written_malformed(element, name) {
-                let help = match value {
-                    Some(value) => format!(
-                        "add `{name}=\"…\"`; if the value written without a name is it, \
-                         write `{name}={value}`"
-                    ),
-                    None => format!("add `{name}=\"…\"`"),
-                };
                 self.report(
                     Diagnostic::new(
                         Code::MissingAttribute,
                         element.name,
                         format!("`{owner}` needs the attribute `{name}`"),
                     )
-                    .with_help(help),
+                    .with_help(format!("add `{name}=\"…\"`")),
                 );
             }
         }
@@ -960,15 +969,17 @@ impl<'d> Builder<'d> {
 
     /// The quoted values in the start tag with no `name=` before them, quotes included: a
     /// quote opened outside quotes whose previous non-space byte is not `=`.
-    fn nameless_values(&self, element: &Element) -> Vec<&'d str> {
+    fn nameless_values(&self, element: &Element) -> Vec<(Span, &'d str)> {
         let tag = self.text(element.start_tag);
+        let tag_start = element.start_tag.start as usize;
         let mut open: Option<(u8, usize, bool)> = None;
         let mut values = Vec::new();
         for (at, &byte) in tag.as_bytes().iter().enumerate() {
             match open {
                 Some((quote, start, nameless)) if byte == quote => {
-                    if nameless {
-                        values.extend(tag.get(start..=at));
+                    if nameless && let Some(text) = tag.get(start..=at) {
+                        let span = Span::from_range(tag_start + start..tag_start + at + 1);
+                        values.push((span, text));
                     }
                     open = None;
                 }
