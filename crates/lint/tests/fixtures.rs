@@ -54,13 +54,21 @@ fn render(path: &Path, options: &mut LintOptions) -> (String, Vec<Code>) {
     (out, linted.diagnostics.iter().map(|d| d.code).collect())
 }
 
-/// `known-value` and `limit` are plain; `svc-password` and `secret-limit` are secrets, whose
-/// values must never appear in a snapshot.
+/// `known-value`, `limit` and the ids are plain; `svc-password` and `secret-limit` are
+/// secrets, whose values must never appear in a snapshot.
 fn named_values() -> NamedValues {
     let mut set = NamedValues::default();
     for (name, value, secret) in [
         ("known-value", "known", false),
         ("limit", "ten", false),
+        ("tenant-id", "contoso.onmicrosoft.com", false),
+        (
+            "client-app-id",
+            "11111111-2222-3333-4444-555555555555",
+            false,
+        ),
+        ("guide-tenant-id", "your-tenant-id", false),
+        ("guide-audience", "api://{api-client-id}", false),
         ("svc-password", "p4ss", true),
         ("secret-limit", "SECRET-11x", true),
     ] {

@@ -99,7 +99,12 @@ pub fn build_with(
         },
     };
     let mut diagnostics = builder.diagnostics;
-    crate::rules::check(&built, &builder.misspelt, &mut diagnostics);
+    crate::rules::check(
+        &built,
+        &builder.misspelt,
+        builder.named_values,
+        &mut diagnostics,
+    );
     Built {
         document: built,
         diagnostics,

@@ -5,6 +5,7 @@ use gatehouse_diagnostics::{Code, Diagnostic, Span};
 
 use crate::build::join;
 use crate::document::{Attribute, Config, Content, Item, Policy, PolicyDocument};
+use crate::named_values::NamedValues;
 
 /// How often a policy may appear.
 enum Once {
@@ -87,9 +88,12 @@ const PROTECTED_HEADERS: &[&str] = &[
 
 /// `misspelt`: unknown child elements already reported with "did you mean" (the parent's
 /// name span and the element meant), which rules do not report missing again.
+/// `named_values`, when known, give the value of `{{name}}` references to the rules that
+/// judge a value's text.
 pub(crate) fn check(
     document: &PolicyDocument,
     misspelt: &[(Span, &'static str)],
+    named_values: Option<&NamedValues>,
     out: &mut Vec<Diagnostic>,
 ) {
     let policies = document.policies();
@@ -105,7 +109,7 @@ pub(crate) fn check(
         check_block(&block.items, out);
     }
     for policy in &policies {
-        check_policy(policy, misspelt, out);
+        check_policy(policy, misspelt, named_values, out);
     }
 }
 
@@ -198,7 +202,12 @@ fn duplicate(policy: &Policy, first: Span, place: &str) -> Diagnostic {
     .with_help("merge the two into one, or choose between them with `choose`")
 }
 
-fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Vec<Diagnostic>) {
+fn check_policy(
+    policy: &Policy,
+    misspelt: &[(Span, &'static str)],
+    named_values: Option<&NamedValues>,
+    out: &mut Vec<Diagnostic>,
+) {
     let name = policy.element.as_str();
     for (owner, group, required) in EXCLUSIVE {
         if *owner != name {
@@ -272,7 +281,7 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
         "validate-jwt" => {
             check_jwt_keys(policy, out);
             check_jwt_audience(policy, out);
-            check_token_value_placeholders(policy, out);
+            check_token_value_placeholders(policy, named_values, out);
             for provider in policy.config("openid-config") {
                 if let Some(url) = provider.attribute("url") {
                     check_openid_config_url(&url.value, out);
@@ -286,21 +295,21 @@ fn check_policy(policy: &Policy, misspelt: &[(Span, &'static str)], out: &mut Ve
             }
         }
         "validate-azure-ad-token" => {
-            check_token_value_placeholders(policy, out);
+            check_token_value_placeholders(policy, named_values, out);
             if let Some(tenant) = policy.attribute("tenant-id") {
-                check_entra_id(&tenant.value, EntraId::Tenant, out);
+                check_entra_id(&tenant.value, EntraId::Tenant, named_values, out);
             }
             for ids in policy.config("client-application-ids") {
                 for id in ids.config.iter().filter(|c| c.name == "application-id") {
                     if let Some(text) = id.text.as_ref() {
-                        check_entra_id(text, EntraId::Application, out);
+                        check_entra_id(text, EntraId::Application, named_values, out);
                     }
                 }
             }
         }
         "authentication-managed-identity" => {
             if let Some(client) = policy.attribute("client-id") {
-                check_entra_id(&client.value, EntraId::ManagedIdentity, out);
+                check_entra_id(&client.value, EntraId::ManagedIdentity, named_values, out);
             }
         }
         "set-header" => check_header(
@@ -601,10 +610,16 @@ enum EntraId {
 }
 
 /// GH0271: a literal tenant or client ID that cannot be one, most often a guide's placeholder.
-fn check_entra_id(value: &Content, kind: EntraId, out: &mut Vec<Diagnostic>) {
-    let Some(text) = value.literal().map(str::trim) else {
-        return; // an expression or a named value: its value is not known here
+fn check_entra_id(
+    value: &Content,
+    kind: EntraId,
+    named_values: Option<&NamedValues>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(known) = KnownText::of(value, named_values) else {
+        return; // an expression, or a named value whose value is not known here
     };
+    let text = known.text.as_str();
     // `<tenant>` is the reader's GH0012; an empty value is GH0203's.
     if text.is_empty()
         || text.contains(['<', '>'])
@@ -615,25 +630,67 @@ fn check_entra_id(value: &Content, kind: EntraId, out: &mut Vec<Diagnostic>) {
     if matches!(kind, EntraId::Tenant) && is_tenant_name(text) {
         return;
     }
+    let shown = known.shown();
     let (message, fix) = match kind {
         EntraId::Tenant => (
-            format!("`{text}` is neither a tenant id nor a domain"),
+            format!("{shown} is neither a tenant id nor a domain"),
             "write the directory (tenant) id, a guid, or a domain of the tenant such as `contoso.onmicrosoft.com`",
         ),
         EntraId::Application => (
-            format!("`{text}` is not an application (client) id"),
+            format!("{shown} is not an application (client) id"),
             "write the client application's id, the guid on its app registration's overview",
         ),
         EntraId::ManagedIdentity => (
-            format!("`{text}` is not the client id of a managed identity"),
+            format!("{shown} is not the client id of a managed identity"),
             "write the user-assigned identity's client id, a guid, or leave `client-id` out to use the system-assigned identity",
         ),
     };
-    let help = match placeholder_help(text) {
-        Some(help) => help.to_owned(),
-        None => format!("{fix}; or take it from a named value, `{{{{name}}}}`"),
+    let help = match (placeholder_help(text), &known.from) {
+        (Some(help), _) => help.to_owned(),
+        (None, Some(from)) => format!("correct the named value `{from}`: {fix}"),
+        (None, None) => format!("{fix}; or take it from a named value, `{{{{name}}}}`"),
     };
     out.push(Diagnostic::new(Code::EntraIdValue, value.span, message).with_help(help));
+}
+
+/// A value's text when it is known: written as it is, or built from named values whose
+/// values are known and not secret (a secret's value is never shown, nor judged here).
+struct KnownText {
+    text: String,
+    /// The value as written, when named values were replaced (`{{tenant-id}}`).
+    from: Option<String>,
+}
+
+impl KnownText {
+    fn of(value: &Content, named_values: Option<&NamedValues>) -> Option<KnownText> {
+        if let Some(text) = value.literal() {
+            return Some(KnownText {
+                text: text.trim().to_owned(),
+                from: None,
+            });
+        }
+        if value.has_expression() {
+            return None;
+        }
+        let substituted = named_values?.substitute(&value.text)?;
+        if substituted.has_secret
+            || crate::named_values::whole_expression(&substituted.text).is_some()
+        {
+            return None;
+        }
+        Some(KnownText {
+            text: substituted.text.trim().to_owned(),
+            from: Some(value.text.trim().to_owned()),
+        })
+    }
+
+    /// `` `x` ``, or `` `x` (from `{{name}}`) ``.
+    fn shown(&self) -> String {
+        match &self.from {
+            Some(from) => format!("`{}` (from `{from}`)", self.text),
+            None => format!("`{}`", self.text),
+        }
+    }
 }
 
 /// A tenant's domain (`contoso.onmicrosoft.com`), a URL of one, or a name Entra ID knows for
@@ -658,7 +715,11 @@ fn is_tenant_name(text: &str) -> bool {
 
 /// GH0272: the audiences, issuers and required claim values a token is compared with, where a
 /// guide's placeholder left in matches no token.
-fn check_token_value_placeholders(policy: &Policy, out: &mut Vec<Diagnostic>) {
+fn check_token_value_placeholders(
+    policy: &Policy,
+    named_values: Option<&NamedValues>,
+    out: &mut Vec<Diagnostic>,
+) {
     let lists = [("audiences", "audience"), ("issuers", "issuer")];
     let mut values: Vec<&Content> = Vec::new();
     for (list, item) in lists {
@@ -684,26 +745,31 @@ fn check_token_value_placeholders(policy: &Policy, out: &mut Vec<Diagnostic>) {
         }
     }
     for value in values {
-        let Some(text) = value.literal().map(str::trim) else {
-            continue; // an expression or a named value: its value is not known here
+        let Some(known) = KnownText::of(value, named_values) else {
+            continue; // an expression, or a named value whose value is not known here
         };
+        let text = known.text.as_str();
         let Some(placeholder) = token_value_placeholder(text) else {
             continue;
         };
-        let help = match placeholder_help(text) {
-            Some(help) => help.to_owned(),
-            None => format!(
+        let help = match (placeholder_help(text), &known.from) {
+            (Some(help), _) => help.to_owned(),
+            (None, Some(from)) => {
+                format!(
+                    "correct the named value `{from}`: write the real value in place of `{placeholder}`"
+                )
+            }
+            (None, None) => format!(
                 "write the real value in place of `{placeholder}`, or take it from a named value: `{{{{name}}}}`"
             ),
         };
-        out.push(
-            Diagnostic::new(
-                Code::TokenValuePlaceholder,
-                value.span,
-                format!("`{placeholder}` is a placeholder, and no token carries it"),
-            )
-            .with_help(help),
-        );
+        let message = match &known.from {
+            Some(from) => {
+                format!("`{placeholder}` (in `{from}`) is a placeholder, and no token carries it")
+            }
+            None => format!("`{placeholder}` is a placeholder, and no token carries it"),
+        };
+        out.push(Diagnostic::new(Code::TokenValuePlaceholder, value.span, message).with_help(help));
     }
 }
 
