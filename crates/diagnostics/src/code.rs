@@ -499,8 +499,11 @@ take their children in any order.\n\nFix: reorder the children as the message sa
         "policy after return-response can never run"
         "`return-response` and `mock-response` end the pipeline at once: later policies in the same block \
 never run. A `<base />` after them is worse than dead code: the broader scopes' policies of that section \
-(a product's `rate-limit`, a global `validate-jwt`) are skipped for these requests.\n\nFix: move \
-the policy or `<base />` before `return-response`, or remove it.";
+(a product's `rate-limit`, a global `validate-jwt`) are skipped for these requests. When one ends \
+`inbound` or `backend` for every request (not inside a `choose` branch), the policies of the sections \
+after it never run either: the pipeline is cancelled, outbound included.\n\nFix: move \
+the policy or `<base />` before `return-response`, put `return-response` in the `choose` branch of the \
+requests it is meant to end, or remove what can never run.";
 
     NoForwardRequest = "GH0213" "no-forward-request" Warning
         "backend section never forwards the request"

@@ -93,6 +93,7 @@ pub(crate) fn check(
         unreachable(&block.items, out);
     }
     if model.kind == Kind::Policies {
+        later_sections_unreachable(model, out);
         inheritance(model, effective, scope, chains, out);
         cors_first(model, out);
     }
@@ -626,6 +627,57 @@ struct Replacement<'a> {
     policy: &'a str,
     /// The `<base />`/`include-fragment` element and the origin of the policy it runs.
     through: Option<(&'static str, &'a str)>,
+}
+
+/// `return-response` and `mock-response` cancel the whole pipeline (return-response-policy.md),
+/// so where one ends `inbound` (or `backend`) whatever the request, the policies of the
+/// sections after it never run either. `<base />` there is not reported: the skeleton every
+/// mock keeps is no mistake.
+fn later_sections_unreachable(model: &PolicyDocument, out: &mut Vec<Diagnostic>) {
+    let mut ended: Option<(&Policy, Section)> = None;
+    for section in [Section::Inbound, Section::Backend, Section::Outbound] {
+        let Some(block) = model.blocks.iter().find(|b| b.section == Some(section)) else {
+            continue;
+        };
+        if let Some((end, in_section)) = ended {
+            if let Some(policy) = block.items.iter().find_map(|item| match item {
+                Item::Policy(policy) => Some(policy),
+                Item::Base(_) => None,
+            }) {
+                out.push(
+                    Diagnostic::new(
+                        Code::UnreachablePolicy,
+                        policy.name_span,
+                        format!(
+                            "`{}` can never run: `{}` in `{}` ends the pipeline before `{}`",
+                            policy.element,
+                            end.element,
+                            in_section.element(),
+                            section.element()
+                        ),
+                    )
+                    .with_label(end.name_span, "the pipeline ends here, for every request")
+                    .with_help(format!(
+                        "put `{}` in a `choose` branch if it ends only some requests, or remove the policies after it",
+                        end.element
+                    )),
+                );
+            }
+            continue;
+        }
+        ended = block
+            .items
+            .iter()
+            .find_map(|item| match item {
+                Item::Policy(policy)
+                    if matches!(policy.element.as_str(), "return-response" | "mock-response") =>
+                {
+                    Some(policy)
+                }
+                _ => None,
+            })
+            .map(|policy| (policy, section));
+    }
 }
 
 /// Policies after `return-response` or `mock-response` in the same block never run.
