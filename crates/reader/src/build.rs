@@ -328,6 +328,21 @@ impl Builder<'_> {
         let Some(other) = beside.or(second) else {
             return;
         };
+        // `<value>>@(…)</value>`: a stray character or two typed beside the expression, not
+        // text meant to be joined with it.
+        let stray = beside
+            .filter(|_| second.is_none())
+            .map(|span| self.slice(span).trim())
+            .filter(|text| text.chars().count() <= 2 && !text.chars().any(char::is_alphanumeric));
+        let help = match stray {
+            Some(text) => {
+                format!("delete the stray `{text}` so that the value is the expression alone")
+            }
+            None => {
+                "make the whole value one expression, e.g. `@(\"text-\" + …)` or `@($\"text-{…}\")`"
+                    .to_owned()
+            }
+        };
         self.diagnostics.push(
             Diagnostic::new(
                 Code::ExpressionInText,
@@ -342,9 +357,7 @@ impl Builder<'_> {
                     "so is this second expression"
                 },
             )
-            .with_help(
-                "make the whole value one expression, e.g. `@(\"text-\" + …)` or `@($\"text-{…}\")`",
-            ),
+            .with_help(help),
         );
     }
 

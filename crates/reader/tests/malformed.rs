@@ -377,6 +377,26 @@ fn backslash_escaped_quotes_are_named_as_such() {
 }
 
 #[test]
+fn a_stray_character_beside_an_expression_is_named() {
+    // A production policy's `<value>>@(…)</value>`: the header is sent as literal text.
+    assert_eq!(
+        help(&policy(
+            r#"    <set-header name="x-user-id" exists-action="override"><value>>@((string)context.Variables["id"])</value></set-header>"#
+        )),
+        ["GH0035 delete the stray `>` so that the value is the expression alone"]
+    );
+    // Words beside it are text meant to be joined: the usual help.
+    assert_eq!(
+        help(&policy(
+            r#"    <cache-store-value key="verifier-@(context.RequestId)" value="v" duration="60" />"#
+        )),
+        [
+            "GH0035 make the whole value one expression, e.g. `@(\"text-\" + …)` or `@($\"text-{…}\")`"
+        ]
+    );
+}
+
+#[test]
 fn a_section_as_the_root_is_named_as_one() {
     // Guides show a section alone; APIM saves only a whole document.
     assert_eq!(
