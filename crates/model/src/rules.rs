@@ -776,22 +776,34 @@ fn check_token_value_placeholders(
 /// The placeholder in a value as guides write one: `{word}` anywhere (`{{name}}` is a named
 /// value and never literal), `%name%` whole, or a `your-…` word, alone or as a URL's segment.
 fn token_value_placeholder(text: &str) -> Option<&str> {
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let after = rest.get(open..).unwrap_or_default();
-        let Some(close) = after.find('}') else {
+    let mut from = 0;
+    while let Some(open) = text
+        .get(from..)
+        .and_then(|rest| rest.find('{'))
+        .map(|at| from + at)
+    {
+        let Some(close) = text
+            .get(open..)
+            .and_then(|rest| rest.find('}'))
+            .map(|at| open + at)
+        else {
             break;
         };
-        let candidate = after.get(..=close).unwrap_or_default();
-        let word = candidate.get(1..candidate.len() - 1).unwrap_or_default();
+        let word = text.get(open + 1..close).unwrap_or_default();
         if !word.trim().is_empty()
             && word
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '))
         {
-            return Some(candidate);
+            // `${name}` of a template shown whole.
+            let start = if open > 0 && text.get(open - 1..open) == Some("$") {
+                open - 1
+            } else {
+                open
+            };
+            return text.get(start..=close);
         }
-        rest = after.get(1..).unwrap_or_default();
+        from = open + 1;
     }
     if text.len() > 2
         && text.starts_with('%')
