@@ -401,6 +401,15 @@ something like `System.Linq.Enumerable+WhereSelectArrayIterator`.\n\nFix: join t
 (`string.Join(\",\", …)`), or pick one (`[0]`, `.FirstOrDefault()`, \
 `.GetValueOrDefault(\"Accept\", \"\")`).";
 
+    ContainsWholeValue = "GH0119" "contains-whole-value" Warning
+        "`Contains` on a header's values compares whole values"
+        "`context.Request.Headers[\"User-Agent\"]` (and `Response.Headers[…]`, `Url.Query[…]`) gives \
+the values as a `string[]`, so `.Contains(\"iPad\")` is LINQ's: true only when one value is exactly \
+`iPad`. A browser sends `Mozilla/5.0 (iPad; …)`, and the test is false. The choose policy's page had \
+this example until it was corrected.\n\nFix: test the text, \
+`context.Request.Headers.GetValueOrDefault(\"User-Agent\", \"\").Contains(\"iPad\")`; keep \
+`Contains` on the array only when whole values are meant.";
+
     ExpressionException = "GH0120" "expression-exception" Error
         "expression threw a .net exception"
         "Evaluating the expression raised an exception, as it would on the gateway: a null reference, an \

@@ -437,6 +437,7 @@ impl Compiler {
                         } else {
                             receiver.ir
                         };
+                        self.contains_on_header_values(target, &receiver_type, &name.name);
                         let receiver =
                             Typed::new(receiver_ir, receiver_type.clone(), receiver.span);
                         if let Type::Func(..) = receiver_type
@@ -555,6 +556,59 @@ impl Compiler {
     }
 
     /// Calls a delegate value (a lambda in a variable, a local function).
+    /// `context.Request.Headers["User-Agent"].Contains("iPad")`: the indexer gives the header's
+    /// values, a `string[]`, and LINQ's `Contains` looks for a value equal to the argument, so
+    /// the test is false for `Mozilla/5.0 (iPad; …)` (the choose page's example until it was
+    /// corrected to `GetValueOrDefault("User-Agent", "").Contains("iPad")`).
+    #[inline(never)]
+    fn contains_on_header_values(&mut self, call_target: &Expr, receiver_type: &Type, name: &str) {
+        if name != "Contains" || *receiver_type != Type::Array(Box::new(Type::String)) {
+            return;
+        }
+        let ExprKind::Member {
+            target: receiver, ..
+        } = &call_target.kind
+        else {
+            return;
+        };
+        let ExprKind::Index {
+            target: collection,
+            args,
+            ..
+        } = &receiver.kind
+        else {
+            return;
+        };
+        let ExprKind::Member { name: owner, .. } = &collection.kind else {
+            return;
+        };
+        if !matches!(owner.name.as_str(), "Headers" | "Query") {
+            return;
+        }
+        let key = args
+            .first()
+            .and_then(|argument| match &argument.value {
+                ArgumentValue::Value(Expr {
+                    kind: ExprKind::Literal(ast::Literal::String(key)),
+                    ..
+                }) => Some(format!("\"{key}\"")),
+                _ => None,
+            })
+            .unwrap_or_else(|| "…".to_owned());
+        self.report(
+            Code::ContainsWholeValue,
+            call_target.span,
+            &format!(
+                "`{}[…]` gives the values as a `string[]`: this `Contains` looks for a value equal to its argument, not text containing it",
+                owner.name
+            ),
+            &format!(
+                "test the text: `{}.GetValueOrDefault({key}, \"\").Contains(…)`",
+                owner.name
+            ),
+        );
+    }
+
     fn invoke(&mut self, callee: Typed, args: &[Argument], span: Span) -> Typed {
         let Type::Func(params, result) = callee.ty.clone() else {
             if !callee.ty.is_unknown() {
