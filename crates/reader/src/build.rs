@@ -842,25 +842,23 @@ impl Builder<'_> {
             if let Some(open) = self.open.last() {
                 let open_name = self.slice(open.name).to_owned();
                 let limit = (open_name.chars().count() / 3).max(1);
-                if edit_distance(&name, &open_name) <= limit {
-                    // `</set-heder>` under `<set-header>`: a typo of the end tag; closing the
-                    // element keeps its siblings from becoming its children.
-                    self.diagnostics.push(
-                        mismatched_end_tag(tag_span, &name, &open_name)
-                            .with_label(open.name, format!("`<{open_name}>` is opened here"))
-                            .with_help(format!("did you mean `</{open_name}>`?")),
-                    );
-                    self.close_top(Some(tag_span));
-                    return;
-                }
-                if self.parent_closes_next(end) {
+                let help = if edit_distance(&name, &open_name) <= limit {
+                    // `</set-heder>` under `<set-header>`: a typo of the end tag.
+                    Some(format!("did you mean `</{open_name}>`?"))
+                } else if self.parent_closes_next(end) {
                     // `<inbound> … </outbound></policies>`: the end tag stands where the open
-                    // element's belongs, and the parent's follows; it is a misnamed end tag, and
-                    // closing the element keeps `</policies>` from being a second error.
+                    // element's belongs, and the parent's follows: a misnamed end tag.
+                    Some(format!("write `</{open_name}>`"))
+                } else {
+                    None
+                };
+                if let Some(help) = help {
+                    // Closing the element keeps its siblings from becoming its children, and the
+                    // parent's end tag from being a second error.
                     self.diagnostics.push(
                         mismatched_end_tag(tag_span, &name, &open_name)
                             .with_label(open.name, format!("`<{open_name}>` is opened here"))
-                            .with_help(format!("write `</{open_name}>`")),
+                            .with_help(help),
                     );
                     self.close_top(Some(tag_span));
                     return;
