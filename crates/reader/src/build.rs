@@ -885,6 +885,10 @@ impl Builder<'_> {
             return;
         };
         let innermost = self.open.len() - 1;
+        if index + 1 == innermost && self.placeholder_in_text() {
+            self.close_top(Some(tag_span));
+            return;
+        }
         if index < innermost {
             if let Some(open) = self.open.last() {
                 let open_name = self.slice(open.name).to_owned();
@@ -925,6 +929,64 @@ impl Builder<'_> {
             }
         }
         self.close_top(Some(tag_span));
+    }
+
+    /// `<value>Bearer <MI-token></value>`: the innermost open element, closed by its parent's
+    /// end tag, is a guide's placeholder written in text (no attributes, only text after it),
+    /// not markup. It is reported once, as the `<` it is, and kept as unparsed text so that the
+    /// model does not also report an unknown child; the text after it goes back to the parent.
+    fn placeholder_in_text(&mut self) -> bool {
+        let Some(open) = self.open.last() else {
+            return false;
+        };
+        let start_tag = self.slice(open.start_tag);
+        let Some(word) = placeholder(start_tag).filter(|word| word.len() == start_tag.len()) else {
+            return false;
+        };
+        if !open.attributes.is_empty()
+            || open.self_closing
+            || !open
+                .children
+                .iter()
+                .all(|child| matches!(child, Node::Text(_)))
+        {
+            return false;
+        }
+        // Words beside it (`Bearer <MI-token>`) make it text; alone, `<otherwise>` left open
+        // is an element, and stays the mismatched end tag it is.
+        let words = |node: &Node| match node {
+            Node::Text(text) => !self.slice(text.value.span).trim().is_empty(),
+            _ => false,
+        };
+        let before = self
+            .open
+            .len()
+            .checked_sub(2)
+            .and_then(|parent| self.open.get(parent))
+            .and_then(|parent| parent.children.last())
+            .is_some_and(words);
+        if !before && !open.children.iter().any(words) {
+            return false;
+        }
+        let word = word.to_owned();
+        let Some(element) = self.open.pop() else {
+            return false;
+        };
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::UnescapedLessThan,
+                Span::new(element.start_tag.start, element.start_tag.start + 1),
+                "unescaped `<` in text",
+            )
+            .with_help(format!(
+                "`{word}` is a placeholder: write the real value in its place"
+            )),
+        );
+        self.push_node(Node::Unparsed(element.start_tag));
+        for child in element.children {
+            self.push_node(child);
+        }
+        true
     }
 
     fn close_top(&mut self, end_tag: Option<Span>) {

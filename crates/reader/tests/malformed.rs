@@ -115,6 +115,13 @@ cases! {
     // Where the parent's end tag does not follow, the stray end tag is only stray.
     stray_end_tag_inside_an_element:
         "<policies>\n  <inbound>\n    </outbound>\n    <base />\n  </inbound>\n</policies>" => [("GH0008", 3, 5)];
+    // A guide's `<placeholder>` beside words in element text: one `<` to escape, not an
+    // element left open (and, for the model, an unknown child).
+    placeholder_in_element_text:
+        policy(r#"    <set-header name="a" exists-action="override"><value>Bearer <token-here></value></set-header>"#) => [("GH0012", 3, 65)];
+    // Alone, it may be an element left open: the end tag reports it, as before.
+    element_left_open_without_words_beside_it:
+        policy(r#"    <set-header name="a" exists-action="override"><value><token-here></value></set-header>"#) => [("GH0007", 3, 70)];
     comment_closed_with_one_dash_before_another_comment_hides_the_markup_between:
         policy("    <!-- note ->\n    <set-header name=\"a\" exists-action=\"override\"><value>b</value></set-header>\n    <!-- end -->") => [("GH0024", 3, 15)];
     arrows_and_commented_out_policies_in_comments_are_fine:
