@@ -669,15 +669,16 @@ fn later_sections_unreachable(model: &PolicyDocument, out: &mut Vec<Diagnostic>)
             .items
             .iter()
             .find_map(|item| match item {
-                Item::Policy(policy)
-                    if matches!(policy.element.as_str(), "return-response" | "mock-response") =>
-                {
-                    Some(policy)
-                }
+                Item::Policy(policy) if ends_pipeline(policy) => Some(policy),
                 _ => None,
             })
             .map(|policy| (policy, section));
     }
+}
+
+/// `return-response` and `mock-response` answer and cancel the rest of the pipeline.
+fn ends_pipeline(policy: &Policy) -> bool {
+    matches!(policy.element.as_str(), "return-response" | "mock-response")
 }
 
 /// Policies after `return-response` or `mock-response` in the same block never run.
@@ -725,7 +726,7 @@ fn unreachable(items: &[Item], out: &mut Vec<Diagnostic>) {
             );
             break;
         }
-        if matches!(policy.element.as_str(), "return-response" | "mock-response") {
+        if ends_pipeline(policy) {
             ended = Some(policy);
         }
     }
@@ -852,21 +853,19 @@ fn inheritance(
 fn answers_on_every_path(items: &[Item]) -> bool {
     items.iter().any(|item| match item {
         Item::Base(_) => false,
-        Item::Policy(policy) => match policy.element.as_str() {
-            "return-response" | "mock-response" => true,
-            "choose" => {
-                policy
+        Item::Policy(policy) if ends_pipeline(policy) => true,
+        Item::Policy(policy) if policy.element == "choose" => {
+            policy
+                .config
+                .iter()
+                .any(|branch| branch.name == "otherwise")
+                && policy
                     .config
                     .iter()
-                    .any(|branch| branch.name == "otherwise")
-                    && policy
-                        .config
-                        .iter()
-                        .filter(|branch| matches!(branch.name.as_str(), "when" | "otherwise"))
-                        .all(|branch| answers_on_every_path(&branch.body))
-            }
-            _ => false,
-        },
+                    .filter(|branch| matches!(branch.name.as_str(), "when" | "otherwise"))
+                    .all(|branch| answers_on_every_path(&branch.body))
+        }
+        Item::Policy(_) => false,
     })
 }
 
