@@ -277,6 +277,20 @@ fn check_policy(
         "emit-metric" | "llm-emit-token-metric" | "azure-openai-emit-token-metric" => {
             check_dimension_values(policy, out);
         }
+        // llm-content-safety-policy.md: a category's threshold "must be between 0 … and 7".
+        "llm-content-safety" => {
+            for categories in policy.config("categories") {
+                for category in categories.config.iter().filter(|c| c.name == "category") {
+                    check_range(
+                        category.attribute("threshold").map(|a| &a.value),
+                        "threshold",
+                        0,
+                        7,
+                        out,
+                    );
+                }
+            }
+        }
         "ip-filter" => check_ip_filter(policy, out),
         "validate-jwt" => {
             check_jwt_keys(policy, out);

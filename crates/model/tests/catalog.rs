@@ -128,6 +128,21 @@ fn apply_corrections(reference: &mut Value) -> Result<(), String> {
     let resolver = element_mut(reference, &["set-graphql-resolver"])?;
     resolver["sections"] = json!(["backend"]);
     resolver["scopes"] = json!(["global", "product", "api", "operation"]);
+    // llm-content-safety-policy.md (03/2026): the policy also checks responses (section
+    // outbound) and gained `enforce-on-completions`, `window-size` and `window-overlap-size`;
+    // its scopes are global, workspace, product and API (the reference added operation).
+    let safety = element_mut(reference, &["llm-content-safety"])?;
+    safety["sections"] = json!(["inbound", "outbound"]);
+    safety["scopes"] = json!(["global", "workspace", "product", "api"]);
+    let attributes = safety["attributes"]
+        .as_array_mut()
+        .ok_or("llm-content-safety has no attributes")?;
+    attributes.push(json!({"name": "enforce-on-completions", "type": "boolean",
+        "required": false, "default": "false", "expressions": true, "values": null}));
+    for window in ["window-size", "window-overlap-size"] {
+        attributes.push(json!({"name": window, "type": "integer", "required": false,
+            "default": null, "expressions": true, "values": null}));
+    }
     // Every page that lists a `set-body` element links it to set-body-policy.md: it is that
     // policy, with its attributes (`template`, `xsi-nil`, `parse-date`). The reference gave the
     // SQL and Cosmos DB resolvers' response `set-body` none, and the rest only `template`; the

@@ -308,6 +308,13 @@ pub const DOC_CORRECTIONS: &[(&str, &str)] = &[
          backend and scopes global, product, API and operation (the reference: inbound and \
          backend; API and operation)",
     ),
+    (
+        "llm-content-safety: responses, enforce-on-completions, window sizes, scopes",
+        "llm-content-safety-policy.md (03/2026) checks responses as well as requests: sections \
+         inbound and outbound, and the attributes `enforce-on-completions` (boolean, default \
+         `false`), `window-size` and `window-overlap-size` (characters), all taking expressions; \
+         its scopes are global, workspace, product and API, without operation",
+    ),
 ];
 
 /// Which Microsoft source knows an attribute that the policy pages do not list.

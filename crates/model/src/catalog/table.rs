@@ -1265,12 +1265,15 @@ pub static POLICIES: &[PolicySpec] = &[
     PolicySpec {
         name: "llm-content-safety",
         element: "llm-content-safety",
-        sections: &[Section::Inbound],
-        scopes: &[Scope::Global, Scope::Workspace, Scope::Product, Scope::Api, Scope::Operation],
+        sections: &[Section::Inbound, Section::Outbound],
+        scopes: &[Scope::Global, Scope::Workspace, Scope::Product, Scope::Api],
         contains_policies: false,
         attributes: &[
             AttributeSpec { name: "backend-id", kind: ValueKind::String, required: true, default: None, expressions: true, values: &[] },
             AttributeSpec { name: "shield-prompt", kind: ValueKind::Boolean, required: false, default: Some("false"), expressions: true, values: &[] },
+            AttributeSpec { name: "enforce-on-completions", kind: ValueKind::Boolean, required: false, default: Some("false"), expressions: true, values: &[] },
+            AttributeSpec { name: "window-size", kind: ValueKind::Integer, required: false, default: None, expressions: true, values: &[] },
+            AttributeSpec { name: "window-overlap-size", kind: ValueKind::Integer, required: false, default: None, expressions: true, values: &[] },
         ],
         children: &[
             ChildSpec {
