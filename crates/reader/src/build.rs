@@ -549,14 +549,14 @@ impl Builder<'_> {
         let content_end = end.saturating_sub(if self_closing { 2 } else { 1 });
         let attributes = self.attributes(start + 1, content_end, name_len);
         if self.source.as_bytes().get(content_end) != Some(&b'>') && !self_closing {
-            let quote = content_end
-                .checked_sub(1)
-                .and_then(|at| self.xml.as_bytes().get(at))
-                .filter(|&&byte| matches!(byte, b'"' | b'\''));
-            // A value that lost its closing quote before the tag's `>` was reported with the
-            // attributes; otherwise the prepass ended a start tag that lost its `>` before its
-            // content.
-            if quote.is_none() {
+            // A value that lost its closing quote before the tag's `>` (the masked copy has the
+            // quote where the text has `>`) was reported with the attributes; otherwise the
+            // prepass ended a start tag that lost its `>` before its content.
+            let repaired_quote = content_end.checked_sub(1).is_some_and(|at| {
+                let masked = self.xml.as_bytes().get(at);
+                matches!(masked, Some(b'"' | b'\'')) && masked != self.source.as_bytes().get(at)
+            });
+            if !repaired_quote {
                 self.missing_tag_end(&name, name_span, end);
             }
         }

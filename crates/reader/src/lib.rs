@@ -148,13 +148,14 @@ pub fn read_str(text: &str, options: &ReadOptions) -> ReadOutput {
     }
     let (nodes, root, kind, mut diagnostics) =
         build::build(text, xml, &prepass.expressions, options);
-    if !prepass.stray_quotes.is_empty() {
+    if !prepass.stray_quotes.is_empty() || !prepass.tag_notes.is_empty() {
         diagnostics.extend(
             prepass
                 .stray_quotes
                 .iter()
                 .filter_map(|quotes| stray_quotes(text, quotes)),
         );
+        diagnostics.extend(prepass.tag_notes.iter().map(|note| tag_note(text, note)));
         // The builder's diagnostics come in document order; these join them in it.
         diagnostics.sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.span.end));
     }
@@ -287,6 +288,27 @@ fn stray_quotes(text: &str, quotes: &[usize]) -> Option<Diagnostic> {
         diagnostic = diagnostic.with_label(Span::from_range(at..at + 1), "and here");
     }
     Some(diagnostic)
+}
+
+/// One error for a note written inside a start tag (`shield-prompt="true" <<< protection`): it
+/// is read as if it were not there, but APIM's XML parser refuses the `<`.
+fn tag_note(text: &str, note: &prepass::TagNote) -> Diagnostic {
+    let written = text.get(note.note.clone()).unwrap_or("<");
+    let element = text.get(note.element.clone()).unwrap_or_default();
+    let words = written.trim_start_matches(['<', '-', '!', '=', ' ', '\t']);
+    let help = if words.is_empty() {
+        format!("remove `{written}`: a start tag holds only attributes")
+    } else {
+        format!(
+            "a start tag holds only attributes: move the note out of the tag, as a comment `<!-- {words} -->`"
+        )
+    };
+    Diagnostic::new(
+        Code::MalformedAttribute,
+        Span::from_range(note.note.clone()),
+        format!("`{written}` inside the start tag of `{element}` is not an attribute"),
+    )
+    .with_help(help)
 }
 
 /// The text of UTF-16 bytes that start with a byte order mark (without it), and which byte

@@ -24,6 +24,15 @@ pub(crate) struct Prepass {
     /// Quote marks inside attribute values that the author meant literally, one list per
     /// value, in document order (see [`Walker::is_stray_quote`]). They are masked too.
     pub stray_quotes: Vec<Vec<usize>>,
+    /// Notes written inside a start tag (`shield-prompt="true" <<< prompt protection`), each
+    /// with the tag's element name; blanked in the masked copy and reported once each.
+    pub tag_notes: Vec<TagNote>,
+}
+
+/// Text after a `<` inside a start tag where an attribute could start: never markup there.
+pub(crate) struct TagNote {
+    pub element: std::ops::Range<usize>,
+    pub note: std::ops::Range<usize>,
 }
 
 pub(crate) fn run(source: &str) -> Prepass {
@@ -34,32 +43,40 @@ pub(crate) fn run(source: &str) -> Prepass {
         mask: Vec::new(),
         stray_quotes: Vec::new(),
         repairs: Vec::new(),
+        tag_notes: Vec::new(),
     };
     walker.text(0);
-    let masked = if walker.mask.is_empty() && walker.repairs.is_empty() {
-        None
-    } else {
-        let mut masked = bytes.to_vec();
-        for range in &walker.mask {
-            if let Some(region) = masked.get_mut(range.clone()) {
-                region.fill(b'_');
+    let masked =
+        if walker.mask.is_empty() && walker.repairs.is_empty() && walker.tag_notes.is_empty() {
+            None
+        } else {
+            let mut masked = bytes.to_vec();
+            for range in &walker.mask {
+                if let Some(region) = masked.get_mut(range.clone()) {
+                    region.fill(b'_');
+                }
             }
-        }
-        for &(at, replacement) in &walker.repairs {
-            if let Some(byte) = masked.get_mut(at) {
-                *byte = replacement;
+            for note in &walker.tag_notes {
+                if let Some(region) = masked.get_mut(note.note.clone()) {
+                    region.fill(b' ');
+                }
             }
-        }
-        // Masked regions start at an ASCII `@` or are one ASCII quote, and end at ASCII
-        // delimiters or the end of the text, and a repair replaces an ASCII byte (white space,
-        // a quote, a `>`) with another, so the copy is still UTF-8; if that ever failed,
-        // reading goes on unmasked.
-        String::from_utf8(masked).ok()
-    };
+            for &(at, replacement) in &walker.repairs {
+                if let Some(byte) = masked.get_mut(at) {
+                    *byte = replacement;
+                }
+            }
+            // Masked regions and notes start at an ASCII `@`, `<` or quote, and end at ASCII
+            // delimiters or the end of the text, and a repair replaces an ASCII byte (white space,
+            // a quote, a `>`) with another, so the copy is still UTF-8; if that ever failed,
+            // reading goes on unmasked.
+            String::from_utf8(masked).ok()
+        };
     Prepass {
         masked,
         expressions: walker.expressions,
         stray_quotes: walker.stray_quotes,
+        tag_notes: walker.tag_notes,
     }
 }
 
@@ -73,6 +90,7 @@ struct Walker<'a> {
     /// first `-` of a comment closed with `->` ([`Walker::comment`]), the closing quote a value
     /// lost ([`Walker::attribute_value`]). The builder reports each.
     repairs: Vec<(usize, u8)>,
+    tag_notes: Vec<TagNote>,
 }
 
 impl Walker<'_> {
@@ -181,6 +199,22 @@ impl Walker<'_> {
                     self.repairs.push((pos - 1, b'>'));
                     return pos;
                 }
+                // Not a tag (that was content): a note to the reader, or a stray `<`.
+                b'<' if last_significant != Some(b'=') => {
+                    let end = self.tag_note_end(pos);
+                    let name_len = self
+                        .rest(name_start)
+                        .iter()
+                        .take_while(|&&b| is_name_byte(b))
+                        .count();
+                    self.tag_notes.push(TagNote {
+                        element: name_start..name_start + name_len,
+                        note: pos..end,
+                    });
+                    last_significant = Some(b'<');
+                    pos = end;
+                    continue;
+                }
                 _ => {}
             }
             if !byte.is_ascii_whitespace() {
@@ -189,6 +223,34 @@ impl Walker<'_> {
             pos += 1;
         }
         self.bytes.len()
+    }
+
+    /// Where a note inside a start tag that starts at `from` ends: before the end of its line,
+    /// the tag's `>` or `/>`, a quote, or the next attribute (a word followed by `=`), less the
+    /// white space before that.
+    fn tag_note_end(&self, from: usize) -> usize {
+        let mut pos = from + 1;
+        let mut end = pos;
+        while let Some(&byte) = self.bytes.get(pos) {
+            if matches!(byte, b'\n' | b'\r' | b'>' | b'"' | b'\'')
+                || (byte == b'/' && self.bytes.get(pos + 1) == Some(&b'>'))
+            {
+                break;
+            }
+            if byte.is_ascii_whitespace() {
+                pos += 1;
+                continue;
+            }
+            if is_name_start_byte(byte)
+                && self.bytes.get(pos - 1).is_some_and(u8::is_ascii_whitespace)
+                && self.attribute_follows(pos)
+            {
+                break;
+            }
+            pos += 1;
+            end = pos;
+        }
+        end
     }
 
     /// Whether the quote at `quote_at` opens the value of an attribute whose `=` was left

@@ -101,6 +101,16 @@ cases! {
         policy("    <set-body\n      @{ var id = context.Variables[\"id\"]; return \"x\"; }\n    </set-body>") => [("GH0021", 3, 6)];
     start_tag_without_gt_before_a_child:
         policy("    <set-header name=\"a\" exists-action=\"override\"\n      <value>b</value>\n    </set-header>") => [("GH0021", 3, 6)];
+    // The last value's closing quote right before the line break: the tag still lost its `>`
+    // (it was once taken for a value that lost its quote, and nothing was reported).
+    start_tag_without_gt_before_an_unindented_child:
+        policy("    <set-header name=\"a\" exists-action=\"override\"\n<value>b</value>\n    </set-header>") => [("GH0021", 3, 6)];
+    // A note to the reader written inside a start tag (a guide's `<<< Prompt injections
+    // protection`): one error for the note, not one per word of it.
+    note_inside_a_start_tag:
+        policy("    <llm-content-safety backend-id=\"cs\"\n      shield-prompt=\"true\" <<< Prompt injections protection\n      enforce-on-completions=\"true\" />") => [("GH0010", 4, 28)];
+    stray_lt_inside_a_start_tag:
+        policy("    <set-header name=\"a\" < exists-action=\"override\"><value>b</value></set-header>") => [("GH0010", 3, 26)];
     start_tag_without_gt_before_an_end_tag:
         policy("    <set-body template=\"none\"\n    </set-body>") => [("GH0021", 3, 6)];
     end_tag_without_gt_before_the_next_tag:
