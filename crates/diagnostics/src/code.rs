@@ -898,6 +898,17 @@ nothing, and the stale entries are served until their `duration` runs out.\n\nFi
 key by its exact name, or version the keys (`users-list-{{cache-version}}-…`, or a version kept \
 in the cache itself) so that changing the version makes the old entries unreachable.";
 
+    LooseSemanticCacheThreshold = "GH0274" "loose-semantic-cache-threshold" Warning
+        "a semantic cache's score threshold lets unrelated prompts match"
+        "The `score-threshold` of `llm-semantic-cache-lookup` and `azure-openai-semantic-cache-lookup` \
+is a distance, not a similarity: a cached response is returned for a prompt whose distance from \
+the cached prompt is below it, so lower is stricter (\"lower values require higher semantic \
+similarity for a match\"). The documentation advises starting near 0.05 and warns that \"score \
+threshold above 0.2 may lead to cache mismatch\". Written as a similarity (0.8, 0.9, 0.95), the \
+threshold returns one caller's cached answer for almost any other prompt, and, without a \
+`vary-by`, to other callers.\n\nFix: start from 0.05 and raise it while the answers stay right; \
+partition the cache with `<vary-by>` per user or group.";
+
     InvalidHeaderName = "GH0268" "invalid-header-name" Error
         "header name is not an http token"
         "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";

@@ -291,6 +291,11 @@ fn check_policy(
                 }
             }
         }
+        "llm-semantic-cache-lookup" | "azure-openai-semantic-cache-lookup" => {
+            if let Some(threshold) = policy.attribute("score-threshold") {
+                check_score_threshold(&threshold.value, out);
+            }
+        }
         "ip-filter" => check_ip_filter(policy, out),
         "validate-jwt" => {
             check_jwt_keys(policy, out);
@@ -835,6 +840,37 @@ fn token_value_placeholder(text: &str) -> Option<&str> {
             .iter()
             .any(|prefix| lower.starts_with(prefix) && lower.len() > prefix.len())
     })
+}
+
+/// The semantic caches' `score-threshold` (a distance, 0.0 to 1.0): outside that range an
+/// error; above the 0.2 the documentation warns about, GH0274.
+fn check_score_threshold(value: &Content, out: &mut Vec<Diagnostic>) {
+    let Some(threshold) = value.literal().and_then(|t| t.trim().parse::<f64>().ok()) else {
+        return;
+    };
+    if !(0.0..=1.0).contains(&threshold) {
+        out.push(
+            Diagnostic::new(
+                Code::ValueOutOfRange,
+                value.span,
+                format!("`score-threshold` is {threshold}, outside 0.0–1.0"),
+            )
+            .with_help("use a value from 0.0 to 1.0; lower values require closer prompts"),
+        );
+    } else if threshold > 0.2 {
+        out.push(
+            Diagnostic::new(
+                Code::LooseSemanticCacheThreshold,
+                value.span,
+                format!(
+                    "`score-threshold` {threshold} is a distance: prompts unlike the cached one match"
+                ),
+            )
+            .with_help(
+                "lower is stricter: start near 0.05, as the documentation advises (above 0.2 it warns of cache mismatches)",
+            ),
+        );
+    }
 }
 
 /// GH0273: `cache-remove-value key="users-*"`, a pattern the cache does not know: a literal
