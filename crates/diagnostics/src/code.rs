@@ -630,15 +630,19 @@ inside `choose` or another policy.\n\nFix: move it to the section.";
 `log-to-eventhub` the message.\n\nFix: write the value between the tags.";
 
     ConflictingAttributes = "GH0234" "conflicting-attributes" Error
-        "attributes cannot be used together"
+        "attributes or elements cannot be used together"
         "Some attributes exclude each other: `validate-jwt` takes one token source (`header-name`, \
 `query-parameter-name` or `token-value`), `log-to-eventhub` one of `partition-id` and \
-`partition-key`.\n\nFix: keep one of them.";
+`partition-key`, `authentication-certificate` one of `thumbprint` and `certificate-id`. Some \
+elements do too: a `cosmosdb-data-source` makes one request, a `query-request`, `read-request`, \
+`delete-request` or `write-request`.\n\nFix: keep one of them.";
 
     MissingOneOf = "GH0235" "missing-one-of" Error
-        "one of several attributes is required"
+        "one of several attributes or elements is required"
         "The policy needs at least one of a group of attributes: `quota` needs `calls` or `bandwidth`, \
-`send-service-bus-message` needs `queue-name` or `topic-name`.\n\nFix: add one of them.";
+`send-service-bus-message` needs `queue-name` or `topic-name`, `set-backend-service` needs \
+`base-url` or `backend-id`. A `cosmosdb-data-source` needs one of the elements `query-request`, \
+`read-request`, `delete-request` and `write-request`.\n\nFix: add one of them.";
 
     DeprecatedPolicy = "GH0236" "deprecated-policy" Warning
         "policy is deprecated"

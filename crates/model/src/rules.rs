@@ -37,6 +37,13 @@ const EXCLUSIVE: &[(&str, &[&str], bool)] = &[
         false,
     ),
     ("log-to-eventhub", &["partition-id", "partition-key"], false),
+    // authentication-certificate-policy.md: "Either `thumbprint` or `certificate-id` can be
+    // present."
+    (
+        "authentication-certificate",
+        &["thumbprint", "certificate-id"],
+        false,
+    ),
     (
         "send-service-bus-message",
         &["queue-name", "topic-name"],
@@ -46,6 +53,8 @@ const EXCLUSIVE: &[(&str, &[&str], bool)] = &[
 
 /// Groups of which at least one must be given (both allowed).
 const AT_LEAST_ONE: &[(&str, &[&str])] = &[
+    // set-backend-service-policy.md: "One of `base-url` or `backend-id` must be present."
+    ("set-backend-service", &["base-url", "backend-id"]),
     ("quota", &["calls", "bandwidth"]),
     ("quota-by-key", &["calls", "bandwidth"]),
     ("llm-token-limit", &["tokens-per-minute", "token-quota"]),
@@ -54,6 +63,18 @@ const AT_LEAST_ONE: &[(&str, &[&str])] = &[
         &["tokens-per-minute", "token-quota"],
     ),
 ];
+
+/// Child elements of which exactly one must be given: cosmosdb-data-source-policy.md,
+/// "configure one of `query-request`, `read-request`, `delete-request`, or `write-request`".
+const ONE_CHILD_OF: &[(&str, &[&str])] = &[(
+    "cosmosdb-data-source",
+    &[
+        "query-request",
+        "read-request",
+        "delete-request",
+        "write-request",
+    ],
+)];
 
 /// Attributes that mean something only together: given one, the docs require the other
 /// ("either `tokens-per-minute` or both `token-quota` and `token-quota-period`").
@@ -230,6 +251,11 @@ fn check_policy(
     for (owner, group) in AT_LEAST_ONE {
         if *owner == name && !group.iter().any(|a| policy.attribute(a).is_some()) {
             out.push(missing_one_of(policy, group));
+        }
+    }
+    for (owner, group) in ONE_CHILD_OF {
+        if *owner == name {
+            check_one_child_of(policy, group, out);
         }
     }
     for (owner, first, second) in TOGETHER {
@@ -1076,6 +1102,69 @@ fn is_origin(text: &str) -> bool {
     let port_ok =
         port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()));
     scheme_ok && host_ok && port_ok
+}
+
+/// Exactly one of `group` among the policy's child elements; `write-request` of type
+/// `replace` also needs its `id` ("Yes when `type` is `replace`").
+fn check_one_child_of(policy: &Policy, group: &[&str], out: &mut Vec<Diagnostic>) {
+    let name = policy.element.as_str();
+    let given: Vec<&Config> = policy
+        .config
+        .iter()
+        .filter(|c| group.contains(&c.name.as_str()))
+        .collect();
+    match given.as_slice() {
+        [] => out.push(
+            Diagnostic::new(
+                Code::MissingOneOf,
+                policy.name_span,
+                format!(
+                    "`{name}` needs one of the elements {}",
+                    join(group.iter().copied())
+                ),
+            )
+            .with_help(format!(
+                "add the one request the resolver makes, as in `<{}>…</{}>`",
+                group.first().copied().unwrap_or_default(),
+                group.first().copied().unwrap_or_default()
+            )),
+        ),
+        [first, rest @ ..] => {
+            for second in rest {
+                out.push(
+                    Diagnostic::new(
+                        Code::ConflictingAttributes,
+                        second.name_span,
+                        format!(
+                            "`{name}` takes only one of the elements {}",
+                            join(group.iter().copied())
+                        ),
+                    )
+                    .with_label(first.name_span, "the first is here")
+                    .with_help(format!(
+                        "a resolver makes one request: remove `<{}>` or the other one",
+                        second.name
+                    )),
+                );
+            }
+        }
+    }
+    for write in given.iter().filter(|c| c.name == "write-request") {
+        let replace = write
+            .attribute("type")
+            .and_then(Attribute::literal)
+            .is_some_and(|t| t.trim() == "replace");
+        if replace && !write.config.iter().any(|c| c.name == "id") {
+            out.push(
+                Diagnostic::new(
+                    Code::MissingChild,
+                    write.name_span,
+                    "`write-request` of type `replace` needs the element `id`",
+                )
+                .with_help("add `<id>` inside `<write-request>`: it names the item replaced"),
+            );
+        }
+    }
 }
 
 fn missing_one_of(policy: &Policy, group: &[&str]) -> Diagnostic {
