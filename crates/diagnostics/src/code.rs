@@ -913,6 +913,16 @@ threshold returns one caller's cached answer for almost any other prompt, and, w
 `vary-by`, to other callers.\n\nFix: start from 0.05 and raise it while the answers stay right; \
 partition the cache with `<vary-by>` per user or group.";
 
+    EntityNamePlaceholder = "GH0275" "entity-name-placeholder" Warning
+        "a placeholder where a backend's, logger's or certificate's name belongs"
+        "`backend-id`, `embeddings-backend-id`, `logger-id`, `certificate-id`, `schema-id` and the \
+like name an entity configured in the APIM instance. A guide's placeholder left in one \
+(`backend-id=\"{backend-id}\"`, `logger-id=\"{loggerId}\"`, `backend-id=\"your-backend\"`) names \
+nothing the instance has: APIM refuses to save the policy, or the request fails where the policy \
+runs.\n\nFix: write the entity's name as the instance knows it, or take it from a named value \
+(`{{backend-name}}`); a template's `${…}` is filled in by the deployment, so lint the policy as \
+it renders.";
+
     InvalidHeaderName = "GH0268" "invalid-header-name" Error
         "header name is not an http token"
         "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";

@@ -69,6 +69,7 @@ fn named_values() -> NamedValues {
         ),
         ("guide-tenant-id", "your-tenant-id", false),
         ("guide-audience", "api://{api-client-id}", false),
+        ("legacy-backend", "{legacy-backend-name}", false),
         ("svc-password", "p4ss", true),
         ("secret-limit", "SECRET-11x", true),
     ] {

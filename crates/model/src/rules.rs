@@ -290,6 +290,7 @@ fn check_policy(
         }
     }
     check_header_names(&policy.element, &policy.attributes, &policy.config, out);
+    check_entity_names(&policy.attributes, &policy.config, named_values, out);
     match name {
         "send-request" | "send-one-way-request" => check_request(policy, misspelt, out),
         "set-method" => check_method(policy.text.as_ref(), policy.name_span, out),
@@ -815,6 +816,67 @@ fn check_token_value_placeholders(
             None => format!("`{placeholder}` is a placeholder, and no token carries it"),
         };
         out.push(Diagnostic::new(Code::TokenValuePlaceholder, value.span, message).with_help(help));
+    }
+}
+
+/// Attributes that name an entity of the APIM instance, and what the entity is called.
+/// (`fragment-id` is judged against the fragment set, when one is given: GH0227.)
+const ENTITY_NAMES: &[(&str, &str)] = &[
+    ("backend-id", "backend"),
+    ("embeddings-backend-id", "backend"),
+    ("logger-id", "logger"),
+    ("certificate-id", "certificate"),
+    ("issuer-certificate-id", "certificate"),
+    ("schema-id", "schema"),
+    ("provider-id", "credential provider"),
+    ("authorization-id", "connection"),
+];
+
+/// GH0275: `backend-id="{backend-id}"`, on a policy or any of its configuration elements.
+fn check_entity_names(
+    attributes: &[Attribute],
+    config: &[Config],
+    named_values: Option<&NamedValues>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for attribute in attributes {
+        let Some((_, entity)) = ENTITY_NAMES
+            .iter()
+            .find(|(name, _)| *name == attribute.name)
+        else {
+            continue;
+        };
+        let Some(known) = KnownText::of(&attribute.value, named_values) else {
+            continue;
+        };
+        let text = known.text.as_str();
+        let Some(placeholder) = token_value_placeholder(text) else {
+            continue;
+        };
+        let help = match (placeholder_help(text), &known.from) {
+            (Some(help), _) => help.to_owned(),
+            (None, Some(from)) => format!(
+                "correct the named value `{from}`: write the {entity}'s name in place of `{placeholder}`"
+            ),
+            (None, None) => format!(
+                "write the {entity}'s name as the instance knows it, or take it from a named value: `{{{{name}}}}`"
+            ),
+        };
+        let shown = match &known.from {
+            Some(from) => format!("`{placeholder}` (in `{from}`)"),
+            None => format!("`{placeholder}`"),
+        };
+        out.push(
+            Diagnostic::new(
+                Code::EntityNamePlaceholder,
+                attribute.value.span,
+                format!("{shown} is a placeholder: no {entity} has that name"),
+            )
+            .with_help(help),
+        );
+    }
+    for child in config {
+        check_entity_names(&child.attributes, &child.config, named_values, out);
     }
 }
 
