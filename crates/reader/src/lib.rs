@@ -148,7 +148,10 @@ pub fn read_str(text: &str, options: &ReadOptions) -> ReadOutput {
     }
     let (nodes, root, kind, mut diagnostics) =
         build::build(text, xml, &prepass.expressions, options);
-    if !prepass.stray_quotes.is_empty() || !prepass.tag_notes.is_empty() {
+    if !prepass.stray_quotes.is_empty()
+        || !prepass.tag_notes.is_empty()
+        || !prepass.mistyped_comments.is_empty()
+    {
         diagnostics.extend(
             prepass
                 .stray_quotes
@@ -156,6 +159,15 @@ pub fn read_str(text: &str, options: &ReadOptions) -> ReadOutput {
                 .filter_map(|quotes| stray_quotes(text, quotes)),
         );
         diagnostics.extend(prepass.tag_notes.iter().map(|note| tag_note(text, note)));
+        diagnostics.extend(prepass.mistyped_comments.iter().map(|opener| {
+            let written = text.get(opener.clone()).unwrap_or("<--");
+            Diagnostic::new(
+                Code::UnescapedLessThan,
+                Span::from_range(opener.clone()),
+                format!("`{written}` does not open a comment"),
+            )
+            .with_help("a comment opens with `<!--`: write that in its place")
+        }));
         // The builder's diagnostics come in document order; these join them in it.
         diagnostics.sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.span.end));
     }

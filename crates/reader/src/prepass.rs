@@ -27,6 +27,8 @@ pub(crate) struct Prepass {
     /// Notes written inside a start tag (`shield-prompt="true" <<< prompt protection`), each
     /// with the tag's element name; blanked in the masked copy and reported once each.
     pub tag_notes: Vec<TagNote>,
+    /// Comment openers typed wrong (`<--!`, `<--`), read as `<!--` when a `-->` follows.
+    pub mistyped_comments: Vec<std::ops::Range<usize>>,
 }
 
 /// Text after a `<` inside a start tag where an attribute could start: never markup there.
@@ -44,6 +46,7 @@ pub(crate) fn run(source: &str) -> Prepass {
         stray_quotes: Vec::new(),
         repairs: Vec::new(),
         tag_notes: Vec::new(),
+        mistyped_comments: Vec::new(),
     };
     walker.text(0);
     let masked =
@@ -77,6 +80,7 @@ pub(crate) fn run(source: &str) -> Prepass {
         expressions: walker.expressions,
         stray_quotes: walker.stray_quotes,
         tag_notes: walker.tag_notes,
+        mistyped_comments: walker.mistyped_comments,
     }
 }
 
@@ -91,6 +95,7 @@ struct Walker<'a> {
     /// lost ([`Walker::attribute_value`]). The builder reports each.
     repairs: Vec<(usize, u8)>,
     tag_notes: Vec<TagNote>,
+    mistyped_comments: Vec<std::ops::Range<usize>>,
 }
 
 impl Walker<'_> {
@@ -162,10 +167,40 @@ impl Walker<'_> {
             self.end_tag(at + 2)
         } else if rest.get(1).copied().is_some_and(is_name_start_byte) {
             self.start_tag(at + 1)
+        } else if let Some(end) = self.mistyped_comment(at) {
+            end
         } else {
             // A `<` that starts no markup is an error the builder reports; it stays text.
             at + 1
         }
+    }
+
+    /// At a `<` followed by dashes (`<--!`, `<--`, `<-!-`): a comment whose opener was
+    /// mistyped, when a `-->` closes it later (and no `<!--` comes first). The masked copy gets `<!--` in place of the
+    /// opener's first four bytes, and the position after the `-->` is returned; the opener
+    /// is reported once (GH0012) instead of as a stray `<` and text that never runs.
+    fn mistyped_comment(&mut self, at: usize) -> Option<usize> {
+        let rest = self.rest(at);
+        let opener = rest
+            .iter()
+            .skip(1)
+            .take_while(|&&b| matches!(b, b'-' | b'!'))
+            .count();
+        let dashes = rest.get(1..=opener)?.iter().filter(|&&b| b == b'-').count();
+        if rest.get(1) != Some(&b'-') || dashes < 2 || !rest.get(3)?.is_ascii() {
+            return None;
+        }
+        let close = memmem::find(self.rest(at + 4), b"-->")?;
+        // A `-->` that closes a later real comment is not this one's (`a <-- b` in text).
+        let body = self.bytes.get(at + 4..at + 4 + close)?;
+        if memmem::find(body, b"<!--").is_some() {
+            return None;
+        }
+        for (offset, byte) in [(1, b'!'), (2, b'-'), (3, b'-')] {
+            self.repairs.push((at + offset, byte));
+        }
+        self.mistyped_comments.push(at..at + 1 + opener);
+        Some(at + 4 + close + 3)
     }
 
     /// From the first byte of a start tag's name: the position after the tag.

@@ -111,6 +111,12 @@ cases! {
         policy("    <llm-content-safety backend-id=\"cs\"\n      shield-prompt=\"true\" <<< Prompt injections protection\n      enforce-on-completions=\"true\" />") => [("GH0010", 4, 28)];
     stray_lt_inside_a_start_tag:
         policy("    <set-header name=\"a\" < exists-action=\"override\"><value>b</value></set-header>") => [("GH0010", 3, 26)];
+    // A comment opener typed `<--!` (a Spanish guide's policy): one error, not a stray `<` and
+    // text that never runs; `a <-- b` in text, with a real comment later, stays a stray `<`.
+    mistyped_comment_opener:
+        "<policies>\n  <inbound>\n    <base />\n  </inbound>\n<--!    ...    -->\n</policies>\n" => [("GH0012", 5, 1)];
+    arrow_in_text_before_a_comment:
+        policy("    <set-header name=\"a\" exists-action=\"override\"><value>a <-- b</value></set-header>\n    <!-- note -->") => [("GH0012", 3, 60)];
     start_tag_without_gt_before_an_end_tag:
         policy("    <set-body template=\"none\"\n    </set-body>") => [("GH0021", 3, 6)];
     end_tag_without_gt_before_the_next_tag:
