@@ -923,6 +923,16 @@ runs.\n\nFix: write the entity's name as the instance knows it, or take it from 
 (`{{backend-name}}`); a template's `${…}` is filled in by the deployment, so lint the policy as \
 it renders.";
 
+    RetrySendsNothing = "GH0276" "retry-sends-nothing" Warning
+        "retry waits on a response that nothing inside it renews"
+        "`retry` runs the policies inside it again while its condition holds. A condition on \
+`context.Response` (`@(context.Response.StatusCode == 429)`) changes only when a policy inside \
+sends the request again: a `retry` that holds only `set-backend-service` (a guide's \"retry on \
+another backend\" after `<base />` forwarded), or only headers, sets them `count` times and \
+returns the same failed response, after waiting `interval` seconds between the tries.\n\nFix: put \
+`<forward-request buffer-request-body=\"true\" />` inside the `retry`, after the policies that \
+change the request, and take the forward out of `<base />` or the section.";
+
     InvalidHeaderName = "GH0268" "invalid-header-name" Error
         "header name is not an http token"
         "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";

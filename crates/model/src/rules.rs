@@ -334,7 +334,11 @@ fn check_policy(
                 }
             }
         }
-        "retry" | "limit-concurrency" | "wait" => check_not_empty(policy, out),
+        "retry" => {
+            check_not_empty(policy, out);
+            check_retry_sends(policy, out);
+        }
+        "limit-concurrency" | "wait" => check_not_empty(policy, out),
         "cache-remove-value" => {
             if let Some(key) = policy.attribute("key") {
                 check_cache_key_wildcard(&key.value, out);
@@ -557,6 +561,37 @@ fn check_not_empty(policy: &Policy, out: &mut Vec<Diagnostic>) {
             "put the policies it should run inside it, or remove it"
         }),
     );
+}
+
+/// GH0276: a `retry` whose condition reads `context.Response` but which holds nothing that
+/// sends a request (`forward-request`, `send-request`), so the response it waits on never
+/// changes. A fragment included inside may send one, and is given the benefit of the doubt.
+fn check_retry_sends(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let Some(condition) = policy.attribute("condition") else {
+        return;
+    };
+    let nested = policy.nested();
+    if nested.is_empty() || !condition.value.text.contains("context.Response") {
+        return;
+    }
+    let sends = nested.iter().any(|p| {
+        matches!(
+            p.element.as_str(),
+            "forward-request" | "send-request" | "include-fragment"
+        )
+    });
+    if !sends {
+        out.push(
+            Diagnostic::new(
+                Code::RetrySendsNothing,
+                condition.value.span,
+                "`retry` checks the response again, but nothing inside it sends a request",
+            )
+            .with_help(
+                "put `<forward-request buffer-request-body=\"true\" />` inside the `retry`, after what should change between tries",
+            ),
+        );
+    }
 }
 
 /// Entra ID's sign-in hosts, where the discovery document is always under `.well-known`.
