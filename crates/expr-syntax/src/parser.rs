@@ -117,6 +117,15 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         )
         .with_help("write `!=` for \"not equal\"");
     }
+    if found == ">" && code.get(..at).is_some_and(|before| before.ends_with('|')) {
+        // F#'s and Elixir's pipeline, written by guides that mix languages.
+        return Diagnostic::new(
+            Code::ExpressionSyntax,
+            Span::from_range(at - 1..at + 1),
+            "`|>` is not a C# operator",
+        )
+        .with_help("c# has no pipeline: pass the value as the argument, `f(x)`, or call its method, `x.M()`");
+    }
     if found == "$" && rest.starts_with("${") {
         // `${name}` is never C#: a Terraform, Bicep or pipeline variable left unrendered.
         let end = rest.find('}').map_or(token_len, |close| close + 1);
