@@ -933,6 +933,16 @@ returns the same failed response, after waiting `interval` seconds between the t
 `<forward-request buffer-request-body=\"true\" />` inside the `retry`, after the policies that \
 change the request, and take the forward out of `<base />` or the section.";
 
+    UnpairedCache = "GH0277" "unpaired-cache" Warning
+        "cache lookup without a cache store, or a store without a lookup"
+        "The caching policies work in pairs: `cache-lookup` in `inbound` serves what `cache-store` \
+in `outbound` stored (\"this policy must have a corresponding Store to cache policy\", and the \
+other way round), and `llm-semantic-cache-lookup` what `llm-semantic-cache-store` stored (or \
+their `azure-openai-` forms). A lookup alone never finds anything, and every request pays for \
+it; a store alone fills the cache for nobody. Where the other half could come from a broader \
+scope (`<base />`) or a fragment that is not known, nothing is reported.\n\nFix: add the other \
+half in its section, or remove the one that is alone.";
+
     InvalidHeaderName = "GH0268" "invalid-header-name" Error
         "header name is not an http token"
         "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";

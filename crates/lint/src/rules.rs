@@ -95,6 +95,11 @@ pub(crate) fn check(
     if model.kind == Kind::Policies {
         later_sections_unreachable(model, out);
         inheritance(model, effective, scope, chains, out);
+        // Narrower scopes may hold the other half: judged where none can (an operation), or
+        // where a lone API's operations are assumed not to, as for variables.
+        if !around.export_searched && around.narrower_sets.is_some() {
+            unpaired_caches(model, effective, scope, chains, out);
+        }
         cors_first(model, out);
     }
     for policy in model.policies() {
@@ -845,6 +850,154 @@ fn inheritance(
             }
         }
     }
+}
+
+/// The caching pairs: lookups (in `inbound`) and stores (in `outbound`) of one cache.
+const CACHE_PAIRS: &[(&[&str], &[&str], &str, &str)] = &[
+    (
+        &["cache-lookup"],
+        &["cache-store"],
+        "<cache-lookup vary-by-developer=\"false\" vary-by-developer-groups=\"false\" />",
+        "<cache-store duration=\"…\" />",
+    ),
+    (
+        &[
+            "llm-semantic-cache-lookup",
+            "azure-openai-semantic-cache-lookup",
+        ],
+        &[
+            "llm-semantic-cache-store",
+            "azure-openai-semantic-cache-store",
+        ],
+        "<llm-semantic-cache-lookup score-threshold=\"0.05\" …/>",
+        "<llm-semantic-cache-store duration=\"…\" />",
+    ),
+];
+
+/// GH0277: a cache lookup with no store of its cache in `outbound`, or a store with no
+/// lookup in `inbound`, in what runs. Alone, a section with `<base />` (or a fragment) may
+/// bring the other half: nothing is said then. The caller leaves out documents whose
+/// narrower scopes may hold it.
+fn unpaired_caches(
+    model: &PolicyDocument,
+    effective: &PolicyDocument,
+    scope: Scope,
+    chains: &[Chain],
+    out: &mut Vec<Diagnostic>,
+) {
+    for (lookups, stores, lookup_example, store_example) in CACHE_PAIRS {
+        for (have, want, have_section, want_section, example) in [
+            (
+                *lookups,
+                *stores,
+                Section::Inbound,
+                Section::Outbound,
+                *store_example,
+            ),
+            (
+                *stores,
+                *lookups,
+                Section::Outbound,
+                Section::Inbound,
+                *lookup_example,
+            ),
+        ] {
+            let Some(first) = model
+                .section(have_section)
+                .map(|block| section_policies(&block.items))
+                .and_then(|policies| {
+                    policies
+                        .into_iter()
+                        .find(|p| have.contains(&p.element.as_str()))
+                })
+            else {
+                continue;
+            };
+            if counterpart_may_run(effective, scope, chains, want, want_section) {
+                continue;
+            }
+            let other = want.first().copied().unwrap_or_default();
+            let message = if want_section == Section::Outbound {
+                format!(
+                    "`{}` has no `{other}` in `outbound`: nothing is stored, so every lookup misses",
+                    first.element
+                )
+            } else {
+                format!(
+                    "`{}` has no `{other}` in `inbound`: what it stores is never served",
+                    first.element
+                )
+            };
+            out.push(
+                Diagnostic::new(Code::UnpairedCache, first.name_span, message).with_help(format!(
+                    "add `{example}` in `{}`, or remove this policy",
+                    want_section.element()
+                )),
+            );
+        }
+    }
+}
+
+/// Whether a policy named in `want` runs in `section`: in this file, in a fragment or
+/// broader scope that may hold it (alone: any `<base />` or unknown `include-fragment`),
+/// or, with the broader scopes known, in every chain's composed section.
+fn counterpart_may_run(
+    effective: &PolicyDocument,
+    scope: Scope,
+    chains: &[Chain],
+    want: &[&str],
+    section: Section,
+) -> bool {
+    // A section left out may still run what broader scopes put there.
+    let Some(block) = effective.section(section) else {
+        return true;
+    };
+    let here = section_policies(&block.items);
+    if here
+        .iter()
+        .any(|p| want.contains(&p.element.as_str()) || p.element == "include-fragment")
+    {
+        return true;
+    }
+    let has_base = block.items.iter().any(|i| matches!(i, Item::Base(_)));
+    if !has_base {
+        return false;
+    }
+    if chains.is_empty() {
+        return true;
+    }
+    chains.iter().all(|chain| {
+        let mut layers: Vec<Layer<'_>> = chain
+            .layers
+            .iter()
+            .map(|b| Layer {
+                scope: b.scope,
+                document: &b.document,
+            })
+            .collect();
+        layers.push(Layer {
+            scope,
+            document: effective,
+        });
+        let composed = compose(&layers);
+        composed.section(section).iter().any(|placed| {
+            std::iter::once(placed.policy)
+                .chain(placed.policy.nested())
+                .any(|p| want.contains(&p.element.as_str()) || p.element == "include-fragment")
+        })
+    })
+}
+
+/// The policies of a section, nested ones (in `choose`, `retry` …) included.
+fn section_policies(items: &[Item]) -> Vec<&Policy> {
+    let mut out = Vec::new();
+    for item in items {
+        if let Item::Policy(policy) = item {
+            out.push(policy);
+            out.extend(policy.nested());
+        }
+    }
+    out
 }
 
 /// Whether running `items` ends the pipeline with an answer on every path: a
