@@ -176,7 +176,7 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let results = output["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 10);
+    assert_eq!(results.len(), 11);
     assert_eq!(results[0]["ruleId"], "GH0215");
     assert_eq!(
         output["runs"][0]["tool"]["driver"]["rules"]

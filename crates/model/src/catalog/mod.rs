@@ -432,6 +432,17 @@ pub fn undocumented_attribute(policy: &str, attribute: &str) -> Option<Witness> 
 /// Names similar to `name` among `candidates`, best first: for "did you mean".
 pub fn similar<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let candidates: Vec<&'c str> = candidates.into_iter().collect();
+    // The AI gateway's policies come as `llm-…` and some also as `azure-openai-…`: a name
+    // written with the other prefix means that policy (`azure-openai-content-safety`), even
+    // where another name of the same prefix is fewer edits away.
+    for (written, meant) in [("azure-openai-", "llm-"), ("llm-", "azure-openai-")] {
+        if let Some(rest) = name.strip_prefix(written) {
+            let swapped = format!("{meant}{rest}");
+            if let Some(candidate) = candidates.iter().find(|c| **c == swapped) {
+                return Some(candidate);
+            }
+        }
+    }
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .iter()
@@ -484,6 +495,10 @@ mod tests {
             Some("forward-request")
         );
         assert_eq!(similar("zzzzzz", names.clone()), None);
+        assert_eq!(
+            similar("azure-openai-content-safety", names.clone()),
+            Some("llm-content-safety")
+        );
         assert_eq!(similar("jwt-validate", names.clone()), Some("validate-jwt"));
         assert_eq!(
             similar("set-usage-quota-by-key", names.clone()),
