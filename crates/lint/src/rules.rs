@@ -806,7 +806,12 @@ fn inheritance(
                         block.name_span,
                         "`backend` has neither `forward-request` nor `<base />`: the backend is never called",
                     )
-                    .with_help("add `<base />` to inherit `forward-request`, or add `<forward-request />`"),
+                    .with_help(if scope == Scope::Global {
+                        // `<base />` at global scope inherits nothing (GH0224).
+                        "add `<forward-request />`: at global scope there is nothing for `<base />` to inherit, and without a forward every request gets an empty response"
+                    } else {
+                        "add `<base />` to inherit `forward-request`, or add `<forward-request />`"
+                    }),
                 );
             }
         } else {
