@@ -709,6 +709,12 @@ impl<'d> Builder<'d> {
                 .find(|a| a.name == child_name)
                 .map(|a| (known_child.name, a.name))
         });
+        // `<sql-data-source><sql-statement>` where it belongs inside `request`: a level skipped.
+        let owners: Vec<&'static str> = known
+            .iter()
+            .filter(|k| k.children.iter().any(|g| g.name == child_name))
+            .map(|k| k.name)
+            .collect();
         diagnostic = match catalog::similar(child_name, known.iter().map(|c| c.name)) {
             // `<cors><allow-credentials>true</allow-credentials>`: an attribute written as
             // an element, which APIM does not read.
@@ -723,6 +729,21 @@ impl<'d> Builder<'d> {
                 let value = self.short_text(child);
                 diagnostic.with_help(format!(
                     "`{attribute}` is an attribute of `{owner}` in `{parent}`: write `<{owner} {attribute}=\"{value}\">`"
+                ))
+            }
+            _ if !owners.is_empty() => {
+                // The element it belongs in is missing for the same slip: one report.
+                if let [owner] = owners.as_slice() {
+                    self.misspelt.push((parent_element.name, owner));
+                }
+                let inside = owners
+                    .iter()
+                    .map(|o| format!("`<{o}>`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ");
+                let first = owners.first().copied().unwrap_or_default();
+                diagnostic.with_help(format!(
+                    "`{child_name}` belongs inside {inside}: write `<{first}><{child_name}>…</{child_name}></{first}>`"
                 ))
             }
             Some(guess) => {

@@ -326,7 +326,13 @@ fn check_policy(
         "ip-filter" => check_ip_filter(policy, out),
         "validate-jwt" => {
             check_jwt_keys(policy, out);
-            check_jwt_audience(policy, out);
+            // An `audience` written outside `audiences` was reported as such (GH0218).
+            if !misspelt
+                .iter()
+                .any(|(at, meant)| *at == policy.name_span && *meant == "audiences")
+            {
+                check_jwt_audience(policy, out);
+            }
             check_token_value_placeholders(policy, named_values, out);
             for provider in policy.config("openid-config") {
                 if let Some(url) = provider.attribute("url") {
