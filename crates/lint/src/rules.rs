@@ -6,8 +6,8 @@ use gatehouse_diagnostics::{Code, Diagnostic, Span};
 use gatehouse_expr::document::ExpressionFacts;
 use gatehouse_expr::types::Type;
 use gatehouse_model::{
-    Config, Content, FragmentSet, Item, Kind, Layer, Policy, PolicyDocument, Scope, Section,
-    compose,
+    Config, Content, Effective, FragmentSet, Item, Kind, Layer, Policy, PolicyDocument, Scope,
+    Section, compose,
 };
 
 /// A broader scope's document (fragments expanded).
@@ -817,19 +817,7 @@ fn inheritance(
         } else {
             // With the broader scopes known, look at what really runs, along each chain.
             for chain in chains {
-                let mut layers: Vec<Layer<'_>> = chain
-                    .layers
-                    .iter()
-                    .map(|b| Layer {
-                        scope: b.scope,
-                        document: &b.document,
-                    })
-                    .collect();
-                layers.push(Layer {
-                    scope,
-                    document: effective,
-                });
-                let composed = compose(&layers);
+                let composed = composed_along(chain, scope, effective);
                 let forwarded = composed.section(Section::Backend).iter().any(|placed| {
                     matches!(
                         placed.policy.element.as_str(),
@@ -972,25 +960,37 @@ fn counterpart_may_run(
         return true;
     }
     chains.iter().all(|chain| {
-        let mut layers: Vec<Layer<'_>> = chain
-            .layers
+        composed_along(chain, scope, effective)
+            .section(section)
             .iter()
-            .map(|b| Layer {
-                scope: b.scope,
-                document: &b.document,
+            .any(|placed| {
+                std::iter::once(placed.policy)
+                    .chain(placed.policy.nested())
+                    .any(|p| want.contains(&p.element.as_str()) || p.element == "include-fragment")
             })
-            .collect();
-        layers.push(Layer {
-            scope,
-            document: effective,
-        });
-        let composed = compose(&layers);
-        composed.section(section).iter().any(|placed| {
-            std::iter::once(placed.policy)
-                .chain(placed.policy.nested())
-                .any(|p| want.contains(&p.element.as_str()) || p.element == "include-fragment")
-        })
     })
+}
+
+/// What runs for a request that comes through `chain`: its broader scopes' documents with
+/// `effective` (this file, at `scope`) at the narrow end.
+fn composed_along<'d>(
+    chain: &'d Chain,
+    scope: Scope,
+    effective: &'d PolicyDocument,
+) -> Effective<'d> {
+    let mut layers: Vec<Layer<'d>> = chain
+        .layers
+        .iter()
+        .map(|b| Layer {
+            scope: b.scope,
+            document: &b.document,
+        })
+        .collect();
+    layers.push(Layer {
+        scope,
+        document: effective,
+    });
+    compose(&layers)
 }
 
 /// The policies of a section, nested ones (in `choose`, `retry` …) included.
