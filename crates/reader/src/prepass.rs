@@ -176,9 +176,10 @@ impl Walker<'_> {
     }
 
     /// At a `<` followed by dashes (`<--!`, `<--`, `<-!-`): a comment whose opener was
-    /// mistyped, when a `-->` closes it later (and no `<!--` comes first). The masked copy gets `<!--` in place of the
-    /// opener's first four bytes, and the position after the `-->` is returned; the opener
-    /// is reported once (GH0012) instead of as a stray `<` and text that never runs.
+    /// mistyped, when a `-->` closes it later (and no `<!--` comes first). The masked copy
+    /// gets `<!--` in place of the opener's first four bytes, and the position after the `-->`
+    /// is returned; the opener is reported once (GH0012) instead of as a stray `<` and text
+    /// that never runs.
     fn mistyped_comment(&mut self, at: usize) -> Option<usize> {
         let rest = self.rest(at);
         let opener = rest
