@@ -64,6 +64,16 @@ const AT_LEAST_ONE: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Groups of attributes of a configuration element (the policy, then the path of child
+/// elements) of which at least one must be given. quota-policy.md, for `api` and `operation`:
+/// "Either `name` or `id` must be specified", "Either `calls`, `bandwidth`, or both together".
+const CHILD_AT_LEAST_ONE: &[(&str, &[&str], &[&str])] = &[
+    ("quota", &["api"], &["name", "id"]),
+    ("quota", &["api"], &["calls", "bandwidth"]),
+    ("quota", &["api", "operation"], &["name", "id"]),
+    ("quota", &["api", "operation"], &["calls", "bandwidth"]),
+];
+
 /// Child elements of which exactly one must be given: cosmosdb-data-source-policy.md,
 /// "configure one of `query-request`, `read-request`, `delete-request`, or `write-request`".
 const ONE_CHILD_OF: &[(&str, &[&str])] = &[(
@@ -251,6 +261,29 @@ fn check_policy(
     for (owner, group) in AT_LEAST_ONE {
         if *owner == name && !group.iter().any(|a| policy.attribute(a).is_some()) {
             out.push(missing_one_of(policy, group));
+        }
+    }
+    for (owner, path, group) in CHILD_AT_LEAST_ONE {
+        if *owner == name {
+            for config in configs_at(&policy.config, path) {
+                if !group.iter().any(|a| config.attribute(a).is_some()) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::MissingOneOf,
+                            config.name_span,
+                            format!(
+                                "`{}` needs one of {}",
+                                config.name,
+                                join(group.iter().copied())
+                            ),
+                        )
+                        .with_help(format!(
+                            "add `{}=\"…\"`",
+                            group.first().copied().unwrap_or_default()
+                        )),
+                    );
+                }
+            }
         }
     }
     for (owner, group) in ONE_CHILD_OF {
@@ -1205,6 +1238,20 @@ fn is_origin(text: &str) -> bool {
     let port_ok =
         port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()));
     scheme_ok && host_ok && port_ok
+}
+
+/// The configuration elements at `path` below `config` (`["api", "operation"]`: every
+/// `operation` of every `api`).
+fn configs_at<'c>(config: &'c [Config], path: &[&str]) -> Vec<&'c Config> {
+    let Some((first, rest)) = path.split_first() else {
+        return Vec::new();
+    };
+    let here = config.iter().filter(|c| c.name == *first);
+    if rest.is_empty() {
+        here.collect()
+    } else {
+        here.flat_map(|c| configs_at(&c.config, rest)).collect()
+    }
 }
 
 /// Exactly one of `group` among the policy's child elements; `write-request` of type
