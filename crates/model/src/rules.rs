@@ -255,33 +255,19 @@ fn check_policy(
                 .with_help(format!("remove `{}` or the other one", second.name)),
             );
         } else if given.is_empty() && *required {
-            out.push(missing_one_of(policy, group));
+            out.push(missing_one_of(&policy.element, policy.name_span, group));
         }
     }
     for (owner, group) in AT_LEAST_ONE {
         if *owner == name && !group.iter().any(|a| policy.attribute(a).is_some()) {
-            out.push(missing_one_of(policy, group));
+            out.push(missing_one_of(&policy.element, policy.name_span, group));
         }
     }
     for (owner, path, group) in CHILD_AT_LEAST_ONE {
         if *owner == name {
             for config in configs_at(&policy.config, path) {
                 if !group.iter().any(|a| config.attribute(a).is_some()) {
-                    out.push(
-                        Diagnostic::new(
-                            Code::MissingOneOf,
-                            config.name_span,
-                            format!(
-                                "`{}` needs one of {}",
-                                config.name,
-                                join(group.iter().copied())
-                            ),
-                        )
-                        .with_help(format!(
-                            "add `{}=\"…\"`",
-                            group.first().copied().unwrap_or_default()
-                        )),
-                    );
+                    out.push(missing_one_of(&config.name, config.name_span, group));
                 }
             }
         }
@@ -1317,15 +1303,12 @@ fn check_one_child_of(policy: &Policy, group: &[&str], out: &mut Vec<Diagnostic>
     }
 }
 
-fn missing_one_of(policy: &Policy, group: &[&str]) -> Diagnostic {
+/// GH0235 at `at`, the name of the element `element` that needs one of `group`.
+fn missing_one_of(element: &str, at: Span, group: &[&str]) -> Diagnostic {
     Diagnostic::new(
         Code::MissingOneOf,
-        policy.name_span,
-        format!(
-            "`{}` needs one of {}",
-            policy.element,
-            join(group.iter().copied())
-        ),
+        at,
+        format!("`{element}` needs one of {}", join(group.iter().copied())),
     )
     .with_help(format!(
         "add `{}=\"…\"`",
