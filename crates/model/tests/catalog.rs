@@ -89,6 +89,19 @@ fn apply_corrections(reference: &mut Value) -> Result<(), String> {
         reference,
         &["validate-jwt", "required-claims", "claim", "value"],
     )?["text_expressions"] = json!(true);
+    // validate-azure-ad-token-policy.md is as silent; ronaldbosma/protect-apim-with-oauth sets a
+    // `role` variable per method and requires `roles` to hold `@(context.Variables["role"])`,
+    // and its README reports GET and POST answered 200 and DELETE 401 for a client without
+    // that role: the value is evaluated.
+    element_mut(
+        reference,
+        &[
+            "validate-azure-ad-token",
+            "required-claims",
+            "claim",
+            "value",
+        ],
+    )?["text_expressions"] = json!(true);
     // cosmosdb-data-source-policy.md's tables are silent; its read, delete and write examples
     // (and their prose: "accessed using the context.GraphQL.Arguments["id"] context variable")
     // compute `id` and `partition-key` with expressions.

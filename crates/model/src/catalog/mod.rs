@@ -283,6 +283,14 @@ pub const DOC_CORRECTIONS: &[(&str, &str)] = &[
          their token check, which would refuse every call if APIM compared the literal text",
     ),
     (
+        "validate-azure-ad-token/required-claims/claim/value takes expressions",
+        "validate-azure-ad-token-policy.md does not say (the reference has no expressions \
+         there); ronaldbosma/protect-apim-with-oauth requires the `roles` claim to hold \
+         `@((string)context.Variables[\"role\"])`, a role chosen by HTTP method, and its README \
+         reports GET and POST answered 200 and DELETE 401 for a client without the delete role, \
+         which only an evaluated value can give",
+    ),
+    (
         "cosmosdb-data-source id and partition-key take expressions",
         "cosmosdb-data-source-policy.md's tables do not say; its read, delete and write examples \
          write `<id>@(context.GraphQL.Arguments[\"id\"].ToString())</id>`, and the prose says the \

@@ -622,7 +622,7 @@ pub static POLICIES: &[PolicySpec] = &[
                                 name: "value",
                                 required: false,
                                 repeat: true,
-                                text_expressions: false,
+                                text_expressions: true,
                                 contains_policies: false,
                                 foreign_content: false,
                                 attributes: &[],
