@@ -44,6 +44,8 @@ pub(crate) fn build(
         pending_text: None,
         root: None,
         root_seen: false,
+        unknown_root: None,
+        roots_after_unknown: 0,
         stopped: false,
     };
     builder.report_expression_errors();
@@ -72,7 +74,22 @@ struct Builder<'a> {
     pending_text: Option<(usize, usize)>,
     root: Option<usize>,
     root_seen: bool,
+    /// The GH0018 of a root that is no document's (its index in `diagnostics`, and what it
+    /// looked like): the elements beside it are one snippet, reported by that one error.
+    unknown_root: Option<(usize, UnknownRoot)>,
+    roots_after_unknown: usize,
     stopped: bool,
+}
+
+/// What a root that starts no known document looked like.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum UnknownRoot {
+    /// `<inbound>` …: a section copied out of its document.
+    Section,
+    /// Close to a known root: its help names the one meant.
+    Misspelt,
+    /// Anything else, usually a policy copied out of its section.
+    Other,
 }
 
 fn span(start: usize, end: usize) -> Span {
@@ -180,6 +197,7 @@ impl Builder<'_> {
             }
             self.close_top(None);
         }
+        self.report_snippet();
         if self.root.is_none() {
             self.diagnostics.push(
                 Diagnostic::new(
@@ -266,6 +284,40 @@ impl Builder<'_> {
         let start = text_span.start as usize + skip_bom + (content.len() - trimmed.len());
         let end = text_span.start as usize + skip_bom + content.trim_end().len();
         self.text_outside_root(span(start, end));
+    }
+
+    /// Names a run of top-level elements under an unknown root as what it is: a snippet of
+    /// sections or policies, which needs one wrapper, not one error per element.
+    fn report_snippet(&mut self) {
+        let (Some((index, looked_like)), more) = (self.unknown_root, self.roots_after_unknown)
+        else {
+            return;
+        };
+        if more == 0 {
+            return;
+        }
+        let Some(diagnostic) = self.diagnostics.get_mut(index) else {
+            return;
+        };
+        let elements = if more == 1 { "element" } else { "elements" };
+        diagnostic.message = format!(
+            "{}, and {more} more top-level {elements} after it",
+            diagnostic.message
+        );
+        match looked_like {
+            UnknownRoot::Section => {
+                diagnostic.help =
+                    Some("these are sections: put them inside one `<policies>` element".to_owned());
+            }
+            UnknownRoot::Other => {
+                diagnostic.help = Some(
+                    "a list of policies is not a document: wrap it in `<fragment>` … \
+                     `</fragment>` to include it, or put it in a section of `<policies>`"
+                        .to_owned(),
+                );
+            }
+            UnknownRoot::Misspelt => {}
+        }
     }
 
     fn text_outside_root(&mut self, at: Span) {
@@ -499,7 +551,11 @@ impl Builder<'_> {
             );
         }
         if self.open.is_empty() {
-            if self.root_seen {
+            if self.root_seen && self.unknown_root.is_some() {
+                // `<choose>…</choose><set-header>…` copied from a guide: a list of policies,
+                // not a second document.
+                self.roots_after_unknown += 1;
+            } else if self.root_seen {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::MultipleRoots,
@@ -520,7 +576,13 @@ impl Builder<'_> {
                         name.as_str(),
                         "inbound" | "backend" | "outbound" | "on-error"
                     );
-                    diagnostic = match closest_root(&name) {
+                    let suggestion = closest_root(&name);
+                    let looked_like = match suggestion {
+                        _ if section => UnknownRoot::Section,
+                        Some(_) => UnknownRoot::Misspelt,
+                        None => UnknownRoot::Other,
+                    };
+                    diagnostic = match suggestion {
                         // A section copied out of its document, as guides show them.
                         _ if section => diagnostic.with_help(format!(
                             "`<{name}>` is a section: put it inside `<policies>`, beside the other sections"
@@ -530,6 +592,7 @@ impl Builder<'_> {
                             "a policy document's root is `<policies>`, a policy fragment's `<fragment>`, a graphql resolver's its data source (`<http-data-source>` …)",
                         ),
                     };
+                    self.unknown_root = Some((self.diagnostics.len(), looked_like));
                     self.diagnostics.push(diagnostic);
                 }
             }

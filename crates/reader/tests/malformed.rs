@@ -429,6 +429,38 @@ fn a_section_as_the_root_is_named_as_one() {
 }
 
 #[test]
+fn a_list_of_policies_is_one_error_not_one_per_element() {
+    // A guide's snippet saved as a file: before, one GH0018 and a GH0017 for every policy after
+    // the first.
+    let snippet = "<choose>\n  <when condition=\"@(true)\" />\n</choose>\n<set-header name=\"a\" exists-action=\"delete\" />\n<rate-limit calls=\"1\" renewal-period=\"1\" />\n";
+    assert_eq!(
+        help(snippet),
+        [
+            "GH0018 a list of policies is not a document: wrap it in `<fragment>` … `</fragment>` to include it, or put it in a section of `<policies>`"
+        ]
+    );
+    let output = read(snippet.as_bytes(), &ReadOptions::default());
+    let messages: Vec<&str> = output
+        .diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["unknown root element `<choose>`, and 2 more top-level elements after it"]
+    );
+    assert_eq!(
+        help("<inbound>\n  <base />\n</inbound>\n<backend>\n  <base />\n</backend>\n"),
+        ["GH0018 these are sections: put them inside one `<policies>` element"]
+    );
+    // A misspelt root keeps its suggestion.
+    assert_eq!(
+        help("<fragments />\n<fragments />\n"),
+        ["GH0018 did you mean `<fragment>`?"]
+    );
+}
+
+#[test]
 fn a_placeholder_in_angle_brackets_is_named_as_one() {
     assert_eq!(
         help(&policy(
