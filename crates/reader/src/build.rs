@@ -1535,10 +1535,20 @@ fn closest_root(name: &str) -> Option<&'static str> {
             .to_owned()
     };
     let wanted = letters(name);
-    ["policies", "fragment"]
-        .into_iter()
-        .chain(crate::tree::RESOLVER_ROOTS)
+    let candidates = || {
+        ["policies", "fragment"]
+            .into_iter()
+            .chain(crate::tree::RESOLVER_ROOTS)
+    };
+    // `<policy>` and `<polices>` too: one or two letters off a root of eight or more.
+    candidates()
         .find(|candidate| letters(candidate) == wanted)
+        .or_else(|| {
+            candidates().find(|candidate| {
+                let known = letters(candidate);
+                known.len() >= 7 && edit_distance(&known, &wanted) <= 2
+            })
+        })
 }
 
 fn lowercase_first(text: &str) -> String {

@@ -429,6 +429,29 @@ fn a_section_as_the_root_is_named_as_one() {
 }
 
 #[test]
+fn a_root_a_letter_or_two_off_is_named() {
+    // `letters` alone matched plural slips; `<policy>` and `<polices>` are as common.
+    for root in ["policy", "polices", "polcies", "Policies"] {
+        assert_eq!(
+            help(&format!("<{root}>\n</{root}>\n")),
+            ["GH0018 did you mean `<policies>`?"],
+            "{root}"
+        );
+    }
+    assert_eq!(
+        help("<fragmnet>\n</fragmnet>\n"),
+        ["GH0018 did you mean `<fragment>`?"]
+    );
+    // Too far from every root: the list of roots.
+    assert_eq!(
+        help("<choose>\n</choose>\n"),
+        [
+            "GH0018 a policy document's root is `<policies>`, a policy fragment's `<fragment>`, a graphql resolver's its data source (`<http-data-source>` …)"
+        ]
+    );
+}
+
+#[test]
 fn a_list_of_policies_is_one_error_not_one_per_element() {
     // A guide's snippet saved as a file: before, one GH0018 and a GH0017 for every policy after
     // the first.
