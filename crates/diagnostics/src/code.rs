@@ -927,9 +927,12 @@ it renders.";
         "retry waits on a response that nothing inside it renews"
         "`retry` runs the policies inside it again while its condition holds. A condition on \
 `context.Response` (`@(context.Response.StatusCode == 429)`) changes only when a policy inside \
-sends the request again: a `retry` that holds only `set-backend-service` (a guide's \"retry on \
-another backend\" after `<base />` forwarded), or only headers, sets them `count` times and \
-returns the same failed response, after waiting `interval` seconds between the tries.\n\nFix: put \
+forwards the request again, or, in `outbound` and `on-error`, changes the response in place (a \
+`retry` used as a loop that deletes headers): a `retry` that holds only `set-backend-service` (a \
+guide's \"retry on another backend\" after `<base />` forwarded), or only request headers, sets \
+them `count` times and returns the same failed response, after waiting `interval` seconds \
+between the tries. `send-request` puts its response in its `response-variable-name`, never in \
+`context.Response`: test that variable instead.\n\nFix: put \
 `<forward-request buffer-request-body=\"true\" />` inside the `retry`, after the policies that \
 change the request, and take the forward out of `<base />` or the section.";
 

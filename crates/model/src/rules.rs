@@ -4,6 +4,7 @@
 use gatehouse_diagnostics::{Code, Diagnostic, Span};
 
 use crate::build::join;
+use crate::catalog::Section;
 use crate::document::{Attribute, Config, Content, Item, Policy, PolicyDocument};
 use crate::named_values::NamedValues;
 
@@ -138,6 +139,11 @@ pub(crate) fn check(
     }
     for block in &document.blocks {
         check_block(&block.items, out);
+        let mut inside = Vec::new();
+        crate::document::collect_policies(&block.items, &mut inside);
+        for retry in inside.iter().filter(|p| p.element == "retry") {
+            check_retry_sends(retry, block.section, out);
+        }
     }
     for policy in &policies {
         check_policy(policy, misspelt, named_values, out);
@@ -361,7 +367,6 @@ fn check_policy(
         }
         "retry" => {
             check_not_empty(policy, out);
-            check_retry_sends(policy, out);
         }
         "limit-concurrency" | "wait" => check_not_empty(policy, out),
         "cache-remove-value" => {
@@ -589,9 +594,31 @@ fn check_not_empty(policy: &Policy, out: &mut Vec<Diagnostic>) {
 }
 
 /// GH0276: a `retry` whose condition reads `context.Response` but which holds nothing that
-/// sends a request (`forward-request`, `send-request`), so the response it waits on never
-/// changes. A fragment included inside may send one, and is given the benefit of the doubt.
-fn check_retry_sends(policy: &Policy, out: &mut Vec<Diagnostic>) {
+/// renews it, so every try sees the response the first one saw. `forward-request` renews it;
+/// so do the policies that change it in place (a `retry` used as a loop over response
+/// headers), a cache hit, and a fragment included inside, given the benefit of the doubt.
+/// `send-request` does not: its response goes to its own variable. In a fragment (`section`
+/// `None`) the section is the including one's, so changes in place count.
+fn check_retry_sends(policy: &Policy, section: Option<Section>, out: &mut Vec<Diagnostic>) {
+    const RENEW_RESPONSE: &[&str] = &[
+        "forward-request",
+        "include-fragment",
+        "return-response",
+        "mock-response",
+        "cache-lookup",
+    ];
+    // In `outbound` and `on-error` these change the response; elsewhere, the request.
+    const CHANGE_RESPONSE: &[&str] = &[
+        "set-header",
+        "set-body",
+        "set-status",
+        "find-and-replace",
+        "json-to-xml",
+        "xml-to-json",
+        "xsl-transform",
+        "redirect-content-urls",
+    ];
+    let response_section = !matches!(section, Some(Section::Inbound | Section::Backend));
     let Some(condition) = policy.attribute("condition") else {
         return;
     };
@@ -599,24 +626,40 @@ fn check_retry_sends(policy: &Policy, out: &mut Vec<Diagnostic>) {
     if nested.is_empty() || !condition.value.text.contains("context.Response") {
         return;
     }
-    let sends = nested.iter().any(|p| {
-        matches!(
-            p.element.as_str(),
-            "forward-request" | "send-request" | "include-fragment"
-        )
-    });
-    if !sends {
-        out.push(
-            Diagnostic::new(
-                Code::RetrySendsNothing,
-                condition.value.span,
-                "`retry` checks the response again, but nothing inside it sends a request",
-            )
-            .with_help(
-                "put `<forward-request buffer-request-body=\"true\" />` inside the `retry`, after what should change between tries",
-            ),
-        );
+    let renews = |p: &&Policy| {
+        let element = p.element.as_str();
+        RENEW_RESPONSE.contains(&element)
+            || (response_section && CHANGE_RESPONSE.contains(&element))
+    };
+    if nested.iter().any(renews) {
+        return;
     }
+    let sender = nested
+        .iter()
+        .find(|p| matches!(p.element.as_str(), "send-request" | "send-one-way-request"));
+    let mut diagnostic = Diagnostic::new(
+        Code::RetrySendsNothing,
+        condition.value.span,
+        "`retry` checks the response again, but nothing inside it renews `context.Response`",
+    )
+    .with_help(
+        "put `<forward-request buffer-request-body=\"true\" />` inside the `retry`, after what should change between tries",
+    );
+    if let Some(sender) = sender {
+        let element = sender.element.as_str();
+        let variable = sender.literal("response-variable-name");
+        let label = match variable {
+            Some(variable) => {
+                format!("`{element}` puts its response in `{variable}`, not in `context.Response`")
+            }
+            None => format!("`{element}` does not change `context.Response`"),
+        };
+        diagnostic = diagnostic.with_label(sender.name_span, label).with_help(format!(
+            "test the response `{element}` gets, `((IResponse)context.Variables[\"{}\"]).StatusCode`, or forward the request inside the `retry`",
+            variable.unwrap_or("its-response-variable-name")
+        ));
+    }
+    out.push(diagnostic);
 }
 
 /// Entra ID's sign-in hosts, where the discovery document is always under `.well-known`.
