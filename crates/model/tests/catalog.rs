@@ -72,6 +72,20 @@ fn apply_corrections(reference: &mut Value) -> Result<(), String> {
         .as_array_mut()
         .ok_or("set-body has no sections")?
         .push(json!("on-error"));
+    // The pages said "Policy expressions aren't allowed" until MicrosoftDocs/azure-docs#314077
+    // ("Policy expression support in token limit policies", 04/01/2026) took that out; an
+    // APIOps export of a live instance (anotherRedbeard/apimdemo-environment) holds
+    // `token-quota="@((long)context.Variables[\"tokens\"])"`. The same export writes a branch
+    // per `token-quota-period`, so that attribute is left without expressions.
+    for policy in ["llm-token-limit", "azure-openai-token-limit"] {
+        set_attribute_field(
+            reference,
+            &[policy],
+            "token-quota",
+            "expressions",
+            json!(true),
+        )?;
+    }
     // The page is silent; the APIM team added expressions there in 2019 (MicrosoftDocs/
     // azure-docs#8244), and Microsoft's snippet "Check group membership of app using JWT and
     // Graph API" builds the URL from the tenant.

@@ -283,6 +283,13 @@ pub const DOC_CORRECTIONS: &[(&str, &str)] = &[
          their token check, which would refuse every call if APIM compared the literal text",
     ),
     (
+        "llm-token-limit and azure-openai-token-limit: token-quota takes expressions",
+        "the pages said \"Policy expressions aren't allowed\" until MicrosoftDocs/azure-docs#314077 \
+         (\"Policy expression support in token limit policies\", dated 04/01/2026) removed it; an \
+         APIOps export of a live instance (anotherRedbeard/apimdemo-environment) computes \
+         `token-quota` from a variable, while keeping one branch per `token-quota-period`",
+    ),
+    (
         "validate-azure-ad-token/required-claims/claim/value takes expressions",
         "validate-azure-ad-token-policy.md does not say (the reference has no expressions \
          there); ronaldbosma/protect-apim-with-oauth requires the `roles` claim to hold \

@@ -393,7 +393,7 @@ pub static POLICIES: &[PolicySpec] = &[
         attributes: &[
             AttributeSpec { name: "counter-key", kind: ValueKind::String, required: true, default: None, expressions: true, values: &[] },
             AttributeSpec { name: "tokens-per-minute", kind: ValueKind::Integer, required: false, default: None, expressions: true, values: &[] },
-            AttributeSpec { name: "token-quota", kind: ValueKind::Integer, required: false, default: None, expressions: false, values: &[] },
+            AttributeSpec { name: "token-quota", kind: ValueKind::Integer, required: false, default: None, expressions: true, values: &[] },
             AttributeSpec { name: "token-quota-period", kind: ValueKind::String, required: false, default: None, expressions: false, values: &["Hourly", "Daily", "Weekly", "Monthly", "Yearly"] },
             AttributeSpec { name: "estimate-prompt-tokens", kind: ValueKind::Boolean, required: true, default: None, expressions: true, values: &[] },
             AttributeSpec { name: "retry-after-header-name", kind: ValueKind::String, required: false, default: Some("Retry-After"), expressions: false, values: &[] },
@@ -418,7 +418,7 @@ pub static POLICIES: &[PolicySpec] = &[
         attributes: &[
             AttributeSpec { name: "counter-key", kind: ValueKind::String, required: true, default: None, expressions: true, values: &[] },
             AttributeSpec { name: "tokens-per-minute", kind: ValueKind::Integer, required: false, default: None, expressions: true, values: &[] },
-            AttributeSpec { name: "token-quota", kind: ValueKind::Integer, required: false, default: None, expressions: false, values: &[] },
+            AttributeSpec { name: "token-quota", kind: ValueKind::Integer, required: false, default: None, expressions: true, values: &[] },
             AttributeSpec { name: "token-quota-period", kind: ValueKind::String, required: false, default: None, expressions: false, values: &["Hourly", "Daily", "Weekly", "Monthly", "Yearly"] },
             AttributeSpec { name: "estimate-prompt-tokens", kind: ValueKind::Boolean, required: true, default: None, expressions: true, values: &[] },
             AttributeSpec { name: "retry-after-header-name", kind: ValueKind::String, required: false, default: Some("Retry-After"), expressions: false, values: &[] },
