@@ -664,6 +664,8 @@ impl<'d> Builder<'d> {
         )
         .with_help(if is_expression {
             "put it where a policy takes one: `<set-variable name=\"…\" value=\"@(…)\" />` or `<set-body>@{…}</set-body>`"
+        } else if gatehouse_reader::is_stray_gt_after_comment(self.document.source(), first) {
+            "a `>` left after the comment's `-->`: delete it"
         } else {
             "make it a comment, `<!-- … -->`, or delete it"
         });

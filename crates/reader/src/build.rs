@@ -321,7 +321,9 @@ impl Builder<'_> {
     }
 
     fn text_outside_root(&mut self, at: Span) {
-        let help = if self.root_seen {
+        let help = if crate::is_stray_gt_after_comment(self.source, at) {
+            "a `>` left after the comment's `-->`: delete it"
+        } else if self.root_seen {
             "text after the root element is not part of the document; delete it or move it into a comment"
         } else {
             "text before the root element is not part of the document; delete it or move it into a comment"

@@ -76,6 +76,17 @@ impl ReadOutput {
     }
 }
 
+/// Whether the text at `span` is only `>` left right after a comment's `-->` (`<!-- x -->>`):
+/// a slip worth naming as such rather than as stray text.
+pub fn is_stray_gt_after_comment(source: &str, span: Span) -> bool {
+    let start = span.start as usize;
+    let text = source.get(span.range()).unwrap_or_default();
+    !text.is_empty()
+        && text.bytes().all(|b| b == b'>')
+        && start >= 3
+        && source.get(start - 3..start) == Some("-->")
+}
+
 /// Reads policy text from bytes, which must be UTF-8.
 pub fn read(bytes: &[u8], options: &ReadOptions) -> ReadOutput {
     if bytes.len() > options.max_size {

@@ -452,6 +452,22 @@ fn a_root_a_letter_or_two_off_is_named() {
 }
 
 #[test]
+fn a_gt_left_after_a_comment_is_named_as_one() {
+    // CrewAakash/aoai-apim-policies' AdaptiveRateLimiting.xml closes its header comment `-->>`.
+    assert_eq!(
+        help("<!-- adaptive rate limiting -->>\n<policies />\n"),
+        ["GH0016 a `>` left after the comment's `-->`: delete it"]
+    );
+    // Other text before the root keeps the usual help.
+    assert_eq!(
+        help("<!-- a -->x\n<policies />\n"),
+        [
+            "GH0016 text before the root element is not part of the document; delete it or move it into a comment"
+        ]
+    );
+}
+
+#[test]
 fn a_list_of_policies_is_one_error_not_one_per_element() {
     // A guide's snippet saved as a file: before, one GH0018 and a GH0017 for every policy after
     // the first.
