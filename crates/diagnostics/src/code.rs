@@ -705,9 +705,11 @@ method in capitals, without spaces.";
         "url is not an absolute http or https url"
         "Backend and request URLs must be absolute: scheme, host, optional port and path. .NET's `Uri`, \
 which APIM parses them with, ends the host at the first `/`, `?` or `#`, so `https://#{host}#/api` (a \
-replace-tokens placeholder left in) has no host. A deployment template's placeholders (`${…}`, \
-`#{…}#`) are reported as written: lint the policy as the pipeline renders it.\n\nFix: \
-`https://backend.example.com/api`.";
+replace-tokens placeholder left in) has no host. It also refuses a host with characters no host \
+name has (`https://{your-app}.azurewebsites.net`: \"The hostname could not be parsed\") and a port \
+that is not a number up to 65535, so the request is never sent. A deployment template's \
+placeholders (`${…}`, `#{…}#`) are reported as written: lint the policy as the pipeline renders \
+it.\n\nFix: `https://backend.example.com/api`.";
 
     LegacyTrace = "GH0252" "legacy-trace" Warning
         "trace text written without a message element"

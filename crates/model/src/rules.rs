@@ -1482,7 +1482,76 @@ fn check_url(value: &Content, out: &mut Vec<Diagnostic>) {
             )
             .with_help(help),
         );
+        return;
     }
+    if let Some(problem) = authority_problem(url) {
+        let help = placeholder_help(url).unwrap_or(match problem {
+            _ if url.contains('{') => {
+                "`{…}` is a guide's placeholder: write the real value in its place, or a named value `{{name}}`"
+            }
+            AuthorityProblem::Host(_) => {
+                "a host name is letters, digits, `-` and `_` in dot-separated labels"
+            }
+            AuthorityProblem::Port(_) => "a port is a whole number from 0 to 65535",
+        });
+        let message = match problem {
+            AuthorityProblem::Host(host) => {
+                format!("`{host}` is not a host name, so no request is sent")
+            }
+            AuthorityProblem::Port(port) => {
+                format!("`{port}` is not a port, so no request is sent")
+            }
+        };
+        out.push(Diagnostic::new(Code::InvalidUrl, value.span, message).with_help(help));
+    }
+}
+
+enum AuthorityProblem<'u> {
+    Host(&'u str),
+    Port(&'u str),
+}
+
+/// What .NET's `Uri` (which APIM parses urls with) refuses in an absolute url's authority:
+/// a host with characters no host name has (`{your-app}`, `${host}`, a space, `a..b`), or a
+/// port that is not a number up to 65535. Userinfo and IPv6 literals pass; so does a host
+/// that is only letters, digits, `-`, `_` and dots, in any script, as `Uri` allows.
+fn authority_problem(url: &str) -> Option<AuthorityProblem<'_>> {
+    let rest = url.split_once("://")?.1;
+    let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
+    let authority = rest.get(..end)?;
+    let host_and_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, after)| after);
+    if host_and_port.starts_with('[') || host_and_port.contains(['<', '>']) {
+        // An IPv6 literal; or `<placeholder>`, which the reader reports (GH0012).
+        return None;
+    }
+    let (host, port) = match host_and_port.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (host_and_port, None),
+    };
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    };
+    let labels: Vec<&str> = host.split('.').collect();
+    // One trailing dot names the root zone, and `Uri` takes it.
+    let labels = match labels.split_last() {
+        Some((last, init)) if last.is_empty() && !init.is_empty() => init,
+        _ => &labels[..],
+    };
+    if host.is_empty() || !labels.iter().all(|label| label_ok(label)) {
+        return Some(AuthorityProblem::Host(host));
+    }
+    if let Some(port) = port
+        && !port.is_empty()
+        && port.parse::<u16>().is_err()
+    {
+        return Some(AuthorityProblem::Port(port));
+    }
+    None
 }
 
 /// GH0268 for every header name the element and its configuration elements give as
