@@ -948,6 +948,18 @@ it; a store alone fills the cache for nobody. Where the other half could come fr
 scope (`<base />`) or a fragment that is not known, nothing is reported.\n\nFix: add the other \
 half in its section, or remove the one that is alone.";
 
+    LastErrorNeverMatches = "GH0278" "last-error-never-matches" Warning
+        "`context.LastError` compared with text apim never puts there"
+        "In `on-error`, `context.LastError.Source` \"names the element where the error occurred\": the \
+policy's element name (`forward-request`, `validate-jwt`, `rate-limit-by-key` …) or a built-in \
+pipeline step (`configuration`, `authorization`); `Reason` is a machine-friendly code \
+(`Timeout`, `TokenExpired`, `RateLimitExceeded` …). Both are compared as C# strings, case and \
+all. A guide that compares the source with a backend's name (`\"aisearch-backend\"`) or a \
+policy's `id`, or writes `\"timeout\"` for `Timeout`, has a branch that never runs, and the \
+error falls through to the generic handling.\n\nFix: compare `Source` with the policy's name, \
+`PolicyId` with the `id` you gave the policy (`<forward-request id=\"search\" />`), and \
+reasons as the page writes them.";
+
     InvalidHeaderName = "GH0268" "invalid-header-name" Error
         "header name is not an http token"
         "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";

@@ -5,6 +5,7 @@
 
 mod inherited;
 pub mod invariants;
+mod last_error;
 mod rules;
 mod settings;
 mod slots;

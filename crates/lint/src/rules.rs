@@ -111,6 +111,7 @@ pub(crate) fn check(
     variables(document, model, effective, scope, around, broken, out);
     authorization_replaced(document, model, &around.borrowed, broken, out);
     consumed_bodies(document, model, &around.borrowed, broken, out);
+    crate::last_error::check(document, model, broken, out);
 }
 
 /// GH0263: a body read after an earlier read (without `preserveContent: true`) that
@@ -445,7 +446,7 @@ fn policy_replaces_on_every_path(policy: &Policy, base_sends: bool) -> bool {
 
 /// The expressions whose code the text-scanning rules read: well formed, and not where the
 /// reader reported the document broken.
-fn scanned_expressions<'d>(
+pub(crate) fn scanned_expressions<'d>(
     document: &'d Document,
     broken: &'d [Span],
 ) -> impl Iterator<Item = &'d gatehouse_reader::Expression> {
@@ -458,7 +459,11 @@ fn scanned_expressions<'d>(
 }
 
 /// Where the byte range `start..end` of an expression's code is in the source.
-fn code_span(expression: &gatehouse_reader::Expression, start: usize, end: usize) -> Span {
+pub(crate) fn code_span(
+    expression: &gatehouse_reader::Expression,
+    start: usize,
+    end: usize,
+) -> Span {
     let at = |offset: usize| expression.source_offset(u32::try_from(offset).unwrap_or(u32::MAX));
     Span::new(at(start), at(end))
 }
