@@ -960,6 +960,16 @@ error falls through to the generic handling.\n\nFix: compare `Source` with the p
 `PolicyId` with the `id` you gave the policy (`<forward-request id=\"search\" />`), and \
 reasons as the page writes them.";
 
+    AttributeWithoutEffect = "GH0279" "attribute-without-effect" Warning
+        "attribute has no effect in the section the policy is in"
+        "Some attributes act in one section only, and the policy's page says the other ignores them. \
+`llm-content-safety` checks requests in `inbound` and responses in `outbound` (its page of 03/2026): \
+`enforce-on-completions` asks an inbound check to check the completion too, and \"is ignored\" in \
+`outbound`; `window-size` splits the text into windows and is \"configurable only for responses\" \
+(the edit of 03/23/2026), so on a request it does nothing. The policy still runs; the attribute \
+is ignored.\n\nFix: remove the attribute, or set it on the policy in the \
+section it acts in.";
+
     InvalidHeaderName = "GH0268" "invalid-header-name" Error
         "header name is not an http token"
         "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";

@@ -141,8 +141,12 @@ pub(crate) fn check(
         check_block(&block.items, out);
         let mut inside = Vec::new();
         crate::document::collect_policies(&block.items, &mut inside);
-        for retry in inside.iter().filter(|p| p.element == "retry") {
-            check_retry_sends(retry, block.section, out);
+        for policy in &inside {
+            match policy.element.as_str() {
+                "retry" => check_retry_sends(policy, block.section, out),
+                "llm-content-safety" => check_section_attributes(policy, block.section, out),
+                _ => {}
+            }
         }
     }
     for policy in &policies {
@@ -660,6 +664,45 @@ fn check_retry_sends(policy: &Policy, section: Option<Section>, out: &mut Vec<Di
         ));
     }
     out.push(diagnostic);
+}
+
+/// Attributes the page says have no effect in one of the policy's sections (GH0279).
+const NO_EFFECT_IN: &[(&str, &str, Section, &str)] = &[
+    (
+        "llm-content-safety",
+        "enforce-on-completions",
+        Section::Outbound,
+        "in `outbound` the policy checks the response already: \"this attribute is ignored\"",
+    ),
+    (
+        "llm-content-safety",
+        "window-size",
+        Section::Inbound,
+        "the page (03/23/2026) says the window is \"configurable only for responses\"",
+    ),
+];
+
+/// GH0279: an attribute the policy's page says is ignored in the section it is in. In a
+/// fragment the section is the includer's, unknown here.
+fn check_section_attributes(policy: &Policy, section: Option<Section>, out: &mut Vec<Diagnostic>) {
+    let Some(section) = section else { return };
+    for (element, name, ignored_in, why) in NO_EFFECT_IN {
+        if policy.element != *element || section != *ignored_in {
+            continue;
+        }
+        if let Some(attribute) = policy.attribute(name) {
+            out.push(
+                Diagnostic::new(
+                    Code::AttributeWithoutEffect,
+                    attribute.name_span,
+                    format!("`{name}` has no effect in `{}`", ignored_in.element()),
+                )
+                .with_help(format!(
+                    "{why}; remove it, or move the policy to the section it acts in"
+                )),
+            );
+        }
+    }
 }
 
 /// Entra ID's sign-in hosts, where the discovery document is always under `.well-known`.
