@@ -1031,7 +1031,13 @@ impl<'d> Builder<'d> {
                         span,
                         format!("`{owner}` does not accept an expression in `{}`", spec.name),
                     )
-                    .with_help("write a constant value; APIM reads this attribute once, when the policy loads"),
+                    .with_help(if owner == "trace" && spec.name == "source" {
+                        // Five real files compute the source (`@(context.Operation.Id)`); the
+                        // page: "Policy expressions aren't allowed".
+                        "`source` is a fixed label: write one, and put the computed value in `<message>` or in `<metadata name=\"…\" value=\"@(…)\" />`"
+                    } else {
+                        "write a constant value; APIM reads this attribute once, when the policy loads"
+                    }),
                 );
             }
             return;
