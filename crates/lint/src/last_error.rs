@@ -79,6 +79,19 @@ pub(crate) fn check(
     broken: &[Span],
     out: &mut Vec<Diagnostic>,
 ) {
+    // Most expressions never mention `LastError`: they are skipped before their comments are
+    // blanked, and the document's ids and backends are collected only once one does.
+    let found: Vec<_> = scanned_expressions(document, broken)
+        .filter(|expression| expression.code(document).contains("LastError"))
+        .flat_map(|expression| {
+            comparisons(&blank_comments(expression.code(document)))
+                .into_iter()
+                .map(move |comparison| (expression, comparison))
+        })
+        .collect();
+    if found.is_empty() {
+        return;
+    }
     let mut ids = BTreeSet::new();
     let mut backends = BTreeSet::new();
     for policy in model.policies() {
@@ -89,15 +102,10 @@ pub(crate) fn check(
             backends.insert(backend.trim().to_owned());
         }
     }
-    for expression in scanned_expressions(document, broken) {
-        let code = blank_comments(expression.code(document));
-        for comparison in comparisons(&code) {
-            if let Some((message, help)) = judge(&comparison, &ids, &backends) {
-                let span = code_span(expression, comparison.start, comparison.end);
-                out.push(
-                    Diagnostic::new(Code::LastErrorNeverMatches, span, message).with_help(help),
-                );
-            }
+    for (expression, comparison) in found {
+        if let Some((message, help)) = judge(&comparison, &ids, &backends) {
+            let span = code_span(expression, comparison.start, comparison.end);
+            out.push(Diagnostic::new(Code::LastErrorNeverMatches, span, message).with_help(help));
         }
     }
 }
