@@ -641,28 +641,29 @@ fn check_retry_sends(policy: &Policy, section: Option<Section>, out: &mut Vec<Di
     let sender = nested
         .iter()
         .find(|p| matches!(p.element.as_str(), "send-request" | "send-one-way-request"));
-    let mut diagnostic = Diagnostic::new(
+    let diagnostic = Diagnostic::new(
         Code::RetrySendsNothing,
         condition.value.span,
         "`retry` checks the response again, but nothing inside it renews `context.Response`",
-    )
-    .with_help(
-        "put `<forward-request buffer-request-body=\"true\" />` inside the `retry`, after what should change between tries",
     );
-    if let Some(sender) = sender {
-        let element = sender.element.as_str();
-        let variable = sender.literal("response-variable-name");
-        let label = match variable {
-            Some(variable) => {
-                format!("`{element}` puts its response in `{variable}`, not in `context.Response`")
-            }
-            None => format!("`{element}` does not change `context.Response`"),
-        };
-        diagnostic = diagnostic.with_label(sender.name_span, label).with_help(format!(
-            "test the response `{element}` gets, `((IResponse)context.Variables[\"{}\"]).StatusCode`, or forward the request inside the `retry`",
-            variable.unwrap_or("its-response-variable-name")
+    let Some(sender) = sender else {
+        out.push(diagnostic.with_help(
+            "put `<forward-request buffer-request-body=\"true\" />` inside the `retry`, after what should change between tries",
         ));
-    }
+        return;
+    };
+    let element = sender.element.as_str();
+    let variable = sender.literal("response-variable-name");
+    let label = match variable {
+        Some(variable) => {
+            format!("`{element}` puts its response in `{variable}`, not in `context.Response`")
+        }
+        None => format!("`{element}` does not change `context.Response`"),
+    };
+    let diagnostic = diagnostic.with_label(sender.name_span, label).with_help(format!(
+        "test the response `{element}` gets, `((IResponse)context.Variables[\"{}\"]).StatusCode`, or forward the request inside the `retry`",
+        variable.unwrap_or("its-response-variable-name")
+    ));
     out.push(diagnostic);
 }
 
