@@ -667,7 +667,8 @@ impl<'d> Builder<'d> {
         } else if gatehouse_reader::is_stray_gt_after_comment(self.document.source(), first) {
             "a `>` left after the comment's `-->`: delete it"
         } else {
-            "make it a comment, `<!-- … -->`, or delete it"
+            crate::rules::placeholder_help(self.text(first))
+                .unwrap_or("make it a comment, `<!-- … -->`, or delete it")
         });
         for other in pieces {
             diagnostic = diagnostic.with_label(other, "and here");

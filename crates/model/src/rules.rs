@@ -1679,8 +1679,12 @@ fn check_header_name(value: &Content, out: &mut Vec<Diagnostic>) {
 
 /// A deployment's placeholder left in a literal: the value APIM gets is not the one the author
 /// meant, so the useful help is where the real value comes from, not how to spell it.
-fn placeholder_help(text: &str) -> Option<&'static str> {
-    if text.contains("${") {
+pub(crate) fn placeholder_help(text: &str) -> Option<&'static str> {
+    if text.contains("%{") {
+        Some(
+            "`%{ … }` is a Terraform template directive: lint the policy as `templatefile` renders it",
+        )
+    } else if text.contains("${") {
         Some(
             "`${…}` is a template placeholder: lint the policy as your deployment renders it (Terraform, Bicep or a pipeline fills it in)",
         )
