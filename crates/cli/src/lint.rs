@@ -196,6 +196,7 @@ fn options(args: &LintArgs) -> Result<LintOptions, String> {
     let read = ReadOptions {
         max_depth: args.max_depth,
         max_size: args.max_size,
+        ..ReadOptions::default()
     };
     let settings = match &args.config {
         Some(path) => {

@@ -61,7 +61,7 @@ impl ReadCache {
         }
         let sets = match std::fs::read(path) {
             Ok(bytes) => {
-                let output = read(&bytes, &options.read);
+                let output = read(&bytes, &with_vocabulary(options.read));
                 let document = build(&output.document, BuildOptions::default()).document;
                 let unknown_fragment = document.policies().iter().any(|policy| {
                     policy.element == "include-fragment"
@@ -90,7 +90,7 @@ impl ReadCache {
             return document.clone();
         }
         let document = std::fs::read(path).ok().and_then(|bytes| {
-            let output = read(&bytes, &options.read);
+            let output = read(&bytes, &with_vocabulary(options.read));
             let built = build(
                 &output.document,
                 BuildOptions {
@@ -121,9 +121,20 @@ pub struct FileLint {
     pub scope: Scope,
 }
 
+/// The read options with APIM's element names, so that the reader tells a placeholder written
+/// in angle brackets from an element left open.
+fn with_vocabulary(options: ReadOptions) -> ReadOptions {
+    ReadOptions {
+        known_element: options
+            .known_element
+            .or(Some(gatehouse_model::catalog::is_element_name)),
+        ..options
+    }
+}
+
 /// Lints one document read from `path` (used for scope inference only).
 pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
-    let output = read(bytes, &options.read);
+    let output = read(bytes, &with_vocabulary(options.read));
     let document = output.document;
     let mut diagnostics = output.diagnostics;
     let known = options.scope.or_else(|| infer_scope(path));
@@ -658,7 +669,7 @@ pub fn load_fragments(directory: &Path, read_options: &ReadOptions) -> (Fragment
         };
         match std::fs::read(&file) {
             Ok(bytes) => {
-                let output = read(&bytes, read_options);
+                let output = read(&bytes, &with_vocabulary(*read_options));
                 let built = build(&output.document, BuildOptions::default());
                 if built.document.kind == Kind::Fragment {
                     set.insert(name, built.document);

@@ -38,6 +38,7 @@ pub(crate) fn build(
         xml,
         expressions,
         max_depth: options.effective_max_depth(),
+        known_element: options.known_element,
         diagnostics: Vec::new(),
         top: Vec::new(),
         open: Vec::new(),
@@ -68,6 +69,7 @@ struct Builder<'a> {
     xml: &'a str,
     expressions: &'a [Scanned],
     max_depth: usize,
+    known_element: Option<fn(&str) -> bool>,
     diagnostics: Vec<Diagnostic>,
     top: Vec<Node>,
     open: Vec<Element>,
@@ -1017,20 +1019,33 @@ impl Builder<'_> {
         {
             return false;
         }
-        // Words beside it (`Bearer <MI-token>`) make it text; alone, `<otherwise>` left open
-        // is an element, and stays the mismatched end tag it is.
+        // Words beside it (`Bearer <MI-token>`) make it text; alone and indented, `<otherwise>`
+        // left open is an element, and stays the mismatched end tag it is.
         let words = |node: &Node| match node {
             Node::Text(text) => !self.slice(text.value.span).trim().is_empty(),
             _ => false,
         };
-        let before = self
+        let parent = self
             .open
             .len()
             .checked_sub(2)
-            .and_then(|parent| self.open.get(parent))
+            .and_then(|parent| self.open.get(parent));
+        let before = parent
             .and_then(|parent| parent.children.last())
             .is_some_and(words);
-        if !before && !open.children.iter().any(words) {
+        // Alone, it is still a placeholder when no element is spelt like it (`<APP_ID_URI>`:
+        // capitals, `_`, a space or a dot), or when it sits between its parent's tags on one
+        // line and the caller's vocabulary has no element of its name
+        // (`<audience><client-id></audience>`; `<backend><forward-request></backend>` is a slip).
+        let parent_blank = parent.is_some_and(|parent| !parent.children.iter().any(words));
+        let touching = open.children.is_empty() && parent.is_some_and(|p| p.children.is_empty());
+        let name = self.slice(open.name);
+        let unlike_element = name
+            .chars()
+            .any(|c| c.is_uppercase() || matches!(c, '_' | ' ' | '.'));
+        let not_an_element = self.known_element.is_some_and(|known| !known(name));
+        let alone = parent_blank && (unlike_element || (touching && not_an_element));
+        if !before && !open.children.iter().any(words) && !alone {
             return false;
         }
         let word = word.to_owned();
@@ -1585,10 +1600,14 @@ fn declared_encoding(declaration: &str, offset: usize) -> Option<(String, Span)>
 }
 
 /// `<tenant>` or `<app-service>` at the start of `text`: a word between angle brackets, the way
-/// guides mark what the reader fills in.
+/// guides mark what the reader fills in; also `<--your_app_id-->`, in arrows.
 fn placeholder(text: &str) -> Option<&str> {
     let close = text.find('>')?;
-    let word = text.get(1..close)?;
+    let bracketed = text.get(1..close)?;
+    let word = bracketed
+        .strip_prefix("--")
+        .and_then(|arrowed| arrowed.strip_suffix("--"))
+        .map_or(bracketed, str::trim);
     let is_word = word.len() <= 40
         && word.starts_with(char::is_alphanumeric)
         && word.ends_with(char::is_alphanumeric)

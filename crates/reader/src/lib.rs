@@ -35,12 +35,17 @@ pub use tree::{
 };
 
 /// Limits that keep hostile input from exhausting memory or the stack.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReadOptions {
     /// Deepest element nesting read (capped at [`ReadOptions::MAX_DEPTH_CEILING`]).
     pub max_depth: usize,
     /// Largest document read, in bytes.
     pub max_size: usize,
+    /// The caller's vocabulary of element names (APIM's policies and their children). With
+    /// it, a word in angle brackets written alone as an element's text, `<audience><client-id></audience>`,
+    /// is a guide's placeholder unless it names an element; without it, only a word no element
+    /// is spelt like (`<APP_ID_URI>`) is.
+    pub known_element: Option<fn(&str) -> bool>,
 }
 
 impl ReadOptions {
@@ -59,6 +64,7 @@ impl Default for ReadOptions {
         ReadOptions {
             max_depth: Self::DEFAULT_MAX_DEPTH,
             max_size: Self::DEFAULT_MAX_SIZE,
+            known_element: None,
         }
     }
 }
@@ -147,6 +153,18 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> ReadOutput {
     }
 }
 
+/// `<audience><-- your_own_app_id --></audience>`: a mistyped comment that is all of an
+/// element's text marks what the reader fills in.
+fn arrowed_placeholder(text: &str, at: usize) -> Option<&str> {
+    let rest = text.get(at..)?;
+    let end = rest.find("-->")? + 3;
+    let after_start_tag = text.get(..at)?.ends_with('>');
+    let before_end_tag = rest.get(end..)?.starts_with("</");
+    (after_start_tag && before_end_tag && !rest.get(..end)?.contains('\n'))
+        .then(|| rest.get(..end))
+        .flatten()
+}
+
 /// Reads policy text.
 pub fn read_str(text: &str, options: &ReadOptions) -> ReadOutput {
     if text.len() > options.max_size {
@@ -177,7 +195,12 @@ pub fn read_str(text: &str, options: &ReadOptions) -> ReadOutput {
                 Span::from_range(opener.clone()),
                 format!("`{written}` does not open a comment"),
             )
-            .with_help("a comment opens with `<!--`: write that in its place")
+            .with_help(match arrowed_placeholder(text, opener.start) {
+                Some(placeholder) => format!(
+                    "`{placeholder}` alone between an element's tags holds the place of its value: write the value there (a comment opens with `<!--`)"
+                ),
+                None => "a comment opens with `<!--`: write that in its place".to_owned(),
+            })
         }));
         // The builder's diagnostics come in document order; these join them in it.
         diagnostics.sort_by_key(|diagnostic| (diagnostic.span.start, diagnostic.span.end));

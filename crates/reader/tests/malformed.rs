@@ -135,9 +135,13 @@ cases! {
     // element left open (and, for the model, an unknown child).
     placeholder_in_element_text:
         policy(r#"    <set-header name="a" exists-action="override"><value>Bearer <token-here></value></set-header>"#) => [("GH0012", 3, 65)];
-    // Alone, it may be an element left open: the end tag reports it, as before.
+    // Alone, it may be an element left open: the end tag reports it, as before (unless the
+    // caller's vocabulary says no element has its name: `placeholders_alone_in_an_element`).
     element_left_open_without_words_beside_it:
         policy(r#"    <set-header name="a" exists-action="override"><value><token-here></value></set-header>"#) => [("GH0007", 3, 70)];
+    // No element is spelt with capitals and `_`: a placeholder, alone or not.
+    placeholder_in_capitals_alone_in_element_text:
+        policy("    <validate-jwt header-name=\"Authorization\">\n      <audiences>\n        <audience><APP_ID_URI></audience>\n      </audiences>\n    </validate-jwt>") => [("GH0012", 5, 19)];
     comment_closed_with_one_dash_before_another_comment_hides_the_markup_between:
         policy("    <!-- note ->\n    <set-header name=\"a\" exists-action=\"override\"><value>b</value></set-header>\n    <!-- end -->") => [("GH0024", 3, 15)];
     arrows_and_commented_out_policies_in_comments_are_fine:
@@ -533,5 +537,48 @@ fn a_value_without_a_name_is_named_as_such() {
             r#"    <set-header "X-Tier" exists-action="skip" />"#
         )),
         ["GH0010 write the attribute's name and `=` before it, as in `name=\"X-Tier\"`"]
+    );
+}
+
+/// The codes `input` gets when the reader knows some element names.
+fn codes_with_vocabulary(input: &str) -> Vec<(String, u32, u32)> {
+    let options = ReadOptions {
+        known_element: Some(|name| matches!(name, "forward-request" | "value" | "audience")),
+        ..ReadOptions::default()
+    };
+    found(input.as_bytes(), &options)
+}
+
+#[test]
+fn placeholders_alone_in_an_element() {
+    // Guides write `<audience><client-id></audience>` (a B2C walkthrough) and
+    // `<audience><APP_ID_URI></audience>`: one error for the placeholder, not an unknown child
+    // and an element left open.
+    assert_eq!(
+        codes_with_vocabulary(&policy(
+            r#"    <set-header name="a" exists-action="override"><value><token-here></value></set-header>"#
+        )),
+        [("GH0012".to_owned(), 3, 58)]
+    );
+    // A name of the vocabulary left open is the slip it looks like.
+    assert_eq!(
+        codes_with_vocabulary(&policy("    <backend><forward-request></backend>")),
+        [("GH0007".to_owned(), 3, 31)]
+    );
+    // On lines of its own, indented, it is an element left open whatever its name.
+    assert_eq!(
+        codes_with_vocabulary(&policy(
+            "    <set-body>\n      <token-here>\n    </set-body>"
+        )),
+        [("GH0007".to_owned(), 5, 5)]
+    );
+    assert_eq!(
+        help(&policy(
+            r#"    <validate-jwt header-name="Authorization"><openid-config url="<--your_own_authorization_url-->" /><audiences><audience><-- your_own_app_id --></audience></audiences></validate-jwt>"#
+        )),
+        [
+            "GH0012 `<--your_own_authorization_url-->` is a placeholder: write the real value in its place",
+            "GH0012 `<-- your_own_app_id -->` alone between an element's tags holds the place of its value: write the value there (a comment opens with `<!--`)",
+        ]
     );
 }

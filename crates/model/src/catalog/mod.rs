@@ -200,6 +200,22 @@ pub fn by_element(element: &str) -> impl Iterator<Item = &'static PolicySpec> + 
     POLICIES.iter().filter(move |p| p.element == element)
 }
 
+/// Whether APIM's vocabulary has an element named `name`: a document's root, a section, `base`,
+/// a policy, or a child element of one. The reader asks it before taking a word in angle
+/// brackets for a placeholder.
+pub fn is_element_name(name: &str) -> bool {
+    fn in_children(children: &[ChildSpec], name: &str) -> bool {
+        children
+            .iter()
+            .any(|child| child.name == name || in_children(child.children, name))
+    }
+    matches!(name, "policies" | "fragment" | "base")
+        || Section::from_element(name).is_some()
+        || POLICIES
+            .iter()
+            .any(|policy| policy.element == name || in_children(policy.children, name))
+}
+
 /// The entry that describes `element`; for an element with variants, the variant whose
 /// distinguishing attribute value matches (`backend-id="dapr"`), else the general one.
 pub fn lookup(element: &str, backend_id: Option<&str>) -> Option<&'static PolicySpec> {
