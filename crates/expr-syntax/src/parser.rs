@@ -175,8 +175,10 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
             "APIM accepts this, but Gatehouse cannot run it yet"
         });
     }
-    if found == "," && in_tuple_parentheses(code, at) {
-        // A C# 7 tuple: an error either way, but not a syntax slip.
+    let tuple_comma = found == "," && in_tuple_parentheses(code, at);
+    if tuple_comma || (found == ":" && names_a_tuple_element(code, at)) {
+        // A C# 7 tuple, `(1, "a")` or `(id: 1, name: "a")`: an error either way, but not a
+        // syntax slip.
         let (message, help) = crate::TUPLE_NOT_ALLOWED;
         return Diagnostic::new(
             Code::TypeNotAllowed,
@@ -269,6 +271,26 @@ fn in_tuple_parentheses(code: &str, at: usize) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether the `:` at `at` follows the name of a tuple's first element, `(id: 1, …)`, in
+/// parentheses that are not a call's (a call's `name:` is a named argument, which the grammar
+/// reads; a later element's `,` is reported before its `:` is reached).
+fn names_a_tuple_element(code: &str, at: usize) -> bool {
+    let Some(head) = code.get(..at).map(str::trim_end) else {
+        return false;
+    };
+    let name_start = head
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+        .last()
+        .map(|(index, _)| index);
+    let Some(before_name) = name_start.and_then(|start| head.get(..start)) else {
+        return false;
+    };
+    let opener = before_name.trim_end();
+    opener.ends_with('(') && in_tuple_parentheses(code, opener.len())
 }
 
 /// Whether the unexpected token at `at` is the range variable of a query expression:
