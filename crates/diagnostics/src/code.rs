@@ -151,8 +151,12 @@ reported once.\n\nFix: add the missing `=` or quotes: \
     UnescapedLessThan = "GH0012" "unescaped-less-than" Error
         "`<` in text or an attribute value must be escaped"
         "Outside policy expressions, a `<` starts markup. To write a literal `<`, use `&lt;`. Inside \
-`@(…)` and `@{…}` the reader accepts a raw `<`, as APIM does.\n\nFix: write `&lt;`, or move the \
-comparison into an expression.";
+`@(…)` and `@{…}` the reader accepts a raw `<`, as APIM does. Guides mark what the reader fills in \
+with angle brackets (`https://login.microsoftonline.com/<tenant-id>/…`, \
+`<audience><client-id></audience>`, `<-- your_app_id -->`): left in a policy, each is a `<` that \
+starts markup, and the value APIM would get is not the one meant.\n\nFix: write `&lt;`, or move \
+the comparison into an expression; for a placeholder, write the real value, or a named value \
+`{{name}}`.";
 
     UnescapedAmpersand = "GH0013" "unescaped-ampersand" Error
         "`&` in text or an attribute value must be escaped"
