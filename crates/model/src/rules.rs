@@ -731,21 +731,24 @@ fn check_openid_config_url(value: &Content, out: &mut Vec<Diagnostic>) {
         .next()
         .unwrap_or(after_scheme);
     let (host, path) = without_query.split_once('/').unwrap_or((without_query, ""));
-    // `login.microsoftonline.com/{tenant-id}/v2.0/…`, as guides write what to fill in: the
-    // gateway would fetch that URL as written and get no keys.
-    if let Some(placeholder) = path
-        .split('/')
-        .find(|segment| is_brace_placeholder(segment))
-    {
+    // `login.microsoftonline.com/{tenant-id}/v2.0/…` or `YOUR_TENANT_ID`, `https://YOUR_DOMAIN/…`,
+    // as guides write what to fill in: the gateway would fetch that URL as written and get no
+    // keys. (A `{…}` host is GH0251's: no URL parser takes it.)
+    let placeholder = token_value_placeholder(path).or_else(|| {
+        (!host.contains('{'))
+            .then(|| token_value_placeholder(host))
+            .flatten()
+    });
+    if let Some(placeholder) = placeholder {
         out.push(
             Diagnostic::new(
                 Code::OpenidConfigUrl,
                 value.span,
                 format!("`{placeholder}` in the url is a placeholder, so no metadata is fetched"),
             )
-            .with_help(
+            .with_help(placeholder_help(url).unwrap_or(
                 "write the real value in its place (for entra id, the tenant's id or domain), or a named value: `{{tenant-id}}`",
-            ),
+            )),
         );
     }
     let host = host.to_ascii_lowercase();
@@ -1127,20 +1130,6 @@ fn check_cache_key_wildcard(value: &Content, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
-}
-
-/// `{tenant-id}`: one pair of braces around a word. (`{{name}}`, a named value, makes the
-/// value non-literal, and this check never sees it.)
-fn is_brace_placeholder(segment: &str) -> bool {
-    segment
-        .strip_prefix('{')
-        .and_then(|rest| rest.strip_suffix('}'))
-        .is_some_and(|word| {
-            !word.is_empty()
-                && word
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        })
 }
 
 /// Keys from an identity provider's metadata sign tokens for every application it serves;
