@@ -1134,6 +1134,16 @@ impl<'d> Builder<'d> {
             }
         };
         if !valid {
+            let counts_seconds =
+                spec.kind == ValueKind::Integer && SECONDS_ATTRIBUTES.contains(&spec.name);
+            let help = match seconds_written_with_unit(text).filter(|_| counts_seconds) {
+                Some(seconds) if seconds.fract() == 0.0 => format!(
+                    "`{}` counts seconds: for {quoted}, write `{seconds}`",
+                    spec.name
+                ),
+                Some(_) => format!("`{}` counts whole seconds", spec.name),
+                None => format!("`{}` takes {}", spec.name, spec.kind.describe()),
+            };
             self.report(
                 Diagnostic::new(
                     code,
@@ -1144,14 +1154,85 @@ impl<'d> Builder<'d> {
                         spec.name
                     ),
                 )
-                .with_help(format!(
-                    "`{}` takes {}",
-                    spec.name,
-                    spec.kind.describe()
-                )),
+                .with_help(help),
             );
         }
     }
+}
+
+/// Whole-number attributes that count seconds, each page says so: the limits'
+/// `renewal-period`, the requests' `timeout`, the caches' `duration`, `retry`'s `interval`,
+/// `max-interval` and `delta`, and `cors`'s `preflight-result-max-age`.
+const SECONDS_ATTRIBUTES: &[&str] = &[
+    "renewal-period",
+    "timeout",
+    "duration",
+    "interval",
+    "max-interval",
+    "delta",
+    "preflight-result-max-age",
+];
+
+/// How many seconds a duration written with a unit stands for: `90s`, `1m`, `2 hours`, `1d`,
+/// a .NET time span (`00:01:00`, `1.00:00:00`) or ISO 8601 (`PT1M`, as ARM and Bicep write).
+fn seconds_written_with_unit(text: &str) -> Option<f64> {
+    let text = text.trim();
+    if let Some(iso) = text
+        .strip_prefix("PT")
+        .or_else(|| text.strip_prefix("pt"))
+        .map(|rest| (0.0, rest))
+        .or_else(|| {
+            // `P1D` or `P1DT2H`: days before the `T`.
+            let rest = text.strip_prefix('P').or_else(|| text.strip_prefix('p'))?;
+            let (days, time) = rest.split_once(['T', 't']).unwrap_or((rest, ""));
+            let days: f64 = days.strip_suffix(['D', 'd'])?.parse().ok()?;
+            Some((days * 86_400.0, time))
+        })
+    {
+        let (mut total, mut rest) = iso;
+        if rest.is_empty() && total == 0.0 {
+            return None; // `PT`: no component
+        }
+        while !rest.is_empty() {
+            let split = rest.find(|c: char| c.is_ascii_alphabetic())?;
+            let number: f64 = rest.get(..split)?.parse().ok()?;
+            let unit = rest.get(split..=split)?.to_ascii_uppercase();
+            total += number
+                * match unit.as_str() {
+                    "H" => 3_600.0,
+                    "M" => 60.0,
+                    "S" => 1.0,
+                    _ => return None,
+                };
+            rest = rest.get(split + 1..)?;
+        }
+        return Some(total);
+    }
+    if text.contains(':') {
+        // [d.]hh:mm:ss[.fff]
+        let parts: Vec<&str> = text.split(':').collect();
+        let [hours, minutes, seconds] = parts.as_slice() else {
+            return None;
+        };
+        let (days, hours) = hours.split_once('.').unwrap_or(("0", hours));
+        let days: f64 = days.parse().ok()?;
+        let hours: f64 = hours.parse().ok()?;
+        let minutes: f64 = minutes.parse().ok()?;
+        let seconds: f64 = seconds.parse().ok()?;
+        return Some(((days * 24.0 + hours) * 60.0 + minutes) * 60.0 + seconds);
+    }
+    let split = text.find(|c: char| c.is_alphabetic())?;
+    let number: f64 = text.get(..split)?.trim().parse().ok()?;
+    let unit = text.get(split..)?.trim().to_ascii_lowercase();
+    let factor = match unit.as_str() {
+        "ms" | "msec" | "millisecond" | "milliseconds" => 0.001,
+        "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+        "h" | "hr" | "hrs" | "hour" | "hours" => 3_600.0,
+        "d" | "day" | "days" => 86_400.0,
+        _ => return None,
+    };
+    Some(number * factor)
 }
 
 /// Seconds (`30`) or a .NET time span (`00:00:30`).
@@ -1248,4 +1329,30 @@ pub(crate) fn join<'a>(names: impl Iterator<Item = &'a str>) -> String {
         .map(|n| format!("`{n}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seconds_written_with_unit;
+
+    #[test]
+    fn durations_written_with_units_are_read_as_seconds() {
+        for (text, seconds) in [
+            ("90s", 90.0),
+            ("1m", 60.0),
+            ("2 hours", 7_200.0),
+            ("1d", 86_400.0),
+            ("500ms", 0.5),
+            ("00:01:30", 90.0),
+            ("1.00:00:00", 86_400.0),
+            ("PT1M30S", 90.0),
+            ("PT1H", 3_600.0),
+            ("P1DT2H", 93_600.0),
+        ] {
+            assert_eq!(seconds_written_with_unit(text), Some(seconds), "{text}");
+        }
+        for text in ["10/min", "ten", "1x", "PT", "P1", "1:2"] {
+            assert_eq!(seconds_written_with_unit(text), None, "{text}");
+        }
+    }
 }
