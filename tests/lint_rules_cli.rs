@@ -58,6 +58,13 @@ fn an_apiops_export_gives_each_file_its_scope_fragments_and_named_values() {
         !run.stdout.contains("TOP-SECRET-VALUE-123"),
         "a named value's value was printed"
     );
+    // Backends: the operation names one the export's `backends` folder lacks (APIM would
+    // refuse to save it); the workspace's API names its workspace's own.
+    assert!(
+        run.stdout
+            .contains("backend `orders-legacy` is not in the export's `backends` folder")
+    );
+    assert!(!run.stdout.contains("`stats-backend`"));
 }
 
 #[test]

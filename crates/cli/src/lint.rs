@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use gatehouse_diagnostics::{Diagnostic, LineIndex, Tally};
 use gatehouse_expr::document::ExpressionStats;
-use gatehouse_lint::{LintOptions, Settings, lint, load_fragments, load_named_values};
+use gatehouse_lint::{
+    LintOptions, Settings, lint, load_backends, load_fragments, load_named_values,
+};
 use gatehouse_model::Scope;
 use gatehouse_reader::ReadOptions;
 
@@ -245,11 +247,14 @@ fn options(args: &LintArgs) -> Result<LintOptions, String> {
         Some(path) => Some(load_named_values(&path)?),
         None => None,
     };
+    // Its `backends` folder, when it has one, lists what `backend-id` may name.
+    let backends = args.paths.iter().find_map(|path| load_backends(path));
     Ok(LintOptions {
         read,
         scope: args.scope.map(Scope::from),
         fragments,
         named_values,
+        backends,
         settings,
         ..LintOptions::default()
     })

@@ -974,6 +974,17 @@ reasons as the page writes them.";
 is ignored.\n\nFix: remove the attribute, or set it on the policy in the \
 section it acts in.";
 
+    BackendNotFound = "GH0280" "backend-not-found" Error
+        "set-backend-service names a backend the export does not have"
+        "APIM checks `backend-id` when a policy is saved and refuses a policy that names no backend \
+of the instance: \"Error in element 'set-backend-service' on line 33, column 4: Backend with id \
+'idbackEnd' could not be found\" (the APIOps publisher's failures in Azure/apiops#56, #92 and #565, \
+and MicrosoftDocs/azure-docs#48421). An APIOps export holds the instance's backends in its \
+`backends` folder, and the publisher creates them there; a policy naming a backend outside it fails \
+to publish wherever the backend was not made by other means. Checked only when the export has a \
+`backends` folder.\n\nFix: correct `backend-id`, or export the backend \
+(`backends/<name>/backendInformation.json`).";
+
     InvalidHeaderName = "GH0268" "invalid-header-name" Error
         "header name is not an http token"
         "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";

@@ -59,6 +59,18 @@ fn each_seeded_defect_is_reported_exactly_once_where_it_is() {
         codes.insert(expected.code);
         let options = LintOptions {
             scope: Some(expected.scope.unwrap_or(Scope::Api)),
+            // The backends of the instance the documents are written for.
+            backends: Some(
+                [
+                    "content-safety",
+                    "docint-backend",
+                    "embeddings-backend",
+                    "orders-primary",
+                    "orders-secondary",
+                ]
+                .map(str::to_owned)
+                .into(),
+            ),
             ..LintOptions::default()
         };
         let linted = lint(path, &bytes, &options);

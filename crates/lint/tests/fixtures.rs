@@ -91,6 +91,12 @@ fn options() -> LintOptions {
     LintOptions {
         fragments: Some(fragments),
         named_values: Some(named_values()),
+        // The instance's backends, as an APIOps export's `backends` folder lists them.
+        backends: Some(
+            ["orders-backend", "orders-secondary", "search-backend"]
+                .map(str::to_owned)
+                .into(),
+        ),
         ..LintOptions::default()
     }
 }

@@ -22,3 +22,4 @@ pub use compose::{Effective, Layer, Placed, compose};
 pub use document::{Attribute, Block, Config, Content, Item, Kind, Policy, PolicyDocument};
 pub use fragments::{FragmentSet, check_includes, expand};
 pub use named_values::{NamedValue, NamedValues, Substituted, WholeExpression, whole_expression};
+pub use rules::token_value_placeholder as placeholder_in;

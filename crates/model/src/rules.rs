@@ -1032,7 +1032,7 @@ fn check_entity_names(
 
 /// The placeholder in a value as guides write one: `{word}` anywhere (`{{name}}` is a named
 /// value and never literal), `%name%` whole, or a `your-…` word, alone or as a URL's segment.
-fn token_value_placeholder(text: &str) -> Option<&str> {
+pub fn token_value_placeholder(text: &str) -> Option<&str> {
     let mut from = 0;
     while let Some(open) = text
         .get(from..)
