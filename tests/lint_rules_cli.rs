@@ -65,6 +65,12 @@ fn an_apiops_export_gives_each_file_its_scope_fragments_and_named_values() {
             .contains("backend `orders-legacy` is not in the export's `backends` folder")
     );
     assert!(!run.stdout.contains("`stats-backend`"));
+    // Loggers likewise: `audit-hub` is in `loggers`, `audit-hubs` is not.
+    assert!(
+        run.stdout
+            .contains("logger `audit-hubs` is not in the export's `loggers` folder")
+    );
+    assert!(!run.stdout.contains("logger `audit-hub` "));
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use gatehouse_diagnostics::{Diagnostic, LineIndex, Tally};
 use gatehouse_expr::document::ExpressionStats;
 use gatehouse_lint::{
-    LintOptions, Settings, lint, load_backends, load_fragments, load_named_values,
+    ExportEntities, LintOptions, Settings, lint, load_fragments, load_named_values,
 };
 use gatehouse_model::Scope;
 use gatehouse_reader::ReadOptions;
@@ -247,14 +247,20 @@ fn options(args: &LintArgs) -> Result<LintOptions, String> {
         Some(path) => Some(load_named_values(&path)?),
         None => None,
     };
-    // Its `backends` folder, when it has one, lists what `backend-id` may name.
-    let backends = args.paths.iter().find_map(|path| load_backends(path));
+    // Its `backends` and `loggers` folders, when it has them, list what `backend-id` and
+    // `logger-id` may name.
+    let entities = args
+        .paths
+        .iter()
+        .map(|path| ExportEntities::load(path))
+        .find(|entities| !entities.is_empty())
+        .unwrap_or_default();
     Ok(LintOptions {
         read,
         scope: args.scope.map(Scope::from),
         fragments,
         named_values,
-        backends,
+        entities,
         settings,
         ..LintOptions::default()
     })

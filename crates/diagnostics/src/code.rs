@@ -985,6 +985,15 @@ to publish wherever the backend was not made by other means. Checked only when t
 `backends` folder.\n\nFix: correct `backend-id`, or export the backend \
 (`backends/<name>/backendInformation.json`).";
 
+    LoggerNotFound = "GH0281" "logger-not-found" Error
+        "log-to-eventhub names a logger the export does not have"
+        "APIM checks `logger-id` when a policy is saved and refuses a policy that names no logger of \
+the instance (\"Logger not found\": Azure/apiops#878, the publisher's failure when it puts a policy \
+before the logger it names). An APIOps export holds the instance's loggers in its `loggers` folder, \
+and the publisher creates them there; a `log-to-eventhub` naming a logger outside it fails to publish \
+wherever the logger was not made by other means. Checked only when the export has a `loggers` \
+folder.\n\nFix: correct `logger-id`, or export the logger (`loggers/<name>/loggerInformation.json`).";
+
     InvalidHeaderName = "GH0268" "invalid-header-name" Error
         "header name is not an http token"
         "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";

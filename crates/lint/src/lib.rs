@@ -3,7 +3,7 @@
 //!
 //! The linting path ends here: nothing in it is async or touches the network.
 
-mod backends;
+mod entities;
 mod inherited;
 pub mod invariants;
 mod last_error;
@@ -25,7 +25,7 @@ use gatehouse_model::{
 };
 use gatehouse_reader::{Document, ReadOptions, read};
 
-pub use backends::load_backends;
+pub use entities::ExportEntities;
 pub use settings::{Settings, SettingsError};
 
 /// Everything a lint run knows besides the file itself.
@@ -38,9 +38,9 @@ pub struct LintOptions {
     pub fragments: Option<FragmentSet>,
     /// Named values `{{name}}` may name; `None` when unknown.
     pub named_values: Option<NamedValues>,
-    /// Backends `set-backend-service backend-id` may name (an APIOps export's `backends`
-    /// folders); `None` when unknown (no backend checks).
-    pub backends: Option<BTreeSet<String>>,
+    /// The backends and loggers policies may name (an APIOps export's `backends` and
+    /// `loggers` folders); each `None` when unknown (no check).
+    pub entities: ExportEntities,
     pub settings: Settings,
     /// The other policy files of an APIOps export, read once per run: every file's lint
     /// reads the broader scopes above it and the narrower ones below.
@@ -157,14 +157,12 @@ pub fn lint(path: &Path, bytes: &[u8], options: &LintOptions) -> FileLint {
     let (expressions, found, facts) = slots::check_expressions(&document, &built.document);
     diagnostics.extend(found);
     diagnostics.extend(check_includes(&built.document, options.fragments.as_ref()));
-    if let Some(known) = &options.backends {
-        backends::check(
-            &built.document,
-            known,
-            options.named_values.as_ref(),
-            &mut diagnostics,
-        );
-    }
+    entities::check(
+        &built.document,
+        &options.entities,
+        options.named_values.as_ref(),
+        &mut diagnostics,
+    );
     let expanded;
     let effective = match &options.fragments {
         Some(set) => {

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use gatehouse_diagnostics::{Code, LineIndex};
-use gatehouse_lint::{LintOptions, lint};
+use gatehouse_lint::{ExportEntities, LintOptions, lint};
 use gatehouse_model::Scope;
 
 struct Expectation {
@@ -60,17 +60,20 @@ fn each_seeded_defect_is_reported_exactly_once_where_it_is() {
         let options = LintOptions {
             scope: Some(expected.scope.unwrap_or(Scope::Api)),
             // The backends of the instance the documents are written for.
-            backends: Some(
-                [
-                    "content-safety",
-                    "docint-backend",
-                    "embeddings-backend",
-                    "orders-primary",
-                    "orders-secondary",
-                ]
-                .map(str::to_owned)
-                .into(),
-            ),
+            entities: ExportEntities {
+                backends: Some(
+                    [
+                        "content-safety",
+                        "docint-backend",
+                        "embeddings-backend",
+                        "orders-primary",
+                        "orders-secondary",
+                    ]
+                    .map(str::to_owned)
+                    .into(),
+                ),
+                loggers: Some(["audit", "l"].map(str::to_owned).into()),
+            },
             ..LintOptions::default()
         };
         let linted = lint(path, &bytes, &options);

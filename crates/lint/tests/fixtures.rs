@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use gatehouse_diagnostics::{Code, LineIndex};
-use gatehouse_lint::{LintOptions, lint, load_fragments};
+use gatehouse_lint::{ExportEntities, LintOptions, lint, load_fragments};
 use gatehouse_model::{NamedValue, NamedValues, Scope};
 use gatehouse_reader::ReadOptions;
 
@@ -91,12 +91,15 @@ fn options() -> LintOptions {
     LintOptions {
         fragments: Some(fragments),
         named_values: Some(named_values()),
-        // The instance's backends, as an APIOps export's `backends` folder lists them.
-        backends: Some(
-            ["orders-backend", "orders-secondary", "search-backend"]
-                .map(str::to_owned)
-                .into(),
-        ),
+        // The instance's backends and loggers, as an APIOps export's folders list them.
+        entities: ExportEntities {
+            backends: Some(
+                ["orders-backend", "orders-secondary", "search-backend"]
+                    .map(str::to_owned)
+                    .into(),
+            ),
+            loggers: Some(["audit", "l", "known"].map(str::to_owned).into()),
+        },
         ..LintOptions::default()
     }
 }
