@@ -861,8 +861,10 @@ one (`<set-variable value=\"@(…)\">`, `<set-body>@{…}</set-body>`), turn a n
 `openid-config url` names, which identity providers serve at \
 `<issuer>/.well-known/openid-configuration` (OpenID Connect Discovery 1.0, section 4). A \
 misspelt name there (`openid_configuration`), an Entra ID issuer or key-set URL given instead \
-of the document, or a guide's placeholder left in the URL (`{tenant-id}`), fetches no keys, and \
-every token is refused.\n\nFix: point `url` at the document, with the tenant written in: \
+of the document, or a guide's placeholder left in the URL (`{tenant-id}`, `YOUR_TENANT_ID`), \
+fetches no keys, and every token is refused. APIM fetches the document when the policy is saved \
+too, and may refuse the policy then (\"Error in element 'validate-jwt' … Unable to obtain \
+configuration from …\", Azure/apiops#857).\n\nFix: point `url` at the document, with the tenant written in: \
 `https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration`, \
 or `{{tenant-id}}` from a named value.";
 
