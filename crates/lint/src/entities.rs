@@ -61,25 +61,37 @@ fn folder_names(root: &Path, kind: &str) -> Option<BTreeSet<String>> {
     found.then_some(names)
 }
 
-/// What each check looks at: the policy, its attribute, the entity's name, its folder and the
-/// file the extractor writes in an entity's folder, the code.
-const REFERENCES: &[(&str, &str, &str, &str, &str, Code)] = &[
-    (
-        "set-backend-service",
-        "backend-id",
-        "backend",
-        "backends",
-        "backendInformation.json",
-        Code::BackendNotFound,
-    ),
-    (
-        "log-to-eventhub",
-        "logger-id",
-        "logger",
-        "loggers",
-        "loggerInformation.json",
-        Code::LoggerNotFound,
-    ),
+/// One kind of reference: the policy and its attribute, the entity, the export's folder of them
+/// and the file the extractor writes in each entity's folder, the code, and the names known.
+struct Reference {
+    element: &'static str,
+    attribute: &'static str,
+    entity: &'static str,
+    folder: &'static str,
+    information: &'static str,
+    code: Code,
+    known: fn(&ExportEntities) -> Option<&BTreeSet<String>>,
+}
+
+const REFERENCES: &[Reference] = &[
+    Reference {
+        element: "set-backend-service",
+        attribute: "backend-id",
+        entity: "backend",
+        folder: "backends",
+        information: "backendInformation.json",
+        code: Code::BackendNotFound,
+        known: |entities| entities.backends.as_ref(),
+    },
+    Reference {
+        element: "log-to-eventhub",
+        attribute: "logger-id",
+        entity: "logger",
+        folder: "loggers",
+        information: "loggerInformation.json",
+        code: Code::LoggerNotFound,
+        known: |entities| entities.loggers.as_ref(),
+    },
 ];
 
 /// GH0280/GH0281 for each reference whose id, written or from a named value whose value is
@@ -92,17 +104,21 @@ pub(crate) fn check(
     out: &mut Vec<Diagnostic>,
 ) {
     for policy in model.policies() {
-        let Some(&(_, attribute_name, entity, folder, information, code)) = REFERENCES
-            .iter()
-            .find(|(element, ..)| *element == policy.element)
-        else {
+        let Some(reference) = REFERENCES.iter().find(|r| r.element == policy.element) else {
             continue;
         };
-        let known = match code {
-            Code::BackendNotFound => entities.backends.as_ref(),
-            _ => entities.loggers.as_ref(),
-        };
-        let (Some(known), Some(attribute)) = (known, policy.attribute(attribute_name)) else {
+        let Reference {
+            attribute: attribute_name,
+            entity,
+            folder,
+            information,
+            code,
+            ..
+        } = *reference;
+        let (Some(known), Some(attribute)) = (
+            (reference.known)(entities),
+            policy.attribute(attribute_name),
+        ) else {
             continue;
         };
         let value = &attribute.value;
