@@ -115,7 +115,9 @@ text the entities stood for.";
     UnclosedElement = "GH0006" "unclosed-element" Error
         "element is never closed"
         "Every start tag `<name …>` needs a matching end tag `</name>`, or must be self-closing \
-(`<name … />`).\n\nFix: add the end tag, or end the start tag with `/>`.";
+(`<name … />`). An empty element with the same name and no attributes, `<name/>`, right before \
+the parent's end tag stands where `</name>` belongs, and is read as that end tag.\n\nFix: add the \
+end tag (or write `</name>` for that `<name/>`), or end the start tag with `/>`.";
 
     MismatchedEndTag = "GH0007" "mismatched-end-tag" Error
         "end tag does not match the open element"

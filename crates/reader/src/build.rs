@@ -627,6 +627,9 @@ impl Builder<'_> {
                 self.missing_tag_end(&name, name_span, end);
             }
         }
+        if self_closing && attributes.is_empty() && self.empty_tag_closes_open(&name, start, end) {
+            return Flow::Continue;
+        }
         let element = Element {
             span: span(start, end),
             name: name_span,
@@ -1066,6 +1069,38 @@ impl Builder<'_> {
         for child in element.children {
             self.push_node(child);
         }
+        true
+    }
+
+    /// `<limit-concurrency …> <forward-request/> <limit-concurrency/> </backend>`: an empty
+    /// element named like the innermost open one, with no attributes, right before the parent's
+    /// end tag, stands where that element's end tag belongs (the docs' limit-concurrency example
+    /// had it for years, in every language). Read as the end tag, it is one error; read as an
+    /// element, it would be a nested policy with its attributes missing and the outer one left
+    /// open.
+    fn empty_tag_closes_open(&mut self, name: &str, start: usize, end: usize) -> bool {
+        let Some(open) = self.open.last() else {
+            return false;
+        };
+        if self.slice(open.name) != name || !self.parent_closes_next(end) {
+            return false;
+        }
+        let open_name = open.name;
+        let tag_span = span(start, end);
+        let written = self.slice(tag_span).to_owned();
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::UnclosedElement,
+                tag_span,
+                format!("`{written}` is an empty element, not the end tag of `<{name}>`"),
+            )
+            .with_label(
+                open_name,
+                format!("`<{name}>` is opened here and never closed"),
+            )
+            .with_help(format!("write `</{name}>`")),
+        );
+        self.close_top(Some(tag_span));
         true
     }
 

@@ -582,3 +582,31 @@ fn placeholders_alone_in_an_element() {
         ]
     );
 }
+
+#[test]
+fn an_empty_element_written_for_an_end_tag() {
+    // The docs' limit-concurrency example, for years and in every language:
+    // `<limit-concurrency …> <forward-request …/> <limit-concurrency/> </backend>`.
+    let input = "<policies>\n  <backend>\n    <limit-concurrency key=\"k\" max-count=\"3\">\n      <forward-request timeout=\"120\"/>\n    <limit-concurrency/>\n  </backend>\n</policies>\n";
+    assert_eq!(
+        found(input.as_bytes(), &ReadOptions::default()),
+        [("GH0006".to_owned(), 5, 5)]
+    );
+    assert_eq!(help(input), ["GH0006 write `</limit-concurrency>`"]);
+    // Not right before the parent's end tag, it may be a real element (a body's XML).
+    assert_eq!(
+        found(
+            b"<policies><inbound><item><item/><other/></item></inbound></policies>",
+            &ReadOptions::default()
+        ),
+        []
+    );
+    // With attributes it is an element.
+    assert_eq!(
+        found(
+            b"<policies><inbound><choose><choose a=\"1\"/></inbound></policies>",
+            &ReadOptions::default()
+        ),
+        [("GH0007".to_owned(), 1, 43)]
+    );
+}
