@@ -207,8 +207,9 @@ file as UTF-8 and write `encoding=\"utf-8\"`, or drop the declaration.";
         "comment, cdata section, processing instruction or tag is never closed"
         "A `<!--` needs `-->`, `<![CDATA[` needs `]]>`, `<?` needs `?>`, and a tag needs `>`. Where the \
 end was mistyped (a start tag whose `@{…}` or first child follows without `>`, an end tag without `>` \
-before the next tag, a comment closed with `->`), Gatehouse reads on as the author meant and reports the \
-slip once, instead of one error per word that follows.\n\nFix: add the closing delimiter.";
+before the next tag, a comment closed with `->`, a comment whose `--` a word processor made a dash: \
+`<!— … —>`), Gatehouse reads on as the author meant and reports the slip once, instead of one error \
+per word that follows.\n\nFix: add the closing delimiter, or write the dash as `--`.";
 
     ControlCharacter = "GH0022" "control-character" Error
         "control character is not allowed in xml"

@@ -1119,7 +1119,43 @@ impl Builder<'_> {
     }
 
     fn comment(&mut self, start: usize, end: usize) -> Flow {
-        if self
+        let text = self.source.get(start..end).unwrap_or_default();
+        let dashed_open = text
+            .get(2..)
+            .and_then(|rest| rest.chars().next())
+            .filter(|&c| is_dash(c));
+        let dashed_close = text
+            .strip_suffix('>')
+            .and_then(|rest| rest.chars().next_back())
+            .filter(|&c| is_dash(c));
+        if let Some(dash) = dashed_open {
+            // The prepass read `<!— … —>` as the comment its author meant.
+            let help = if dashed_close.is_some() {
+                "write `<!--` and `-->`: a word processor makes one dash of `--`"
+            } else {
+                "write `<!--`: a word processor makes one dash of `--`"
+            };
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnclosedMarkup,
+                    span(start, start + 2 + dash.len_utf8()),
+                    format!(
+                        "`<!{dash}` does not open a comment: `{dash}` is a dash, not two hyphens"
+                    ),
+                )
+                .with_help(help),
+            );
+        } else if let Some(dash) = dashed_close {
+            let close_len = dash.len_utf8() + 1;
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnclosedMarkup,
+                    span(end.saturating_sub(close_len), end),
+                    format!("comment ends with `{dash}>`, a dash, not `-->`"),
+                )
+                .with_help("write `-->`: without it the rest of the document is comment"),
+            );
+        } else if self
             .source
             .get(..end)
             .is_some_and(|text| !text.ends_with("-->"))
@@ -1134,11 +1170,12 @@ impl Builder<'_> {
                 .with_help("write `-->`: without it the rest of the document is comment"),
             );
         } else if let Some((arrow, hidden)) = self.hidden_markup(start, end) {
+            let written = self.slice(arrow).to_owned();
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::CommentHidesMarkup,
-                    span(arrow, arrow + 2),
-                    "this comment ends with `->`, so it runs on and comments out the markup after it",
+                    arrow,
+                    format!("this comment ends with `{written}`, so it runs on and comments out the markup after it"),
                 )
                 .with_label(hidden, "commented out: never runs")
                 .with_help("write `-->` here"),
@@ -1147,27 +1184,31 @@ impl Builder<'_> {
         self.leaf(Node::Comment(span(start, end)))
     }
 
-    /// In the comment `start..end`: a ` ->` meant as its end, and the first tag after it that
-    /// the comment now swallows (up to the next comment's `-->`).
-    fn hidden_markup(&self, start: usize, end: usize) -> Option<(usize, Span)> {
+    /// In the comment `start..end`: a ` ->` or a dashed `—>` meant as its end, and the first tag
+    /// after it that the comment now swallows (up to the next comment's `-->`).
+    fn hidden_markup(&self, start: usize, end: usize) -> Option<(Span, Span)> {
         let inner_start = start + 4;
         let inner = self.source.get(inner_start..end.saturating_sub(3))?;
-        let arrow = inner.match_indices("->").find_map(|(index, _)| {
-            let before = inner.get(..index)?.chars().next_back()?;
-            before.is_whitespace().then_some(index)
+        let (arrow, arrow_len) = inner.match_indices('>').find_map(|(index, _)| {
+            let mut before = inner.get(..index)?.chars().rev();
+            match (before.next()?, before.next()?) {
+                ('-', space) if space.is_whitespace() => Some((index - 1, 2)),
+                (dash, _) if is_dash(dash) => Some((index - dash.len_utf8(), dash.len_utf8() + 1)),
+                _ => None,
+            }
         })?;
-        let after = inner.get(arrow + 2..)?;
+        let after = inner.get(arrow + arrow_len..)?;
         let tag = after.match_indices('<').find_map(|(index, _)| {
             let next = after.get(index + 1..)?.bytes().next()?;
             is_name_start_byte(next).then_some(index)
         })?;
-        let tag_start = inner_start + arrow + 2 + tag;
+        let tag_start = inner_start + arrow + arrow_len + tag;
         let name_len = self
             .source
             .get(tag_start + 1..)?
             .find(|c: char| c.is_whitespace() || matches!(c, '>' | '/'))?;
         Some((
-            inner_start + arrow,
+            span(inner_start + arrow, inner_start + arrow + arrow_len),
             span(tag_start, tag_start + 1 + name_len),
         ))
     }
@@ -1523,6 +1564,11 @@ fn key_start_before(source: &str, at: usize) -> usize {
         start -= 1;
     }
     if start == end { at } else { start }
+}
+
+/// The dashes a word processor makes of `--` (see the prepass).
+fn is_dash(c: char) -> bool {
+    matches!(c, '\u{2014}' | '\u{2013}')
 }
 
 fn closing_of(bracket: u8) -> u8 {

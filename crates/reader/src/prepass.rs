@@ -71,8 +71,8 @@ pub(crate) fn run(source: &str) -> Prepass {
             }
             // Masked regions and notes start at an ASCII `@`, `<` or quote, and end at ASCII
             // delimiters or the end of the text, and a repair replaces an ASCII byte (white space,
-            // a quote, a `>`) with another, so the copy is still UTF-8; if that ever failed,
-            // reading goes on unmasked.
+            // a quote, a `>`) with another, or all three bytes of a dash with three, so the copy
+            // is still UTF-8; if that ever failed, reading goes on unmasked.
             String::from_utf8(masked).ok()
         };
     Prepass {
@@ -82,6 +82,20 @@ pub(crate) fn run(source: &str) -> Prepass {
         tag_notes: walker.tag_notes,
         mistyped_comments: walker.mistyped_comments,
     }
+}
+
+/// The dashes a word processor makes of `--`: an em dash and an en dash (three UTF-8 bytes
+/// each, which a repair replaces with three ASCII bytes, so the masked copy stays UTF-8).
+const DASHES: [&[u8]; 2] = ["\u{2014}".as_bytes(), "\u{2013}".as_bytes()];
+
+/// In `rest`: where the first comment close is (`-->`, or a dash and `>`), and its length.
+fn comment_close(rest: &[u8]) -> Option<(usize, usize)> {
+    let hyphens = memmem::find(rest, b"-->").map(|at| (at, 3));
+    let dashed = DASHES.iter().filter_map(|dash| {
+        let close = [*dash, b">"].concat();
+        memmem::find(rest, &close).map(|at| (at, close.len()))
+    });
+    hyphens.into_iter().chain(dashed).min()
 }
 
 struct Walker<'a> {
@@ -159,6 +173,9 @@ impl Walker<'_> {
         {
             self.doctype(at + 9)
         } else if rest.starts_with(b"<!") {
+            if let Some(end) = self.dashed_comment(at) {
+                return end;
+            }
             // quick-xml refuses this markup; reading resumes after its `>`.
             self.after(at + 2, b">")
         } else if rest.starts_with(b"<?") {
@@ -202,6 +219,31 @@ impl Walker<'_> {
         }
         self.mistyped_comments.push(at..at + 1 + opener);
         Some(at + 4 + close + 3)
+    }
+
+    /// At `<!—` or `<!–`: a comment whose `--` a word processor made one dash (`<!— note —>`,
+    /// in guides and in the docs' own policy statements), when `-->` or a dashed `—>` closes it
+    /// later. The masked copy gets `<!-- ` for the opener and ` -->` for a dashed closer; the
+    /// builder reports the opener once.
+    fn dashed_comment(&mut self, at: usize) -> Option<usize> {
+        let dash = self.rest(at).strip_prefix(b"<!")?;
+        let dash_len = DASHES.iter().find(|d| dash.starts_with(d))?.len();
+        let body = at + 2 + dash_len;
+        let (close, close_len) = comment_close(self.rest(body))?;
+        // A `-->` that closes a later real comment is not this one's.
+        if memmem::find(self.bytes.get(body..body + close)?, b"<!--").is_some() {
+            return None;
+        }
+        for (offset, byte) in [(2, b'-'), (3, b'-'), (4, b' ')] {
+            self.repairs.push((at + offset, byte));
+        }
+        let close_at = body + close;
+        if close_len > 3 {
+            for (offset, byte) in [(0, b' '), (1, b'-'), (2, b'-')] {
+                self.repairs.push((close_at + offset, byte));
+            }
+        }
+        Some(close_at + close_len)
     }
 
     /// From the first byte of a start tag's name: the position after the tag.
@@ -327,6 +369,14 @@ impl Walker<'_> {
     fn comment(&mut self, pos: usize) -> usize {
         if let Some(found) = memmem::find(self.rest(pos), b"-->") {
             return pos + found + 3;
+        }
+        // Closed with a dash, `—>`, that a word processor made of `--`.
+        if let Some((found, len)) = comment_close(self.rest(pos)) {
+            let close_at = pos + found;
+            for (offset, byte) in [(0, b' '), (1, b'-'), (2, b'-')] {
+                self.repairs.push((close_at + offset, byte));
+            }
+            return close_at + len;
         }
         if let Some(found) = memmem::find(self.rest(pos), b"->") {
             let dash = pos + found;
@@ -629,6 +679,31 @@ mod tests {
         );
         assert!(run("<a><!-- note -> still --><b/></a>").masked.is_none());
         assert!(run("<a><!-- note-> <b/></a>").masked.is_none());
+    }
+
+    #[test]
+    fn a_comment_written_with_dashes_ends_where_its_author_meant() {
+        assert_eq!(
+            run("<a><!\u{2014} note \u{2014}><b/></a>")
+                .masked
+                .as_deref(),
+            Some("<a><!--  note  --><b/></a>")
+        );
+        assert_eq!(
+            run("<a><!\u{2013} note --><b/></a>").masked.as_deref(),
+            Some("<a><!--  note --><b/></a>")
+        );
+        assert_eq!(
+            run("<a><!-- note \u{2014}><b/></a>").masked.as_deref(),
+            Some("<a><!-- note  --><b/></a>")
+        );
+        // A later real comment's `-->` is not this one's; nor is a dash before a later `-->`.
+        assert!(run("<a><!\u{2014} <b/><!-- c --></a>").masked.is_none());
+        assert!(
+            run("<a><!-- note \u{2014}> still --><b/></a>")
+                .masked
+                .is_none()
+        );
     }
 
     #[test]

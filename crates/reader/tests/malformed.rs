@@ -610,3 +610,31 @@ fn an_empty_element_written_for_an_end_tag() {
         [("GH0007".to_owned(), 1, 43)]
     );
 }
+
+#[test]
+fn comments_written_with_dashes() {
+    // A word processor makes one dash of `--`: `<!— nested policy statements -->` in the docs'
+    // policy statements, and `<!— note —>` in pages copied from them. One error each; the
+    // comment ends where its author meant, and what follows is read.
+    let input = "<policies>\n  <inbound>\n    <!\u{2014} check the key \u{2014}>\n    <base />\n    <!-- limit per key \u{2013}>\n  </inbound>\n</policies>\n";
+    assert_eq!(
+        found(input.as_bytes(), &ReadOptions::default()),
+        [("GH0021".to_owned(), 3, 5), ("GH0021".to_owned(), 5, 24)]
+    );
+    assert_eq!(
+        help(input),
+        [
+            "GH0021 write `<!--` and `-->`: a word processor makes one dash of `--`",
+            "GH0021 write `-->`: without it the rest of the document is comment",
+        ]
+    );
+    // A dashed end before a later comment's `-->`: the markup between is commented out.
+    assert_eq!(
+        found(
+            "<policies><inbound><!-- a \u{2014}> <base /> <!-- b --></inbound></policies>"
+                .as_bytes(),
+            &ReadOptions::default()
+        ),
+        [("GH0024".to_owned(), 1, 27)]
+    );
+}
