@@ -530,6 +530,28 @@ impl Builder<'_> {
         let name_len = tag.name().0.len();
         let name_span = span(start + 1, start + 1 + name_len);
         let first_byte = self.source.as_bytes().get(start + 1).copied();
+        let doubled = first_byte == Some(b'<')
+            && self
+                .source
+                .as_bytes()
+                .get(start + 2)
+                .copied()
+                .is_some_and(is_name_start_byte);
+        if doubled {
+            // `<<policies>` (a Bicep template's policy value): one `<` too many, reported once
+            // and kept as markup that never runs, not as text the section or the document
+            // would report again.
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnescapedLessThan,
+                    span(start, start + 1),
+                    "unescaped `<` in text",
+                )
+                .with_help("the `<` is doubled: delete one"),
+            );
+            self.push_node(Node::Unparsed(span(start, start + 1)));
+            return Flow::RestartAt(start + 1);
+        }
         if !first_byte.is_some_and(is_name_start_byte) {
             // `x < 5` in text: quick-xml read a tag with no name; the `<` is really text.
             self.diagnostics.push(

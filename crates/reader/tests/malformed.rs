@@ -638,3 +638,27 @@ fn comments_written_with_dashes() {
         [("GH0024".to_owned(), 1, 27)]
     );
 }
+
+#[test]
+fn a_doubled_lt_is_one_error() {
+    // A Bicep template's policy value began `'<<policies>\r\n …'`: one `<` too many, not also
+    // text outside the root (or text in a section that never runs).
+    let input = "<<policies>\n  <inbound>\n    <base />\n  </inbound>\n</policies>\n";
+    assert_eq!(
+        found(input.as_bytes(), &ReadOptions::default()),
+        [("GH0012".to_owned(), 1, 1)]
+    );
+    assert_eq!(help(input), ["GH0012 the `<` is doubled: delete one"]);
+    assert_eq!(
+        found(
+            b"<policies><inbound><<base /></inbound></policies>",
+            &ReadOptions::default()
+        ),
+        [("GH0012".to_owned(), 1, 20)]
+    );
+    // A shift in text is two stray `<`s, as before.
+    assert_eq!(
+        help("<policies><inbound><base /></inbound><x>1 << 2</x></policies>"),
+        ["GH0012 write `&lt;`, or put the comparison inside a policy expression `@(…)`"; 2]
+    );
+}
