@@ -472,8 +472,9 @@ silently fall back to its default. Every policy also accepts `id`.\n\nFix: corre
 
     InvalidEnumValue = "GH0205" "invalid-enum-value" Error
         "attribute value is not one of the allowed values"
-        "The attribute takes one of a fixed list of values, compared exactly.\n\nFix: use one of the values \
-the message lists, for example `exists-action=\"override\"`.";
+        "The attribute takes one of a fixed list of values. Case is not compared (`Override` passes): the \
+docs write every value in lower case, and no evidence says APIM refuses another case.\n\nFix: use one \
+of the values the message lists, for example `exists-action=\"override\"`.";
 
     InvalidBoolean = "GH0206" "invalid-boolean" Error
         "attribute value is not a boolean"
