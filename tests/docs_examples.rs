@@ -138,6 +138,16 @@ const DOCS_MISTAKES: &[(&str, &str, &str)] = &[
         "the value-caching send-request has no set-method; send-request-policy.md: set-method is required unless mode=copy",
     ),
     (
+        "limit-concurrency.xml:4",
+        "GH0267",
+        "`<inbound>…</inbound>`: the page writes `…` for the sections it leaves out; pasted as published, that is text in a section, which APIM's schema validation refuses (as for set-header, microsoft/vscode-apimanagement#145)",
+    ),
+    (
+        "limit-concurrency.xml:10",
+        "GH0267",
+        "… and `<outbound>…</outbound>`",
+    ),
+    (
         "wait.xml:23",
         "GH0211",
         "two rate-limit policies; rate-limit-policy.md: \"can be used only once per policy definition\"",

@@ -850,13 +850,16 @@ the policy saves without an error (reported from a deployment: `<set-body><![CDA
 Fix: read the named value outside the CDATA section, `<set-variable name=\"models\" \
 value=\"{{models}}\" />`, and use `context.Variables[\"models\"]` inside.";
 
-    TextNeverRuns = "GH0267" "text-never-runs" Warning
+    TextNeverRuns = "GH0267" "text-never-runs" Error
         "text where only elements belong never runs"
         "A section, `choose` and its branches, and policies without text content hold elements only: \
-Microsoft's policy schemas give them no text. Text written there, a policy expression included \
-(`@{ context.Request.Headers… }` pasted between policies), is not a policy: the gateway never runs \
-it, whether APIM refuses the document or keeps it.\n\nFix: put an expression where a policy takes \
-one (`<set-variable value=\"@(…)\">`, `<set-body>@{…}</set-body>`), turn a note into a comment \
+Microsoft's policy schemas give them no text, and APIM validates a policy against its schema when it \
+is saved: `<set-header name=\"x\">text</set-header>` is refused with \"The element 'set-header' \
+cannot contain text. List of possible elements expected: 'value'.\" \
+(microsoft/vscode-apimanagement#145). Text written there, a policy expression included \
+(`@{ context.Request.Headers… }` pasted between policies), is not a policy and never runs.\n\nFix: \
+put a header's or parameter's value in `<value>…</value>`, an expression where a policy takes one \
+(`<set-variable value=\"@(…)\">`, `<set-body>@{…}</set-body>`), turn a note into a comment \
 `<!-- … -->`, or delete the text.";
 
     OpenidConfigUrl = "GH0269" "openid-config-url" Warning

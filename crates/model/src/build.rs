@@ -448,7 +448,11 @@ impl<'d> Builder<'d> {
             );
         }
         if spec.text.is_none() && !BODY_ELEMENTS.contains(&name) {
-            self.text_never_runs(element, name);
+            if spec.children.iter().any(|child| child.name == "value") {
+                self.text_for_value(element, name);
+            } else {
+                self.text_never_runs(element, name);
+            }
         }
         if let Some(text_spec) = &spec.text {
             let empty = policy
@@ -632,11 +636,46 @@ impl<'d> Builder<'d> {
         (config, body)
     }
 
-    /// GH0267 for text directly inside `element`, which holds elements only (`policies`, a
-    /// section, a fragment, a policy without text content, `when`): one warning at the first
-    /// piece, the others labelled.
-    fn text_never_runs(&mut self, element: &Element, owner: &str) {
-        let mut pieces = element.children.iter().filter_map(|node| {
+    /// GH0267 for text directly inside a policy whose values go in `<value>` children
+    /// (`<set-header name="x">abc</set-header>`): APIM refuses it at save time ("The element
+    /// 'set-header' cannot contain text. List of possible elements expected: 'value'."), and
+    /// the author evidently meant the text as the value.
+    fn text_for_value(&mut self, element: &Element, owner: &str) {
+        let mut pieces = self.text_pieces(element);
+        let Some(first) = pieces.next() else { return };
+        let others: Vec<Span> = pieces.collect();
+        // The value as written runs to the last text, a guide's `<MI-token>` (kept as unparsed
+        // markup) included.
+        let end = element
+            .children
+            .iter()
+            .filter(|node| !matches!(node, Node::Element(_) | Node::Comment(_)))
+            .map(|node| node.span().end)
+            .max()
+            .unwrap_or(first.end);
+        let written = Span::new(first.start, end.max(first.end));
+        let text = self.text(written).trim_end().to_owned();
+        let mut diagnostic = Diagnostic::new(
+            Code::TextNeverRuns,
+            first,
+            format!("text directly in `{owner}` is not its value"),
+        )
+        .with_help(match crate::rules::placeholder_help(&text) {
+            Some(help) => help.to_owned(),
+            None if text.len() <= 60 && !text.contains('\n') => {
+                format!("a value goes in a `<value>` element: `<value>{text}</value>`")
+            }
+            None => "a value goes in a `<value>` element: `<value>…</value>`".to_owned(),
+        });
+        for other in others {
+            diagnostic = diagnostic.with_label(other, "and here");
+        }
+        self.report(diagnostic);
+    }
+
+    /// The trimmed spans of the text and CDATA directly in `element`, white space left out.
+    fn text_pieces<'e>(&self, element: &'e Element) -> impl Iterator<Item = Span> + use<'e, '_> {
+        element.children.iter().filter_map(|node| {
             let span = match node {
                 Node::Text(text) => text.value.span,
                 Node::CData(cdata) => cdata.span,
@@ -649,7 +688,14 @@ impl<'d> Builder<'d> {
                 let from = span.start as usize + start;
                 Span::from_range(from..from + trimmed.len())
             })
-        });
+        })
+    }
+
+    /// GH0267 for text directly inside `element`, which holds elements only (`policies`, a
+    /// section, a fragment, a policy without text content, `when`): one error at the first
+    /// piece, the others labelled.
+    fn text_never_runs(&mut self, element: &Element, owner: &str) {
+        let mut pieces = self.text_pieces(element);
         let Some(first) = pieces.next() else { return };
         let is_expression =
             self.text(first).starts_with("@(") || self.text(first).starts_with("@{");
