@@ -197,6 +197,20 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         )
         .with_help("the same query with methods runs: `source.Where(x => …).Select(x => …)`");
     }
+    if found == "<" && code.get(at..).is_some_and(|rest| rest.starts_with("<!--")) {
+        // A note pasted into `@{…}` as an XML comment: APIM refused the docs' sample that did
+        // this (MicrosoftDocs/azure-docs#39802), and `//` fixed it.
+        let end = code
+            .get(at..)
+            .and_then(|rest| rest.find("-->"))
+            .map_or(at + 4, |end| at + end + 3);
+        return Diagnostic::new(
+            Code::ExpressionSyntax,
+            Span::from_range(at..end),
+            "an xml comment inside a policy expression is not c#",
+        )
+        .with_help("write the note as a c# comment, `// …` or `/* … */`");
+    }
     if let Some(end) = statement_end_without_semicolon(code, at) {
         // The commonest slip in `@{…}`: `;` left off at the end of a line, so the next line's
         // first word is "unexpected". Say so, at the place to type it.

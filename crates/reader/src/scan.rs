@@ -335,6 +335,15 @@ impl Scanner<'_> {
                     }
                 }
             }
+            b'<' if unit.len == 1
+                && self.starts_with(pos, b"<!--")
+                && self.context == Context::Text =>
+            {
+                // An XML comment written inside the code (a note pasted into `@{…}`): not C#,
+                // which the parser says; skipped here so that an apostrophe in it (`don't`) does
+                // not open a character literal and lose the expression's end.
+                Ok(self.comment_end(pos).unwrap_or(after))
+            }
             b'<' if unit.len == 1 && next_byte == Some(b'/') && self.context != Context::CData => {
                 Err(self.unclosed(stack, Stop::EndTag, pos))
             }
@@ -433,6 +442,12 @@ impl Scanner<'_> {
             pos += 1;
         }
         pos
+    }
+
+    /// The position after the `-->` that closes the XML comment opening at `pos`.
+    fn comment_end(&self, pos: usize) -> Option<usize> {
+        let rest = self.src.get(pos + 4..self.limit)?;
+        memchr::memmem::find(rest, b"-->").map(|at| pos + 4 + at + 3)
     }
 
     fn skip_block_comment(&self, mut pos: usize) -> Option<usize> {
@@ -616,6 +631,7 @@ mod tests {
             r#"@{ var c = '\''; return "x"; }"#,
             "@{ // a ) comment\n return 1; }",
             "@{ /* ) } */ return 1; }",
+            "@{ <!-- we don't ) need it --> return 1; }",
             r#"@{ var v = @"C:\path\"" )"; return v; }"#,
             r#"@($"{(a ? $"{b}}}" : "{")}")"#,
             r#"@($"{date:yyyy-MM-dd}")"#,
