@@ -197,6 +197,15 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         )
         .with_help("the same query with methods runs: `source.Where(x => …).Select(x => …)`");
     }
+    if found == ";"
+        && wanted.contains(&"the end of the expression")
+        && rest.get(1..).is_some_and(|after| after.trim().is_empty())
+    {
+        // `@(x.ToString();)`: a statement's habit in a one-expression `@(…)`.
+        return diagnostic.with_help(
+            "`@(…)` holds one expression, without `;`: delete it (statements go in `@{ … }`)",
+        );
+    }
     if found == "<" && code.get(at..).is_some_and(|rest| rest.starts_with("<!--")) {
         // A note pasted into `@{…}` as an XML comment: APIM refused the docs' sample that did
         // this (MicrosoftDocs/azure-docs#39802), and `//` fixed it.
