@@ -1359,10 +1359,20 @@ impl Builder<'_> {
                     .get(at + 1..)
                     .and_then(|rest| rest.find('>'))
                     .map_or(len, |index| at + 1 + index + 1);
+                let dashed = self
+                    .source
+                    .get(at + 2..)
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(is_dash);
                 (
                     Code::UnclosedMarkup,
                     "unknown markup after `<!`".to_owned(),
-                    "comments are written `<!-- … -->` and cdata sections `<![CDATA[ … ]]>`",
+                    if dashed {
+                        // `<!—` with no end after it: the prepass could not read it as a comment.
+                        "a comment opens with `<!--`: a word processor makes one dash of `--`, and the comment needs `-->` to end"
+                    } else {
+                        "comments are written `<!-- … -->` and cdata sections `<![CDATA[ … ]]>`"
+                    },
                     resume,
                 )
             }

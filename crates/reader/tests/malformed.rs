@@ -628,6 +628,13 @@ fn comments_written_with_dashes() {
             "GH0021 write `-->`: without it the rest of the document is comment",
         ]
     );
+    // With no end after it, the opener is still unknown markup, and the help names the dash.
+    assert_eq!(
+        help("<policies><inbound><!\u{2014} never ended <base /></inbound></policies>"),
+        [
+            "GH0021 a comment opens with `<!--`: a word processor makes one dash of `--`, and the comment needs `-->` to end"
+        ]
+    );
     // A dashed end before a later comment's `-->`: the markup between is commented out.
     assert_eq!(
         found(
