@@ -15,6 +15,7 @@ use quick_xml::reader::Reader;
 use crate::ReadOptions;
 use crate::entities;
 use crate::named_values;
+use crate::prepass::is_dash;
 use crate::scan::{Context, LiteralKind, ScanError, Scanned, Stop};
 use crate::syntax::{is_name_start_byte, is_valid_name};
 use crate::tree::{
@@ -1596,11 +1597,6 @@ fn key_start_before(source: &str, at: usize) -> usize {
         start -= 1;
     }
     if start == end { at } else { start }
-}
-
-/// The dashes a word processor makes of `--` (see the prepass).
-fn is_dash(c: char) -> bool {
-    matches!(c, '\u{2014}' | '\u{2013}')
 }
 
 fn closing_of(bracket: u8) -> u8 {

@@ -88,6 +88,12 @@ pub(crate) fn run(source: &str) -> Prepass {
 /// each, which a repair replaces with three ASCII bytes, so the masked copy stays UTF-8).
 const DASHES: [&[u8]; 2] = ["\u{2014}".as_bytes(), "\u{2013}".as_bytes()];
 
+/// Whether `c` is one of [`DASHES`].
+pub(crate) fn is_dash(c: char) -> bool {
+    let mut buffer = [0; 4];
+    DASHES.contains(&c.encode_utf8(&mut buffer).as_bytes())
+}
+
 /// In `rest`: where the first comment close is (`-->`, or a dash and `>`), and its length.
 fn comment_close(rest: &[u8]) -> Option<(usize, usize)> {
     let hyphens = memmem::find(rest, b"-->").map(|at| (at, 3));
@@ -239,11 +245,16 @@ impl Walker<'_> {
         }
         let close_at = body + close;
         if close_len > 3 {
-            for (offset, byte) in [(0, b' '), (1, b'-'), (2, b'-')] {
-                self.repairs.push((close_at + offset, byte));
-            }
+            self.repair_dashed_close(close_at);
         }
         Some(close_at + close_len)
+    }
+
+    /// The dash of a `—>` at `at` becomes ` --` in the masked copy, so the comment ends there.
+    fn repair_dashed_close(&mut self, at: usize) {
+        for (offset, byte) in [(0, b' '), (1, b'-'), (2, b'-')] {
+            self.repairs.push((at + offset, byte));
+        }
     }
 
     /// From the first byte of a start tag's name: the position after the tag.
@@ -373,9 +384,7 @@ impl Walker<'_> {
         // Closed with a dash, `—>`, that a word processor made of `--`.
         if let Some((found, len)) = comment_close(self.rest(pos)) {
             let close_at = pos + found;
-            for (offset, byte) in [(0, b' '), (1, b'-'), (2, b'-')] {
-                self.repairs.push((close_at + offset, byte));
-            }
+            self.repair_dashed_close(close_at);
             return close_at + len;
         }
         if let Some(found) = memmem::find(self.rest(pos), b"->") {
