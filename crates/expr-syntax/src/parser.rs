@@ -273,15 +273,7 @@ fn in_tuple_parentheses(code: &str, at: usize) -> bool {
         return false;
     };
     let head = before.get(..open).unwrap_or_default().trim_end();
-    let word: String = head
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    match word.as_str() {
+    match trailing_word(head) {
         // `var (a, b) = …` deconstructs; `return (a, b);` builds one.
         "var" | "return" => true,
         // A call, or a statement's own parentheses (`if (`, `foreach (` …).
@@ -303,17 +295,26 @@ fn names_a_tuple_element(code: &str, at: usize) -> bool {
     let Some(head) = code.get(..at).map(str::trim_end) else {
         return false;
     };
-    let name_start = head
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
-        .last()
-        .map(|(index, _)| index);
-    let Some(before_name) = name_start.and_then(|start| head.get(..start)) else {
+    let name = trailing_word(head);
+    let Some(before_name) = head
+        .get(..head.len() - name.len())
+        .filter(|_| !name.is_empty())
+    else {
         return false;
     };
     let opener = before_name.trim_end();
     opener.ends_with('(') && in_tuple_parentheses(code, opener.len())
+}
+
+/// The name (letters, digits, `_`) that ends `text`; empty when `text` ends otherwise.
+fn trailing_word(text: &str) -> &str {
+    let start = text
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+        .last()
+        .map_or(text.len(), |(index, _)| index);
+    text.get(start..).unwrap_or_default()
 }
 
 /// Whether the unexpected token at `at` is the range variable of a query expression:
