@@ -162,6 +162,16 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
             entity.trim_start_matches('&')
         ));
     }
+    if rest.starts_with("\\\"") {
+        // `GetValueOrDefault(\"x-tenant-id\")`: quotes escaped for the JSON, shell or C# string
+        // the policy was copied from (or, in a Terraform heredoc, where nothing unescapes them).
+        return Diagnostic::new(
+            Code::ExpressionSyntax,
+            Span::from_range(at..at + 2),
+            "`\\\"` outside a string is not c#",
+        )
+        .with_help("delete the `\\` before each quote: a policy expression holds plain `\"`, even in a `\"`-quoted attribute");
+    }
     if matches!(found, "goto" | "lock") && wanted.contains(&"a statement") {
         // C# statements APIM's compiler accepts and the grammar does not have.
         return Diagnostic::new(

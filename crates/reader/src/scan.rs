@@ -3,7 +3,8 @@
 //! APIM reads the C# inside an expression before it reads the XML around it, so an expression
 //! may hold raw `"`, `<`, `>` and `&` even inside a `"`-quoted attribute. This scanner knows just
 //! enough C# to find the bracket that closes the expression: regular, verbatim and interpolated
-//! strings (with nested holes), character literals, comments, and balanced `()`, `[]` and `{}`.
+//! strings (with nested holes), character literals, comments, and balanced `()`, `[]` and `{}`;
+//! and, to find the end of code copied with its quotes escaped (`\"x\"`), such pairs as strings.
 //! It does not parse C#; the expression grammar does that later.
 //!
 //! Text in attribute values and element text may also be entity-escaped (the strict `xml`
@@ -303,6 +304,15 @@ impl Scanner<'_> {
                     _ => Ok(after),
                 }
             }
+            b'\\' if next_byte == Some(b'"') => {
+                // `\"x\"` in code: quotes escaped as in JSON or a C# string the policy was copied
+                // from (a guide's `GetValueOrDefault(\"x-tenant-id\",\"unknown\")`). Not C#, which
+                // the parser says; read here as the string the author meant, so that the
+                // expression still ends at its own bracket. Without a closing `\"` on the line,
+                // the `\` is just a character.
+                let quote_end = after + next.map_or(0, |n| n.len);
+                Ok(self.skip_escaped_string(quote_end).unwrap_or(after))
+            }
             b'/' if next_byte == Some(b'/') => Ok(self.skip_line(after)),
             b'/' if next_byte == Some(b'*') => self
                 .skip_block_comment(after + next.map_or(0, |n| n.len))
@@ -403,6 +413,26 @@ impl Scanner<'_> {
                 b'\\' => pos = self.skip_escape(pos + unit.len),
                 b'\n' => return None,
                 _ => pos += unit.len,
+            }
+        }
+    }
+
+    /// After an opening `\"` written in code: the position after the `\"` that closes it.
+    fn skip_escaped_string(&self, mut pos: usize) -> Option<usize> {
+        loop {
+            let unit = self.unit(pos)?;
+            pos += unit.len;
+            match unit.byte {
+                b'\\' => {
+                    let next = self.unit(pos)?;
+                    match next.byte {
+                        b'"' => return Some(pos + next.len),
+                        b'\n' => return None,
+                        _ => pos += next.len,
+                    }
+                }
+                b'"' | b'\n' => return None,
+                _ => {}
             }
         }
     }
@@ -602,6 +632,18 @@ mod tests {
 
     fn expression<'a>(text: &'a str, scanned: &Scanned) -> &'a str {
         &text[scanned.start..scanned.end]
+    }
+
+    #[test]
+    fn quotes_escaped_with_a_backslash_in_code_are_read_as_strings() {
+        let text = r#"value="@(context.Request.Headers.GetValueOrDefault(\"x-tenant-id\",\"unknown\"))" />"#;
+        let scanned = scan_attr(text);
+        assert_eq!(scanned.error, None);
+        assert!(expression(text, &scanned).ends_with(r#"\"unknown\"))"#));
+        // A lone `\"` with no partner on the line is no such string: the `"` opens one.
+        let text = "<value>@(a\\\"b)</value>";
+        let scanned = scan_text(text);
+        assert!(scanned.error.is_some());
     }
 
     #[test]

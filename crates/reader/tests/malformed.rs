@@ -669,3 +669,16 @@ fn a_doubled_lt_is_one_error() {
         ["GH0012 write `&lt;`, or put the comparison inside a policy expression `@(…)`"; 2]
     );
 }
+
+#[test]
+fn quotes_escaped_with_backslashes_inside_an_expression_end_it_at_its_bracket() {
+    // A guide's `value="@(….GetValueOrDefault(\"x-tenant-id\",\"unknown\"))"` and a Terraform
+    // heredoc's `counter-key`: the `\"` pairs are read as the strings meant, so the expression
+    // ends at its own `)` and the attribute at its quote; the parser names the backslashes.
+    for line in [
+        r#"    <set-variable name="tenant" value="@(context.Request.Headers.GetValueOrDefault(\"x-tenant-id\",\"unknown\"))" />"#,
+        r#"    <set-header name="x" exists-action="override"><value>@(context.Variables.GetValueOrDefault<string>(\"a\", \"\\\\b\"))</value></set-header>"#,
+    ] {
+        assert_eq!(found(policy(line).as_bytes(), &ReadOptions::default()), []);
+    }
+}
