@@ -162,6 +162,26 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
             entity.trim_start_matches('&')
         ));
     }
+    if let Some(quote) = rest
+        .chars()
+        .next()
+        .filter(|c| ['“', '”', '„', '‘', '’'].contains(c))
+    {
+        // Quotes a word processor, a chat app or a blog typeset: not C#'s.
+        let straight = if matches!(quote, '‘' | '’') {
+            '\''
+        } else {
+            '"'
+        };
+        return Diagnostic::new(
+            Code::ExpressionSyntax,
+            Span::from_range(at..at + quote.len_utf8()),
+            format!("`{quote}` is a typographic quote, not c#'s"),
+        )
+        .with_help(format!(
+            "write `{straight}` for each typographic quote (an editor or a web page replaced them)"
+        ));
+    }
     if rest.starts_with("\\\"") {
         // `GetValueOrDefault(\"x-tenant-id\")`: quotes escaped for the JSON, shell or C# string
         // the policy was copied from (or, in a Terraform heredoc, where nothing unescapes them).

@@ -875,12 +875,28 @@ impl Builder<'_> {
             .with_help("write the value in quotes: `name=\"value\"`"),
             AttrError::UnquotedValue(at) => {
                 let (at_span, word) = word_at(content_start + at);
+                // `name=“x-b”`: typographic quotes from a word processor or a blog, which XML
+                // does not read as quotes; wrapping them in `"` would keep them in the value.
+                let typographic = ['“', '”', '„', '‘', '’', '«', '»'];
+                let opening = word.chars().next().filter(|c| typographic.contains(c));
+                let help = match (opening, word.strip_prefix(typographic)) {
+                    (Some(open), Some(inner)) => match inner.strip_suffix(typographic) {
+                        Some(inner) => format!(
+                            "`{open}` and `{}` are typographic quotes: write `\"{inner}\"`",
+                            word.chars().last().unwrap_or(open),
+                        ),
+                        None => format!(
+                            "`{open}` is a typographic quote: quote the value with `\"` at both ends"
+                        ),
+                    },
+                    _ => format!("write `\"{word}\"`"),
+                };
                 Diagnostic::new(
                     Code::MalformedAttribute,
                     at_span,
                     format!("attribute value `{word}` is not quoted"),
                 )
-                .with_help(format!("write `\"{word}\"`"))
+                .with_help(help)
             }
             AttrError::ExpectedQuote(at, _) => Diagnostic::new(
                 Code::MalformedAttribute,

@@ -404,6 +404,17 @@ fn backslash_escaped_quotes_are_named_as_such() {
 }
 
 #[test]
+fn typographic_quotes_around_a_value_are_named_as_such() {
+    // Quotes a word processor typeset are not quotes to XML: the help must not keep them.
+    assert_eq!(
+        help(&policy(
+            r#"    <set-header name=“x-b” exists-action="override"><value>b</value></set-header>"#
+        )),
+        ["GH0010 `“` and `”` are typographic quotes: write `\"x-b\"`"]
+    );
+}
+
+#[test]
 fn a_stray_character_beside_an_expression_is_named() {
     // A production policy's `<value>>@(…)</value>`: the header is sent as literal text.
     assert_eq!(
