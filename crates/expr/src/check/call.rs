@@ -455,17 +455,31 @@ impl Compiler {
                             self.registry.extension_methods(&name.name).iter().collect();
                         if instance.is_empty() && extensions.is_empty() {
                             self.compile_args_for_errors(args);
-                            let is_property = self
+                            let property_type = self
                                 .registry
                                 .instance_members(&receiver_type, &name.name)
                                 .iter()
-                                .any(|m| m.kind == MemberKind::Property);
-                            if is_property {
+                                .find(|m| m.kind == MemberKind::Property)
+                                .map(|m| m.result.clone());
+                            if let Some(property_type) = property_type {
+                                // `MatchedParameters("id")` meant an index; `Length()` meant
+                                // the value itself, which has no index to offer.
+                                let help = if self.registry.indexers(&property_type).is_empty() {
+                                    format!("read it without parentheses: `.{}`", name.name)
+                                } else {
+                                    format!(
+                                        "index it with `[…]` or read it without parentheses: `{}[…]`",
+                                        name.name
+                                    )
+                                };
                                 self.error(
                                     Code::UnknownMember,
                                     name.span,
-                                    &format!("`{}` is a property of `{receiver_type}`, not a method", name.name),
-                                    &format!("index it with `[…]` or read it without parentheses: `{}[…]`", name.name),
+                                    &format!(
+                                        "`{}` is a property of `{receiver_type}`, not a method",
+                                        name.name
+                                    ),
+                                    &help,
                                 );
                             } else {
                                 self.unknown_member(&receiver_type, name);
