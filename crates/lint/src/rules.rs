@@ -1276,6 +1276,17 @@ fn variables(
 ) {
     let chains = around.chains.as_slice();
     let set = variables_set(effective);
+    let setters: Vec<(Span, BTreeSet<String>)> = effective
+        .policies()
+        .iter()
+        .map(|policy| {
+            let mut names = BTreeSet::new();
+            collect_sets(&policy.element, &policy.attributes, &mut names);
+            collect_config_sets(&policy.config, &mut names);
+            (policy.span, names)
+        })
+        .filter(|(_, names)| !names.is_empty())
+        .collect();
     // Variables set at broader scopes are set before this document runs (or after, in
     // outbound, which the rule does not try to tell apart); a read must find its variable
     // along every chain.
@@ -1357,7 +1368,14 @@ fn variables(
             };
             reported.insert(name.clone());
             let mut diagnostic = Diagnostic::new(Code::VariableNeverSet, span, message);
-            diagnostic = match gatehouse_model::catalog::similar(&name, set.iter().map(String::as_str)) {
+            // Not the variable the read is computing (`set-variable name="url"
+            // value="@(…Variables["baseUrl"]…)"`): it is set only after the read.
+            let set_before_or_elsewhere = set.iter().filter(|candidate| {
+                setters.iter().any(|(at, names)| {
+                    names.contains(*candidate) && !(at.start <= span.start && span.end <= at.end)
+                })
+            });
+            diagnostic = match gatehouse_model::catalog::similar(&name, set_before_or_elsewhere.map(String::as_str)) {
                 // `context.Variables["OrderIntegration.Migrated"]` for a named value.
                 _ if around.named_values.contains(&name) => diagnostic.with_help(format!(
                     "`{name}` is a named value, not a variable: write `{{{{{name}}}}}` (replaced by its text before the expression runs)"
