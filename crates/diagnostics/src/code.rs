@@ -1003,6 +1003,17 @@ and the publisher creates them there; a `log-to-eventhub` naming a logger outsid
 wherever the logger was not made by other means. Checked only when the export has a `loggers` \
 folder.\n\nFix: correct `logger-id`, or export the logger (`loggers/<name>/loggerInformation.json`).";
 
+    RateLimitInFragment = "GH0282" "rate-limit-in-fragment" Warning
+        "rate-limit in a fragment counts every including api together"
+        "`rate-limit` counts each subscription's calls in the scope where the policy is defined. In \
+a policy fragment that scope is the fragment: every API and operation that includes it shares one \
+counter, so a fragment allowing 10 calls a minute, included in three APIs, allows 10 calls a minute \
+across all three, not 10 for each (observed and shown by ronaldbosma's \"Rate Limiting in Azure API \
+Management\", 2026-01, with the sample `azure-apim-samples/rate-limiting`; the policy's page does \
+not say). `rate-limit-by-key` counts per key wherever it runs.\n\nFix: use `rate-limit-by-key` with a \
+key that names the scope, `counter-key=\"@($\"{context.Api.Id};{context.Subscription.Id}\")\"`, or \
+put `rate-limit` in each API's own policy.";
+
     InvalidHeaderName = "GH0268" "invalid-header-name" Error
         "header name is not an http token"
         "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";

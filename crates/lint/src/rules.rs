@@ -103,6 +103,9 @@ pub(crate) fn check(
         cors_first(model, out);
     }
     for policy in model.policies() {
+        if model.kind == Kind::Fragment && policy.element == "rate-limit" {
+            out.push(rate_limit_in_fragment(policy));
+        }
         secrets(policy, out);
         if policy.element == "retry" {
             retry_buffer(&policy.body, out);
@@ -1045,6 +1048,17 @@ fn forwards(items: &[Item]) -> bool {
                 || policy.config.iter().any(|c| forwards(&c.body))
         }
     })
+}
+
+/// GH0282: a fragment's `rate-limit` has the fragment for its scope, one counter for every
+/// document that includes it.
+fn rate_limit_in_fragment(policy: &Policy) -> Diagnostic {
+    Diagnostic::new(
+        Code::RateLimitInFragment,
+        policy.name_span,
+        "`rate-limit` in a fragment counts calls for every api that includes it together",
+    )
+    .with_help("use `rate-limit-by-key` with a key that names the api, `counter-key=\"@($\"{context.Api.Id};{context.Subscription.Id}\")\"`, or put `rate-limit` in each api's policy")
 }
 
 fn cors_first(model: &PolicyDocument, out: &mut Vec<Diagnostic>) {
