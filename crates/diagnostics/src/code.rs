@@ -1014,6 +1014,18 @@ not say). `rate-limit-by-key` counts per key wherever it runs.\n\nFix: use `rate
 key that names the scope, `counter-key=\"@($\"{context.Api.Id};{context.Subscription.Id}\")\"`, or \
 put `rate-limit` in each API's own policy.";
 
+    SharedCounterKey = "GH0283" "shared-counter-key" Warning
+        "two rate-limit-by-key policies count in one counter"
+        "\"API Management uses a single counter for each `counter-key` value that you specify in the \
+policy. The counter is updated at all scopes at which the policy is configured with that key value\" \
+(the rate-limit-by-key page's usage note). Two `rate-limit-by-key` policies that can both run on a \
+request with the same `counter-key` therefore count it twice in one counter, and limits meant to be \
+separate (300 a minute and 10 a second) act on the same count; on the v2 tiers, whose token bucket \
+needs `calls` and `renewal-period` to agree wherever a key is used, different values behave \
+unpredictably. Policies in different branches of one `choose` never both run and are not \
+reported.\n\nFix: give each limit its own key, appending what tells them apart: \
+`counter-key=\"@(context.Subscription.Key + \":per-second\")\"`.";
+
     InvalidHeaderName = "GH0268" "invalid-header-name" Error
         "header name is not an http token"
         "An HTTP header's name is a token (RFC 9110, section 5.1): letters, digits and ``!#$%&'*+-.^_`|~``, no spaces, no `:`. .NET, which APIM runs on, refuses any other name, so a policy that sets such a header fails, and one that reads, checks or varies by it never finds it. Most such names are slips: a closing quote forgotten so the value runs into the next attribute (`name=\"X-Tier exists-action=override\"`), or the value written with the name (`Authorization: Bearer`).\n\nFix: write the name alone, `name=\"X-Tier\"`, and the value where the policy takes it.";

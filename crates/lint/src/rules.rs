@@ -91,6 +91,7 @@ pub(crate) fn check(
     let chains = around.chains.as_slice();
     for block in &model.blocks {
         unreachable(&block.items, out);
+        shared_counter_keys(&block.items, out);
     }
     if model.kind == Kind::Policies {
         later_sections_unreachable(model, out);
@@ -1048,6 +1049,64 @@ fn forwards(items: &[Item]) -> bool {
                 || policy.config.iter().any(|c| forwards(&c.body))
         }
     })
+}
+
+/// GH0283: two `rate-limit-by-key` in one section that can both run, with one `counter-key`.
+fn shared_counter_keys(items: &[Item], out: &mut Vec<Diagnostic>) {
+    // Each policy with the branches it sits in: (the `choose`'s start, the branch's index).
+    fn collect<'a>(
+        items: &'a [Item],
+        branches: &mut Vec<(u32, usize)>,
+        found: &mut Vec<(&'a Policy, Vec<(u32, usize)>)>,
+    ) {
+        for item in items {
+            let Item::Policy(policy) = item else { continue };
+            if policy.element == "rate-limit-by-key" {
+                found.push((policy, branches.clone()));
+            }
+            collect(&policy.body, branches, found);
+            for (index, config) in policy.config.iter().enumerate() {
+                branches.push((policy.span.start, index));
+                collect(&config.body, branches, found);
+                branches.pop();
+            }
+        }
+    }
+    let mut found = Vec::new();
+    collect(items, &mut Vec::new(), &mut found);
+    let key_of = |policy: &Policy| {
+        policy
+            .attribute("counter-key")
+            .map(|key| key.value.text.trim().to_owned())
+            .filter(|key| !key.is_empty())
+    };
+    for (later_index, (later, later_branches)) in found.iter().enumerate() {
+        let Some(key) = key_of(later) else { continue };
+        let earlier = found.iter().take(later_index).find(|(earlier, branches)| {
+            key_of(earlier).as_deref() == Some(key.as_str())
+                && !branches.iter().any(|(choose, branch)| {
+                    later_branches
+                        .iter()
+                        .any(|(other, other_branch)| other == choose && other_branch != branch)
+                })
+        });
+        let (Some((earlier, _)), Some(attribute)) = (earlier, later.attribute("counter-key"))
+        else {
+            continue;
+        };
+        out.push(
+            Diagnostic::new(
+                Code::SharedCounterKey,
+                attribute.value.span,
+                format!("this `rate-limit-by-key` counts in the same counter as an earlier one, keyed by `{key}`"),
+            )
+            .with_label(earlier.name_span, "counts each request in the same counter")
+            .with_help(match key.strip_prefix("@(").and_then(|k| k.strip_suffix(')')) {
+                Some(code) => format!("apim keeps one counter per `counter-key` value: give each limit its own key, e.g. `@({code} + \":per-second\")`"),
+                None => format!("apim keeps one counter per `counter-key` value: give each limit its own key, e.g. `{key}:per-second`"),
+            }),
+        );
+    }
 }
 
 /// GH0282: a fragment's `rate-limit` has the fragment for its scope, one counter for every
