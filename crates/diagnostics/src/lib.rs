@@ -14,4 +14,4 @@ pub use code::{Code, CodeInfo};
 pub use diagnostic::{Diagnostic, Label, Severity, Tally};
 pub use line_index::{LineCol, LineIndex};
 pub use span::Span;
-pub use suggest::edit_distance;
+pub use suggest::{edit_distance, straight_quote};

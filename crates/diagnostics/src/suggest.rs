@@ -1,4 +1,4 @@
-//! "Did you mean": how far apart two names are.
+//! "Did you mean": how far apart two names are, and what a typeset quote stands for.
 
 /// The Levenshtein distance between `a` and `b`, counted in characters: how many insertions,
 /// deletions and substitutions turn one into the other.
@@ -21,6 +21,16 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         std::mem::swap(&mut previous, &mut current);
     }
     previous.last().copied().unwrap_or(0)
+}
+
+/// The straight quote a typographic one stands for: the quotes a word processor, a chat app or a
+/// web page puts in place of `"` and `'`, which neither XML nor C# reads as quotes.
+pub fn straight_quote(c: char) -> Option<char> {
+    match c {
+        '“' | '”' | '„' | '«' | '»' => Some('"'),
+        '‘' | '’' => Some('\''),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -162,17 +162,11 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
             entity.trim_start_matches('&')
         ));
     }
-    if let Some(quote) = rest
+    if let Some((quote, straight)) = rest
         .chars()
         .next()
-        .filter(|c| ['“', '”', '„', '‘', '’'].contains(c))
+        .and_then(|c| Some((c, gatehouse_diagnostics::straight_quote(c)?)))
     {
-        // Quotes a word processor, a chat app or a blog typeset: not C#'s.
-        let straight = if matches!(quote, '‘' | '’') {
-            '\''
-        } else {
-            '"'
-        };
         return Diagnostic::new(
             Code::ExpressionSyntax,
             Span::from_range(at..at + quote.len_utf8()),

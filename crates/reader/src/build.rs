@@ -877,8 +877,8 @@ impl Builder<'_> {
                 let (at_span, word) = word_at(content_start + at);
                 // `name=“x-b”`: typographic quotes from a word processor or a blog, which XML
                 // does not read as quotes; wrapping them in `"` would keep them in the value.
-                let typographic = ['“', '”', '„', '‘', '’', '«', '»'];
-                let opening = word.chars().next().filter(|c| typographic.contains(c));
+                let typographic = |c: char| gatehouse_diagnostics::straight_quote(c).is_some();
+                let opening = word.chars().next().filter(|&c| typographic(c));
                 let help = match (opening, word.strip_prefix(typographic)) {
                     (Some(open), Some(inner)) => match inner.strip_suffix(typographic) {
                         Some(inner) => format!(
