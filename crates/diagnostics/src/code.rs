@@ -1019,10 +1019,11 @@ put `rate-limit` in each API's own policy.";
         "\"API Management uses a single counter for each `counter-key` value that you specify in the \
 policy. The counter is updated at all scopes at which the policy is configured with that key value\" \
 (the rate-limit-by-key page's usage note). Two `rate-limit-by-key` policies that can both run on a \
-request with the same `counter-key` therefore count it twice in one counter, and limits meant to be \
-separate (300 a minute and 10 a second) act on the same count; on the v2 tiers, whose token bucket \
-needs `calls` and `renewal-period` to agree wherever a key is used, different values behave \
-unpredictably. Policies in different branches of one `choose` never both run and are not \
+request with the same `counter-key` therefore count in one counter, and limits meant to be separate \
+(300 a minute and 10 a second) act on the same count (whether a request that passes both is counted \
+once or twice the page does not say; quota-by-key's page says a key is incremented once per request); \
+on the v2 tiers, whose token bucket needs the limits to agree wherever a key is used (the page of \
+11/2025), different values behave unpredictably. Policies in different branches of one `choose` never both run and are not \
 reported.\n\nFix: give each limit its own key, appending what tells them apart: \
 `counter-key=\"@(context.Subscription.Key + \":per-second\")\"`.";
 
