@@ -200,7 +200,15 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         });
     }
     let tuple_comma = found == "," && in_tuple_parentheses(code, at);
-    if tuple_comma || (found == ":" && names_a_tuple_element(code, at)) {
+    if tuple_comma
+        || (found == ":" && names_a_tuple_element(code, at))
+        || names_a_tuple_type_element(code, at, found)
+        || deconstructs_in_foreach(code, at, found)
+        || (found == "("
+            && code
+                .get(..at)
+                .is_some_and(|head| head.trim_end().ends_with('<')))
+    {
         // A C# 7 tuple, `(1, "a")` or `(id: 1, name: "a")`: an error either way, but not a
         // syntax slip.
         let (message, help) = crate::TUPLE_NOT_ALLOWED;
@@ -264,12 +272,77 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
 /// a cast's operand list or a statement's condition): `(1, "a")`, `var (a, b) = …`. Strings and
 /// nested brackets before `at` are skipped.
 fn in_tuple_parentheses(code: &str, at: usize) -> bool {
-    let Some(before) = code.get(..at) else {
+    let (Some(before), Some(open)) = (code.get(..at), unclosed_parenthesis(code, at)) else {
         return false;
     };
-    // Find the unclosed `(` this `,` belongs to, walking back over balanced brackets.
+    let head = before.get(..open).unwrap_or_default().trim_end();
+    match trailing_word(head) {
+        // `var (a, b) = …` deconstructs; `return (a, b);` builds one.
+        "var" | "return" => true,
+        // A call, or a statement's own parentheses (`if (`, `foreach (` …).
+        "" => {
+            head.ends_with("=>")
+                || head
+                    .chars()
+                    .last()
+                    .is_none_or(|c| matches!(c, '=' | '(' | ',' | '?' | ':' | '{' | ';' | '<'))
+        }
+        _ => false,
+    }
+}
+
+/// Whether the name at `at` is an element's name in a tuple type, `(int id, string name) pair`
+/// or `(string a, int b) = …`: a name after a type, in parentheses that hold a `,` and stand
+/// where a tuple can (not a call's, a lambda's that parsed, or a statement's own).
+fn names_a_tuple_type_element(code: &str, at: usize, found: &str) -> bool {
+    let is_name = found
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_');
+    let Some(head) = code.get(..at).map(str::trim_end) else {
+        return false;
+    };
+    // The element's type ends in a name, `>`, `]` or `?`, right before the name.
+    let after_type = head
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '>' | ']' | '?'));
+    if !is_name || !after_type || !in_tuple_parentheses(code, at) {
+        return false;
+    }
+    let Some(open) = unclosed_parenthesis(code, at) else {
+        return false;
+    };
+    // A tuple has two elements or more: a `,` before the name or after it, before the `)`.
+    let comma_before = code
+        .get(open + 1..at)
+        .is_some_and(|inside| inside.contains(','));
+    let comma_after = code.get(at..).is_some_and(|rest| {
+        rest.get(..rest.find(')').unwrap_or(rest.len()))
+            .is_some_and(|inside| inside.contains(','))
+    });
+    comma_before || comma_after
+}
+
+/// Whether the `(` at `at` opens a deconstruction in a `foreach`, `foreach (var (k, v) in …)`.
+fn deconstructs_in_foreach(code: &str, at: usize, found: &str) -> bool {
+    found == "("
+        && code.get(..at).is_some_and(|head| {
+            let head = head.trim_end();
+            head.strip_suffix("var").is_some_and(|before| {
+                let before = before.trim_end();
+                before.ends_with('(')
+                    && before
+                        .get(..before.len() - 1)
+                        .is_some_and(|keyword| keyword.trim_end().ends_with("foreach"))
+            })
+        })
+}
+
+/// Where the `(` that is still open at `at` is, walking back over balanced brackets.
+fn unclosed_parenthesis(code: &str, at: usize) -> Option<usize> {
+    let before = code.get(..at)?;
     let mut depth = 0usize;
-    let mut open = None;
     let mut in_string = false;
     for (index, c) in before.char_indices().rev() {
         if c == '"' {
@@ -283,33 +356,14 @@ fn in_tuple_parentheses(code: &str, at: usize) -> bool {
             ')' | ']' | '}' => depth += 1,
             '(' | '[' | '{' => {
                 if depth == 0 {
-                    if c == '(' {
-                        open = Some(index);
-                    }
-                    break;
+                    return (c == '(').then_some(index);
                 }
                 depth -= 1;
             }
             _ => {}
         }
     }
-    let Some(open) = open else {
-        return false;
-    };
-    let head = before.get(..open).unwrap_or_default().trim_end();
-    match trailing_word(head) {
-        // `var (a, b) = …` deconstructs; `return (a, b);` builds one.
-        "var" | "return" => true,
-        // A call, or a statement's own parentheses (`if (`, `foreach (` …).
-        "" => {
-            head.ends_with("=>")
-                || head
-                    .chars()
-                    .last()
-                    .is_none_or(|c| matches!(c, '=' | '(' | ',' | '?' | ':' | '{' | ';'))
-        }
-        _ => false,
-    }
+    None
 }
 
 /// Whether the `:` at `at` follows the name of a tuple's first element, `(id: 1, …)`, in
