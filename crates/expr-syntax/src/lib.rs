@@ -15,6 +15,7 @@
 //! ```
 
 pub mod ast;
+mod newer_csharp;
 mod parser;
 mod prescan;
 pub mod sexpr;

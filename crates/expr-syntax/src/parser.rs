@@ -219,6 +219,14 @@ fn syntax_error(code: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         )
         .with_help(help);
     }
+    if let Some((start, end, message, help)) = crate::newer_csharp::newer_feature(code, at, found) {
+        return Diagnostic::new(
+            Code::ExpressionSyntax,
+            Span::from_range(start..end),
+            message,
+        )
+        .with_help(help);
+    }
     if starts_query_expression(code, at) {
         // Valid C# that Gatehouse does not parse yet: a warning, as for other unimplemented
         // parts of C#, not a syntax error.

@@ -1436,6 +1436,13 @@ impl Compiler {
                 )
             }
             Some(BinaryOp::Coalesce) => {
+                // The docs say policy expressions are C# 7; `??=` came in C# 8.
+                self.error(
+                    Code::ExpressionSyntax,
+                    span,
+                    "`??=` is c# 8; policy expressions are c# 7",
+                    "write `x = x ?? value`",
+                );
                 let typed = self.expr(value, Some(&place_type));
                 let ir = self.convert(typed, place_type.underlying());
                 Typed::new(
