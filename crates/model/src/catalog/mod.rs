@@ -478,7 +478,10 @@ pub fn similar<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) ->
     candidates
         .iter()
         .map(|candidate| (edit_distance(name, candidate), *candidate))
-        .filter(|(distance, _)| *distance <= limit)
+        // A name whose every letter is replaced is another name, not a typo (`x` for `b`).
+        .filter(|(distance, candidate)| {
+            *distance <= limit && *distance < name.chars().count().max(candidate.chars().count())
+        })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
         .or_else(|| same_words(name, &candidates))
