@@ -158,3 +158,33 @@ fn member_table_is_what_mono_reflects() {
     }
     let _ = std::fs::remove_dir_all(&work);
 }
+
+/// The checker's GH0120 for a constant pattern (`Regex.IsMatch(x, "(a")`) foresees the
+/// `ArgumentException` Mono's `Regex` throws: every `pattern-error-*` case gets it, and no case
+/// Mono runs without that exception does.
+#[test]
+fn constant_patterns_the_checker_refuses_are_those_mono_refuses() {
+    let cases = load_cases().unwrap();
+    let expected = recorded("regex").unwrap();
+    let mut wrong = Vec::new();
+    for case in cases.iter().filter(|case| case.area == "regex") {
+        let (_, diagnostics) =
+            gatehouse_expr::compile_code(&case.code, case.form, &gatehouse_expr::Slot::default());
+        let refused = diagnostics
+            .iter()
+            .any(|d| d.code == gatehouse_diagnostics::Code::ExpressionException);
+        let mono_refused = expected
+            .get(&case.name)
+            .is_some_and(|result| result == "!ArgumentException");
+        if refused && !mono_refused {
+            wrong.push(format!("{}: GH0120, but Mono runs it", case.name));
+        }
+        if case.name.starts_with("pattern-error-") && !refused {
+            wrong.push(format!(
+                "{}: Mono refuses the pattern, the checker does not",
+                case.name
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

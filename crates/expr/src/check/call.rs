@@ -8,7 +8,7 @@ use super::expr::{Target, substitute};
 use super::{Compiler, Typed};
 use crate::ir::{Ir, Place};
 use crate::library::{Member, MemberKind, dotnet};
-use crate::types::{self, Conversion, Generic, Type};
+use crate::types::{self, Class, Conversion, Generic, Type};
 use crate::value::Value;
 
 /// An argument as written, before a candidate is chosen.
@@ -1115,6 +1115,64 @@ impl Compiler {
         }
     }
 
+    /// `Regex.IsMatch(x, "(v1|v2")` or `new Regex("*")`: a constant pattern .NET refuses throws
+    /// `ArgumentException` each time the expression runs, which is each request. Options that
+    /// are not constant leave the pattern unjudged.
+    fn check_constant_pattern(&mut self, member: &Member, param_of: &[usize], args: &[Arg<'_>]) {
+        let argument_of = |wanted: &str| {
+            args.iter()
+                .zip(param_of)
+                .find(|(_, index)| {
+                    member
+                        .params
+                        .get(**index)
+                        .is_some_and(|param| param.name == wanted)
+                })
+                .map(|(arg, _)| arg)
+        };
+        let Some(Arg {
+            form: Form::Typed(pattern),
+            span,
+            ..
+        }) = argument_of("pattern")
+        else {
+            return;
+        };
+        let Some(Value::String(text)) = &pattern.constant else {
+            return;
+        };
+        let options = match argument_of("options") {
+            None => 0,
+            Some(Arg {
+                form: Form::Typed(options),
+                ..
+            }) => match options.constant {
+                Some(Value::Enum(_, bits)) => bits,
+                _ => return,
+            },
+            Some(_) => return,
+        };
+        let crate::library::regex_syntax::Verdict::Refused(refusal) =
+            crate::library::regex_syntax::verdict_with_options(text, options)
+        else {
+            if let Some(construct) = crate::library::regex_cannot_run(text, options) {
+                self.error(
+                    Code::NotImplemented,
+                    *span,
+                    &format!("gatehouse cannot run this pattern yet: {construct}"),
+                    "APIM runs it (.NET accepts the pattern); Gatehouse's regex engine lacks this construct",
+                );
+            }
+            return;
+        };
+        self.error(
+            Code::ExpressionException,
+            *span,
+            &format!("this pattern throws `ArgumentException` in .net: {refusal}"),
+            pattern_help(&refusal),
+        );
+    }
+
     fn best_plan<'m>(
         &mut self,
         candidates: &[&'m Member],
@@ -1233,6 +1291,12 @@ impl Compiler {
         };
         let member = plan.member;
         self.note_variable_read(member, &plan.bindings, &args, span);
+        if owner
+            .as_ref()
+            .is_some_and(|owner| *owner == Type::Class(Class::Regex))
+        {
+            self.check_constant_pattern(member, &plan.param_of, &args);
+        }
         if !member.is_extension {
             match (&receiver, &owner) {
                 (Some(receiver), _) if name != "this[]" => {
@@ -1406,6 +1470,27 @@ impl Compiler {
             result,
             span,
         )
+    }
+}
+
+/// How to write what a refused pattern meant.
+fn pattern_help(refusal: &str) -> &'static str {
+    if refusal.contains(")'s") {
+        "close each group with `)`, or escape a literal parenthesis as `\\(` or `\\)`"
+    } else if refusal.starts_with("unrecognized escape") {
+        "escape only what is special: a letter after `\\` must be a known escape (`\\d`, `\\w`, `\\s` …); for the letter itself drop the `\\`, and in a non-verbatim string write `\\\\` for one backslash"
+    } else if refusal.starts_with("quantifier") {
+        "a `*`, `+`, `?` or `{n}` repeats what comes before it; for the character itself escape it: `\\*`, `\\+`, `\\?`"
+    } else if refusal.starts_with("nested quantifier") {
+        "one quantifier per item (`a*`, lazy `a*?`); to repeat a repetition, group it: `(a*)+`"
+    } else if refusal.starts_with("unrecognized grouping") {
+        "groups are `(…)`, `(?:…)`, `(?<name>…)`, lookaround `(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`; `(?P<name>…)` is Python's, not .NET's"
+    } else if refusal.starts_with("reference to undefined") {
+        "refer only to groups the pattern has: `\\1` is the first `(…)`, `\\k<name>` a `(?<name>…)`"
+    } else if refusal.contains("[] set") || refusal.contains("range") {
+        "close the class with `]`, escape a literal `[` as `\\[`, and write ranges low to high: `[a-z]`"
+    } else {
+        "fix the pattern so that .NET's `Regex` accepts it (the docs of System.Text.RegularExpressions list the syntax)"
     }
 }
 

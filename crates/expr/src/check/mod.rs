@@ -186,10 +186,12 @@ pub fn compile_with_facts(
         );
     }
     let scope = std::mem::replace(&mut compiler.current, FunctionScope::new(None));
+    // GH0120 foresees an exception when the expression runs (a constant pattern .NET refuses):
+    // C# compiles it, APIM saves it, and running it throws as there. It does not stop compiling.
     let has_errors = compiler
         .diagnostics
         .iter()
-        .any(|d| d.severity == Severity::Error);
+        .any(|d| d.severity == Severity::Error && d.code != Code::ExpressionException);
     let facts = Facts {
         result_type: result_type.clone(),
         variable_reads: std::mem::take(&mut compiler.variable_reads),

@@ -22,6 +22,8 @@ mod json;
 mod linq;
 mod numbers;
 mod regex;
+pub(crate) mod regex_syntax;
+pub(crate) use regex::cannot_run as regex_cannot_run;
 mod strings;
 mod text;
 mod time;

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use super::regex_syntax::Verdict;
 use super::{Call, Owner, Registry};
 use crate::eval::{Cx, Fault};
 use crate::types::{Class, Type};
@@ -90,6 +91,17 @@ fn translate(pattern: &str, options: i64) -> Result<(String, Vec<GroupInfo>), St
                 }
             }
             '[' if in_class => out.push_str(r"\["),
+            '-' if in_class && chars.get(i + 1) == Some(&'[') => {
+                return Err("character class subtraction (`[a-z-[aeiou]]`)".to_owned());
+            }
+            '{' if !in_class
+                && !is_quantifier_brace(&chars, i)
+                && !after_property_escape(&chars, i) =>
+            {
+                // `x{,3}` and `a{b}` are literal text in .NET; `fancy-regex` may read a
+                // repetition.
+                out.push_str(r"\{");
+            }
             ']' if in_class => {
                 in_class = false;
                 out.push(']');
@@ -108,6 +120,9 @@ fn translate(pattern: &str, options: i64) -> Result<(String, Vec<GroupInfo>), St
                                 .unwrap_or_default()
                                 .iter()
                                 .collect();
+                            if name.contains('-') {
+                                return Err("balancing groups (`(?<name-other>…)`)".to_owned());
+                            }
                             groups.push(GroupInfo {
                                 name: Some(name.clone()),
                             });
@@ -125,6 +140,9 @@ fn translate(pattern: &str, options: i64) -> Result<(String, Vec<GroupInfo>), St
                                 .unwrap_or_default()
                                 .iter()
                                 .collect();
+                            if name.contains('-') {
+                                return Err("balancing groups (`(?<name-other>…)`)".to_owned());
+                            }
                             groups.push(GroupInfo {
                                 name: Some(name.clone()),
                             });
@@ -164,6 +182,46 @@ fn translate(pattern: &str, options: i64) -> Result<(String, Vec<GroupInfo>), St
     Ok((out, groups))
 }
 
+/// Whether the `{` at `at` opens the name of `\p{…}` or `\P{…}`.
+fn after_property_escape(chars: &[char], at: usize) -> bool {
+    at >= 2 && matches!(chars.get(at - 1), Some('p' | 'P')) && chars.get(at - 2) == Some(&'\\')
+}
+
+/// Whether the `{` at `at` starts `{n}`, `{n,}` or `{n,m}`, a quantifier in .NET.
+fn is_quantifier_brace(chars: &[char], at: usize) -> bool {
+    let inside: String = chars
+        .iter()
+        .skip(at + 1)
+        .take_while(|c| **c != '}')
+        .collect();
+    if chars.get(at + 1 + inside.chars().count()) != Some(&'}') {
+        return false;
+    }
+    let (low, high) = inside.split_once(',').unwrap_or((inside.as_str(), ""));
+    !low.is_empty()
+        && low.chars().all(|c| c.is_ascii_digit())
+        && high.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Why Gatehouse cannot run a pattern .NET accepts (a construct the translation to
+/// `fancy-regex` lacks), or `None` when it can.
+pub(crate) fn cannot_run(pattern: &str, options: i64) -> Option<String> {
+    let verdict = super::regex_syntax::verdict_with_options(pattern, options);
+    if verdict != Verdict::Accepted {
+        return None;
+    }
+    if options & RIGHT_TO_LEFT != 0 {
+        return Some("`RegexOptions.RightToLeft`".to_owned());
+    }
+    match translate(pattern, options) {
+        Err(construct) => Some(construct.to_owned()),
+        Ok((translated, _)) => fancy_regex::RegexBuilder::new(&translated)
+            .build()
+            .err()
+            .map(|error| error.to_string()),
+    }
+}
+
 /// Compiles (or finds in the cache) a .NET pattern.
 pub(crate) fn compile(
     pattern: &str,
@@ -184,11 +242,24 @@ pub(crate) fn compile(
     }
     let invalid =
         |message: String| call.argument_error(format!("Invalid pattern '{pattern}': {message}"));
-    let (translated, groups) = translate(pattern, options).map_err(|m| invalid(m.to_owned()))?;
+    // What .NET refuses is refused here by .NET's rules, whatever `fancy-regex` would make of it;
+    // where .NET accepts the pattern, a failure from here on is Gatehouse's, not the author's.
+    let verdict = super::regex_syntax::verdict_with_options(pattern, options);
+    if let Verdict::Refused(refusal) = &verdict {
+        return Err(invalid(refusal.clone()));
+    }
+    let cannot = |what: String| match verdict {
+        Verdict::Accepted => call.throw(
+            Class::NotSupportedException,
+            format!("Gatehouse cannot run the pattern '{pattern}' yet: {what}."),
+        ),
+        Verdict::Refused(_) | Verdict::Unjudged => invalid(what),
+    };
+    let (translated, groups) = translate(pattern, options).map_err(|m| cannot(m.to_owned()))?;
     let compiled = fancy_regex::RegexBuilder::new(&translated)
         .backtrack_limit(BACKTRACK_LIMIT)
         .build()
-        .map_err(|e| invalid(e.to_string()))?;
+        .map_err(|e| cannot(e.to_string()))?;
     // .NET numbering: unnamed groups first, then named ones by first appearance.
     let mut net_order: Vec<(usize, Option<String>)> = Vec::new();
     for (index, group) in groups.iter().enumerate() {
