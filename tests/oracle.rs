@@ -159,31 +159,47 @@ fn member_table_is_what_mono_reflects() {
     let _ = std::fs::remove_dir_all(&work);
 }
 
-/// The checker's GH0120 for a constant pattern (`Regex.IsMatch(x, "(a")`) foresees the
-/// `ArgumentException` Mono's `Regex` throws: every `pattern-error-*` case gets it, and no case
-/// Mono runs without that exception does.
+/// The checker's GH0120 for a constant regex pattern or format (`Regex.IsMatch(x, "(a")`,
+/// `string.Format("{0}-{1}", a)`) foresees the exception Mono throws: every `pattern-error-*`
+/// and `format-error-*` case gets it, and no case Mono runs without that exception does.
 #[test]
-fn constant_patterns_the_checker_refuses_are_those_mono_refuses() {
+fn constants_the_checker_says_throw_are_those_mono_throws_for() {
     let cases = load_cases().unwrap();
-    let expected = recorded("regex").unwrap();
     let mut wrong = Vec::new();
-    for case in cases.iter().filter(|case| case.area == "regex") {
-        let (_, diagnostics) =
-            gatehouse_expr::compile_code(&case.code, case.form, &gatehouse_expr::Slot::default());
-        let refused = diagnostics
-            .iter()
-            .any(|d| d.code == gatehouse_diagnostics::Code::ExpressionException);
-        let mono_refused = expected
-            .get(&case.name)
-            .is_some_and(|result| result == "!ArgumentException");
-        if refused && !mono_refused {
-            wrong.push(format!("{}: GH0120, but Mono runs it", case.name));
-        }
-        if case.name.starts_with("pattern-error-") && !refused {
-            wrong.push(format!(
-                "{}: Mono refuses the pattern, the checker does not",
-                case.name
-            ));
+    for (area, cases) in by_area(&cases) {
+        let expected = recorded(&area).unwrap();
+        for case in cases {
+            let (_, diagnostics) = gatehouse_expr::compile_code(
+                &case.code,
+                case.form,
+                &gatehouse_expr::Slot::default(),
+            );
+            let foreseen = diagnostics
+                .iter()
+                .find(|d| d.code == gatehouse_diagnostics::Code::ExpressionException);
+            let mono = expected.get(&case.name).map(String::as_str).unwrap_or("");
+            if let Some(foreseen) = foreseen {
+                let agrees = ["ArgumentException", "FormatException"]
+                    .iter()
+                    .any(|exception| {
+                        foreseen.message.contains(&format!("`{exception}`"))
+                            && mono == format!("!{exception}")
+                    });
+                if !agrees {
+                    wrong.push(format!(
+                        "{area}/{}: the checker says \"{}\", Mono gives {mono}",
+                        case.name, foreseen.message
+                    ));
+                }
+            }
+            let must =
+                case.name.starts_with("pattern-error-") || case.name.starts_with("format-error-");
+            if must && foreseen.is_none() {
+                wrong.push(format!(
+                    "{area}/{}: Mono throws ({mono}), the checker says nothing",
+                    case.name
+                ));
+            }
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));

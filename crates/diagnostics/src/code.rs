@@ -422,11 +422,13 @@ this example until it was corrected.\n\nFix: test the text, \
         "Evaluating the expression raised an exception, as it would on the gateway: a null reference, an \
 invalid cast (`(int)context.Variables[\"x\"]` when the variable holds a string), a missing key, text \
 that does not parse. In a policy this sends the request to `on-error` with `context.LastError` set. \
-The checker reports one case before anything runs: a constant pattern that .NET's `Regex` refuses \
-(`Regex.IsMatch(path, \"^/api/(v1|v2\")`, an unknown escape, Python's `(?P<name>…)`), judged by \
-.NET's own parsing rules and checked against Mono; it throws on every request.\n\n\
+The checker reports two cases before anything runs, each judged by .NET's own parsing rules and \
+checked against Mono, and each throwing on every request: a constant pattern that .NET's `Regex` \
+refuses (`Regex.IsMatch(path, \"^/api/(v1|v2\")`, an unknown escape, Python's `(?P<name>…)`), and a \
+constant `string.Format` format with a brace that is no item (a JSON body whose braces are not \
+doubled) or an item with no argument (`string.Format(\"{0}-{1}\", a)`).\n\n\
 Fix: guard the expression (`?.`, `??`, `TryParse`, `ContainsKey`), fix the input, or fix the \
-pattern.";
+pattern or format.";
 
     StepLimit = "GH0121" "step-limit" Error
         "expression ran out of its step budget"

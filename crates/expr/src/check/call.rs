@@ -1173,6 +1173,46 @@ impl Compiler {
         );
     }
 
+    /// `string.Format("{\"id\": \"{0}\"}", id)` or `string.Format("{0}-{1}", a)`: a constant
+    /// format .NET refuses throws `FormatException` each time the expression runs. The count of
+    /// arguments is known when they are listed, not when an array is passed for them.
+    fn check_constant_format(&mut self, member: &Member, plan: &Plan<'_>, args: &[Arg<'_>]) {
+        let Some((
+            Arg {
+                form: Form::Typed(format),
+                span,
+                ..
+            },
+            _,
+        )) = args.iter().zip(&plan.param_of).find(|(_, index)| {
+            member
+                .params
+                .get(**index)
+                .is_some_and(|param| param.name == "format")
+        })
+        else {
+            return;
+        };
+        let Some(Value::String(text)) = &format.constant else {
+            return;
+        };
+        let arguments = plan.expanded.then(|| args.len().saturating_sub(1));
+        let Some(slip) = crate::library::composite_format_slip(text, arguments) else {
+            return;
+        };
+        let help = if slip.starts_with("item") {
+            "number the items from `{0}`, one per argument after the format"
+        } else {
+            "write `{{` and `}}` for a literal brace (a JSON body in a format doubles each of its braces), and close each item: `{0}`"
+        };
+        self.error(
+            Code::ExpressionException,
+            *span,
+            &format!("this format throws `FormatException` in .net: {slip}"),
+            help,
+        );
+    }
+
     fn best_plan<'m>(
         &mut self,
         candidates: &[&'m Member],
@@ -1296,6 +1336,9 @@ impl Compiler {
             .is_some_and(|owner| *owner == Type::Class(Class::Regex))
         {
             self.check_constant_pattern(member, &plan.param_of, &args);
+        }
+        if name == "Format" && owner.as_ref() == Some(&Type::String) {
+            self.check_constant_format(member, &plan, &args);
         }
         if !member.is_extension {
             match (&receiver, &owner) {

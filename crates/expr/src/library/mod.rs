@@ -25,6 +25,7 @@ mod regex;
 pub(crate) mod regex_syntax;
 pub(crate) use regex::cannot_run as regex_cannot_run;
 mod strings;
+pub(crate) use strings::composite_format_slip;
 mod text;
 mod time;
 mod unimplemented;

@@ -409,51 +409,104 @@ fn trim_with(text: &str, chars: &[u16], start: bool, end: bool) -> String {
 
 // ---------------------------------------------------------------- composite formatting
 
-/// `string.Format(format, args)`.
-pub fn composite_format(format: &str, args: &[Value], call: &Call<'_>) -> Result<String, Fault> {
-    let bad = || call.format_error("Input string was not in a correct format.");
-    let mut out = String::with_capacity(format.len() + 16);
+/// A composite format's parts, in order.
+pub(crate) enum FormatPiece {
+    Text(char),
+    Item {
+        index: usize,
+        alignment: i32,
+        format: Option<String>,
+    },
+}
+
+/// Reads a composite format as .NET does (`{index[,alignment][:format]}`, `{{` and `}}` for
+/// braces); `Err` where .NET throws `FormatException` whatever the arguments.
+pub(crate) fn composite_pieces(format: &str) -> Result<Vec<FormatPiece>, ()> {
+    let mut pieces = Vec::with_capacity(format.len());
     let mut chars = format.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '{' if chars.peek() == Some(&'{') => {
                 chars.next();
-                out.push('{');
+                pieces.push(FormatPiece::Text('{'));
             }
             '}' if chars.peek() == Some(&'}') => {
                 chars.next();
-                out.push('}');
+                pieces.push(FormatPiece::Text('}'));
             }
-            '}' => return Err(bad()),
+            '}' => return Err(()),
             '{' => {
                 let mut spec = String::new();
                 loop {
                     match chars.next() {
                         Some('}') => break,
-                        Some('{') | None => return Err(bad()),
+                        Some('{') | None => return Err(()),
                         Some(other) => spec.push(other),
                     }
                 }
                 let (head, item_format) = match spec.split_once(':') {
-                    Some((head, format)) => (head, Some(format)),
+                    Some((head, format)) => (head, Some(format.to_owned())),
                     None => (spec.as_str(), None),
                 };
                 let (index, alignment) = match head.split_once(',') {
                     Some((index, alignment)) => (index.trim(), Some(alignment.trim())),
                     None => (head.trim(), None),
                 };
-                let index: usize = index.parse().map_err(|_| bad())?;
+                pieces.push(FormatPiece::Item {
+                    index: index.parse().map_err(|_| ())?,
+                    alignment: match alignment {
+                        Some(a) => a.parse().map_err(|_| ())?,
+                        None => 0,
+                    },
+                    format: item_format,
+                });
+            }
+            other => pieces.push(FormatPiece::Text(other)),
+        }
+    }
+    Ok(pieces)
+}
+
+/// Why `string.Format(format, …)` with `arguments` arguments (when known) throws
+/// `FormatException` in .NET, whatever their values.
+pub(crate) fn composite_format_slip(format: &str, arguments: Option<usize>) -> Option<String> {
+    let Ok(pieces) = composite_pieces(format) else {
+        return Some("a `{` or `}` is not part of an item `{0}`".to_owned());
+    };
+    let highest = pieces
+        .iter()
+        .filter_map(|piece| match piece {
+            FormatPiece::Item { index, .. } => Some(*index),
+            FormatPiece::Text(_) => None,
+        })
+        .max()?;
+    let arguments = arguments?;
+    (highest >= arguments).then(|| {
+        format!(
+            "item `{{{highest}}}` has no argument: {arguments} {} given",
+            if arguments == 1 { "is" } else { "are" }
+        )
+    })
+}
+
+/// `string.Format(format, args)`.
+pub fn composite_format(format: &str, args: &[Value], call: &Call<'_>) -> Result<String, Fault> {
+    let bad = || call.format_error("Input string was not in a correct format.");
+    let mut out = String::with_capacity(format.len() + 16);
+    for piece in composite_pieces(format).map_err(|()| bad())? {
+        match piece {
+            FormatPiece::Text(c) => out.push(c),
+            FormatPiece::Item {
+                index,
+                alignment,
+                format,
+            } => {
                 let value = args.get(index).ok_or_else(|| {
                     call.format_error("Index (zero based) must be greater than or equal to zero and less than the size of the argument list.")
                 })?;
-                let alignment: i32 = match alignment {
-                    Some(a) => a.parse().map_err(|_| bad())?,
-                    None => 0,
-                };
-                let text = super::format_value(value, item_format, call.span)?;
+                let text = super::format_value(value, format.as_deref(), call.span)?;
                 super::pad_aligned(&mut out, &text, alignment);
             }
-            other => out.push(other),
         }
     }
     Ok(out)
