@@ -443,6 +443,17 @@ impl Compiler {
             } else {
                 lt.clone()
             };
+            // `RegexOptions.IgnoreCase | RegexOptions.Multiline` is a constant, as in C#: the
+            // checks of constant arguments (a regex pattern's options) can read it.
+            let folded = match (&left.constant, &right.constant) {
+                (Some(Value::Enum(kind, a)), Some(Value::Enum(_, b))) => match op {
+                    BinaryOp::BitAnd => Some(Value::Enum(*kind, a & b)),
+                    BinaryOp::BitOr => Some(Value::Enum(*kind, a | b)),
+                    BinaryOp::BitXor => Some(Value::Enum(*kind, a ^ b)),
+                    _ => None,
+                },
+                _ => None,
+            };
             if matches!(
                 op,
                 BinaryOp::BitAnd
@@ -453,7 +464,12 @@ impl Compiler {
                     | BinaryOp::Le
                     | BinaryOp::Ge
             ) {
-                return self.typed_binary(op, Operand::Enum, left, right, result, span);
+                let mut typed = self.typed_binary(op, Operand::Enum, left, right, result, span);
+                if let Some(constant) = folded {
+                    typed.ir = Ir::Const(constant.clone());
+                    typed.constant = Some(constant);
+                }
+                return typed;
             }
         }
         // Shifts: the left operand promotes alone, the count is an int.
