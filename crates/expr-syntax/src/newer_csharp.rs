@@ -47,7 +47,7 @@ pub(crate) fn newer_feature(
             "test the properties themselves: `x != null && x.Count == 0`",
         );
     }
-    let in_brackets = open_bracket(code, at) == Some('[');
+    let in_brackets = crate::parser::open_bracket(code, at).is_some_and(|(_, c)| c == '[');
     if in_brackets
         && (found == "^" || (found == "." && (head.ends_with('.') || after.starts_with('.'))))
     {
@@ -116,14 +116,7 @@ fn ends_an_operand(head: &str) -> bool {
 }
 
 fn last_word(text: &str) -> &str {
-    let text = text.trim_end();
-    let start = text
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
-        .last()
-        .map_or(text.len(), |(index, _)| index);
-    text.get(start..).unwrap_or_default()
+    crate::parser::trailing_word(text.trim_end())
 }
 
 fn without_last_word(text: &str) -> &str {
@@ -131,30 +124,4 @@ fn without_last_word(text: &str) -> &str {
     text.get(..text.len() - last_word(text).len())
         .unwrap_or_default()
         .trim_end()
-}
-
-/// The bracket still open at `at`, walking back over balanced ones and strings.
-fn open_bracket(code: &str, at: usize) -> Option<char> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    for c in code.get(..at)?.chars().rev() {
-        if c == '"' {
-            in_string = !in_string;
-            continue;
-        }
-        if in_string {
-            continue;
-        }
-        match c {
-            ')' | ']' | '}' => depth += 1,
-            '(' | '[' | '{' => {
-                if depth == 0 {
-                    return Some(c);
-                }
-                depth -= 1;
-            }
-            _ => {}
-        }
-    }
-    None
 }

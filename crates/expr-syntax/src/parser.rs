@@ -349,6 +349,12 @@ fn deconstructs_in_foreach(code: &str, at: usize, found: &str) -> bool {
 
 /// Where the `(` that is still open at `at` is, walking back over balanced brackets.
 fn unclosed_parenthesis(code: &str, at: usize) -> Option<usize> {
+    open_bracket(code, at).and_then(|(index, c)| (c == '(').then_some(index))
+}
+
+/// The bracket (`(`, `[` or `{`) still open at `at`, and where: walking back over balanced
+/// brackets and strings.
+pub(crate) fn open_bracket(code: &str, at: usize) -> Option<(usize, char)> {
     let before = code.get(..at)?;
     let mut depth = 0usize;
     let mut in_string = false;
@@ -364,7 +370,7 @@ fn unclosed_parenthesis(code: &str, at: usize) -> Option<usize> {
             ')' | ']' | '}' => depth += 1,
             '(' | '[' | '{' => {
                 if depth == 0 {
-                    return (c == '(').then_some(index);
+                    return Some((index, c));
                 }
                 depth -= 1;
             }
@@ -393,7 +399,7 @@ fn names_a_tuple_element(code: &str, at: usize) -> bool {
 }
 
 /// The name (letters, digits, `_`) that ends `text`; empty when `text` ends otherwise.
-fn trailing_word(text: &str) -> &str {
+pub(crate) fn trailing_word(text: &str) -> &str {
     let start = text
         .char_indices()
         .rev()
