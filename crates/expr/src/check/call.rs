@@ -1173,7 +1173,8 @@ impl Compiler {
         );
     }
 
-    /// `string.Format("{\"id\": \"{0}\"}", id)` or `string.Format("{0}-{1}", a)`: a constant
+    /// `string.Format("{\"id\": \"{0}\"}", id)`, `string.Format("{0}-{1}", a)` (or a
+    /// `StringBuilder`'s `AppendFormat`): a constant
     /// format .NET refuses throws `FormatException` each time the expression runs. The count of
     /// arguments is known when they are listed, not when an array is passed for them.
     fn check_constant_format(&mut self, member: &Member, plan: &Plan<'_>, args: &[Arg<'_>]) {
@@ -1337,7 +1338,11 @@ impl Compiler {
         {
             self.check_constant_pattern(member, &plan.param_of, &args);
         }
-        if name == "Format" && owner.as_ref() == Some(&Type::String) {
+        let appends_format = name == "AppendFormat"
+            && receiver
+                .as_ref()
+                .is_some_and(|r| r.ty == Type::Class(Class::StringBuilder));
+        if appends_format || (name == "Format" && owner.as_ref() == Some(&Type::String)) {
             self.check_constant_format(member, &plan, &args);
         }
         if !member.is_extension {
