@@ -7,6 +7,7 @@ use gatehouse_expr_syntax::ast::{self, Argument, ArgumentValue, Expr, ExprKind};
 use super::expr::{Target, substitute};
 use super::{Compiler, Typed};
 use crate::ir::{Ir, Place};
+use crate::library::regex_syntax::Verdict;
 use crate::library::{Member, MemberKind, dotnet};
 use crate::types::{self, Class, Conversion, Generic, Type};
 use crate::value::Value;
@@ -1119,17 +1120,7 @@ impl Compiler {
     /// `ArgumentException` each time the expression runs, which is each request. Options that
     /// are not constant leave the pattern unjudged.
     fn check_constant_pattern(&mut self, member: &Member, param_of: &[usize], args: &[Arg<'_>]) {
-        let argument_of = |wanted: &str| {
-            args.iter()
-                .zip(param_of)
-                .find(|(_, index)| {
-                    member
-                        .params
-                        .get(**index)
-                        .is_some_and(|param| param.name == wanted)
-                })
-                .map(|(arg, _)| arg)
-        };
+        let argument_of = |wanted: &str| argument_for(member, param_of, args, wanted);
         let Some(Arg {
             form: Form::Typed(pattern),
             span,
@@ -1152,25 +1143,25 @@ impl Compiler {
             },
             Some(_) => return,
         };
-        let crate::library::regex_syntax::Verdict::Refused(refusal) =
-            crate::library::regex_syntax::verdict_with_options(text, options)
-        else {
-            if let Some(construct) = crate::library::regex_cannot_run(text, options) {
-                self.error(
-                    Code::NotImplemented,
-                    *span,
-                    &format!("gatehouse cannot run this pattern yet: {construct}"),
-                    "APIM runs it (.NET accepts the pattern); Gatehouse's regex engine lacks this construct",
-                );
+        match crate::library::regex_syntax::verdict_with_options(text, options) {
+            Verdict::Refused(refusal) => self.error(
+                Code::ExpressionException,
+                *span,
+                &format!("this pattern throws `ArgumentException` in .net: {refusal}"),
+                pattern_help(&refusal),
+            ),
+            Verdict::Accepted => {
+                if let Some(construct) = crate::library::regex_cannot_run(text, options) {
+                    self.error(
+                        Code::NotImplemented,
+                        *span,
+                        &format!("gatehouse cannot run this pattern yet: {construct}"),
+                        "APIM runs it (.NET accepts the pattern); Gatehouse's regex engine lacks this construct",
+                    );
+                }
             }
-            return;
-        };
-        self.error(
-            Code::ExpressionException,
-            *span,
-            &format!("this pattern throws `ArgumentException` in .net: {refusal}"),
-            pattern_help(&refusal),
-        );
+            Verdict::Unjudged => {}
+        }
     }
 
     /// `string.Format("{\"id\": \"{0}\"}", id)`, `string.Format("{0}-{1}", a)` (or a
@@ -1178,19 +1169,11 @@ impl Compiler {
     /// format .NET refuses throws `FormatException` each time the expression runs. The count of
     /// arguments is known when they are listed, not when an array is passed for them.
     fn check_constant_format(&mut self, member: &Member, plan: &Plan<'_>, args: &[Arg<'_>]) {
-        let Some((
-            Arg {
-                form: Form::Typed(format),
-                span,
-                ..
-            },
-            _,
-        )) = args.iter().zip(&plan.param_of).find(|(_, index)| {
-            member
-                .params
-                .get(**index)
-                .is_some_and(|param| param.name == "format")
-        })
+        let Some(Arg {
+            form: Form::Typed(format),
+            span,
+            ..
+        }) = argument_for(member, &plan.param_of, args, "format")
         else {
             return;
         };
@@ -1519,6 +1502,24 @@ impl Compiler {
             span,
         )
     }
+}
+
+/// The argument a call passes for the parameter named `name`.
+fn argument_for<'a, 'b>(
+    member: &Member,
+    param_of: &[usize],
+    args: &'a [Arg<'b>],
+    name: &str,
+) -> Option<&'a Arg<'b>> {
+    args.iter()
+        .zip(param_of)
+        .find(|(_, index)| {
+            member
+                .params
+                .get(**index)
+                .is_some_and(|param| param.name == name)
+        })
+        .map(|(arg, _)| arg)
 }
 
 /// How to write what a refused pattern meant.

@@ -203,13 +203,9 @@ fn is_quantifier_brace(chars: &[char], at: usize) -> bool {
         && high.chars().all(|c| c.is_ascii_digit())
 }
 
-/// Why Gatehouse cannot run a pattern .NET accepts (a construct the translation to
-/// `fancy-regex` lacks), or `None` when it can.
+/// Why Gatehouse cannot run a pattern (a construct the translation to `fancy-regex` lacks), or
+/// `None` when it can; for a pattern .NET accepts, whose verdict the caller has.
 pub(crate) fn cannot_run(pattern: &str, options: i64) -> Option<String> {
-    let verdict = super::regex_syntax::verdict_with_options(pattern, options);
-    if verdict != Verdict::Accepted {
-        return None;
-    }
     if options & RIGHT_TO_LEFT != 0 {
         return Some("`RegexOptions.RightToLeft`".to_owned());
     }
