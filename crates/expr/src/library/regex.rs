@@ -19,9 +19,9 @@ type R = Result<Value, Fault>;
 
 const IGNORE_CASE: i64 = 1;
 const MULTILINE: i64 = 2;
-const EXPLICIT_CAPTURE: i64 = 4;
+pub(super) const EXPLICIT_CAPTURE: i64 = 4;
 const SINGLELINE: i64 = 16;
-const IGNORE_PATTERN_WHITESPACE: i64 = 32;
+pub(super) const IGNORE_PATTERN_WHITESPACE: i64 = 32;
 const RIGHT_TO_LEFT: i64 = 64;
 
 /// The backtracking budget per match attempt.

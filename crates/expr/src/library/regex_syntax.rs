@@ -20,8 +20,7 @@ pub(crate) enum Verdict {
 
 /// [`dotnet_verdict`] under `RegexOptions` bits.
 pub(crate) fn verdict_with_options(pattern: &str, options: i64) -> Verdict {
-    const EXPLICIT_CAPTURE: i64 = 4;
-    const IGNORE_PATTERN_WHITESPACE: i64 = 32;
+    use super::regex::{EXPLICIT_CAPTURE, IGNORE_PATTERN_WHITESPACE};
     dotnet_verdict(
         pattern,
         options & IGNORE_PATTERN_WHITESPACE != 0,
@@ -36,13 +35,11 @@ pub(crate) fn dotnet_verdict(
     explicit_capture: bool,
 ) -> Verdict {
     let chars: Vec<char> = pattern.chars().collect();
-    if ignore_whitespace || inline_options(&chars).contains('x') {
+    let inline = inline_options(&chars);
+    if ignore_whitespace || inline.contains('x') {
         return Verdict::Unjudged;
     }
-    let groups = Groups::of(
-        &chars,
-        explicit_capture || inline_options(&chars).contains('n'),
-    );
+    let groups = Groups::of(&chars, explicit_capture || inline.contains('n'));
     let mut parser = Parser {
         chars: &chars,
         at: 0,
